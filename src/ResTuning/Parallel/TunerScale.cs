@@ -1,0 +1,74 @@
+using System;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace ResTuning.Parallel;
+
+/// <summary>
+/// The factor s_k in <c>y = OP(x) + Σ s_k·R_k(x)</c>. Create one with <see cref="Fixed"/>,
+/// <see cref="LearnedScalar"/>, <see cref="LearnedPerChannel"/> or <see cref="Lambda"/>.
+/// Learned scales own a parameter named <c>scale</c>.
+/// </summary>
+public sealed class TunerScale : nn.Module<Tensor, Tensor>
+{
+    private TunerScale(ScaleKind kind, double value, long channels) : base("scale")
+    {
+        Kind = kind;
+        FixedValue = value;
+        Channels = channels;
+        if (kind == ScaleKind.LearnedScalar)
+        {
+            register_parameter("scale", nn.Parameter(full(1, value)));
+        }
+        else if (kind == ScaleKind.LearnedPerChannel)
+        {
+            register_parameter("scale", nn.Parameter(full(channels, value)));
+        }
+    }
+
+    /// <summary>The kind of scale.</summary>
+    public ScaleKind Kind { get; }
+
+    /// <summary>The constant (for <see cref="ScaleKind.Fixed"/>) or the initial value (learned kinds).</summary>
+    public double FixedValue { get; }
+
+    /// <summary>Number of channels of a per-channel scale; 0 otherwise.</summary>
+    public long Channels { get; }
+
+    /// <summary>The learned parameter, if any.</summary>
+    public Parameter? Parameter => get_parameter("scale");
+
+    /// <summary>A constant scale s (1 by default).</summary>
+    public static TunerScale Fixed(double value = 1.0) => new(ScaleKind.Fixed, value, 0);
+
+    /// <summary>One learned scalar initialised at <paramref name="initial"/> (0 makes any tuner start as the backbone).</summary>
+    public static TunerScale LearnedScalar(double initial = 1.0) => new(ScaleKind.LearnedScalar, initial, 0);
+
+    /// <summary>A learned scale per output channel, initialised at <paramref name="initial"/>.</summary>
+    public static TunerScale LearnedPerChannel(long channels, double initial = 1.0)
+    {
+        if (channels <= 0) throw new ArgumentOutOfRangeException(nameof(channels), channels, "A per-channel scale needs a positive channel count.");
+        return new(ScaleKind.LearnedPerChannel, initial, channels);
+    }
+
+    /// <summary>The exact λ-weighting for Res-Prefix/Res-Prompt (see <see cref="ScaleKind.Lambda"/>).</summary>
+    public static TunerScale Lambda() => new(ScaleKind.Lambda, double.NaN, 0);
+
+    /// <summary>Scales a tuner output.</summary>
+    public override Tensor forward(Tensor r) => Kind switch
+    {
+        ScaleKind.Fixed => FixedValue == 1.0 ? r : r * FixedValue,
+        ScaleKind.LearnedScalar or ScaleKind.LearnedPerChannel => r * Parameter!,
+        _ => throw new InvalidOperationException("A λ scale has no standalone value: it is applied by ResParallel together with the frozen attention."),
+    };
+
+    /// <summary>The factor as a tensor broadcastable over an <c>[out, in]</c> weight update (for merging).</summary>
+    internal Tensor AsRowFactor(Device device, ScalarType dtype) => Kind switch
+    {
+        ScaleKind.Fixed => full(1, 1, FixedValue, dtype, device),
+        ScaleKind.LearnedScalar => Parameter!.detach().reshape(1, 1).to(dtype, device),
+        ScaleKind.LearnedPerChannel => Parameter!.detach().reshape(-1, 1).to(dtype, device),
+        _ => throw new InvalidOperationException("A λ scale cannot be merged."),
+    };
+}

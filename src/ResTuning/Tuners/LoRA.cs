@@ -1,0 +1,85 @@
+using System;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace ResTuning.Tuners;
+
+/// <summary>
+/// LoRA as an unbound tuner: <c>R(x) = dropout(x)·Aᵀ·Bᵀ·(α/r)</c>, parallel to a frozen linear <c>x·Wᵀ</c>.
+/// Mergeable: <c>W + (α/r)·B·A</c> computes the same function (see <see cref="Parallel.ResParallel.Merge"/>).
+/// </summary>
+/// <remarks>Parameters follow PEFT: <c>lora_A</c> <c>[r, in]</c> (Kaiming-uniform), <c>lora_B</c> <c>[out, r]</c> (zero when <c>zeroInit</c>).</remarks>
+public sealed class LoRA : nn.Module<Tensor, Tensor>
+{
+    private readonly Dropout? dropout;
+
+    /// <summary>Creates a LoRA tuner.</summary>
+    /// <param name="inFeatures">Input width of the frozen linear.</param>
+    /// <param name="outFeatures">Output width of the frozen linear.</param>
+    /// <param name="rank">Rank r (positive).</param>
+    /// <param name="alpha">Scaling α (positive); the update is scaled by α/r.</param>
+    /// <param name="dropout">Dropout on the tuner's input, in [0, 1).</param>
+    /// <param name="zeroInit">Zero-initialise B (PEFT's default) so the tuner starts at zero.</param>
+    /// <param name="name">Module name.</param>
+    public LoRA(long inFeatures, long outFeatures, long rank, double alpha, double dropout = 0.0, bool zeroInit = true, string name = "lora")
+        : base(name)
+    {
+        if (inFeatures <= 0) throw new ArgumentOutOfRangeException(nameof(inFeatures), inFeatures, "LoRA input width must be positive.");
+        if (outFeatures <= 0) throw new ArgumentOutOfRangeException(nameof(outFeatures), outFeatures, "LoRA output width must be positive.");
+        if (rank <= 0) throw new ArgumentOutOfRangeException(nameof(rank), rank, "LoRA rank must be positive.");
+        if (!(alpha > 0)) throw new ArgumentOutOfRangeException(nameof(alpha), alpha, "LoRA alpha must be positive.");
+        if (dropout < 0 || dropout >= 1) throw new ArgumentOutOfRangeException(nameof(dropout), dropout, "Dropout must be in [0, 1).");
+
+        InFeatures = inFeatures;
+        OutFeatures = outFeatures;
+        Rank = rank;
+        Alpha = alpha;
+        var loraA = nn.Parameter(empty(rank, inFeatures));
+        var loraB = nn.Parameter(zeros(outFeatures, rank));
+        using (no_grad())
+        {
+            nn.init.kaiming_uniform_(loraA, a: Math.Sqrt(5));
+            if (!zeroInit) nn.init.kaiming_uniform_(loraB, a: Math.Sqrt(5));
+        }
+        register_parameter("lora_A", loraA);
+        register_parameter("lora_B", loraB);
+        if (dropout > 0)
+        {
+            this.dropout = nn.Dropout(dropout);
+            register_module("dropout", this.dropout);
+        }
+    }
+
+    /// <summary>Input width.</summary>
+    public long InFeatures { get; }
+
+    /// <summary>Output width.</summary>
+    public long OutFeatures { get; }
+
+    /// <summary>Rank r.</summary>
+    public long Rank { get; }
+
+    /// <summary>Scaling α.</summary>
+    public double Alpha { get; }
+
+    /// <summary>The update's scale α/r.</summary>
+    public double Scaling => Alpha / Rank;
+
+    /// <summary>A, <c>[r, in]</c>.</summary>
+    public Parameter A => get_parameter("lora_A")!;
+
+    /// <summary>B, <c>[out, r]</c>.</summary>
+    public Parameter B => get_parameter("lora_B")!;
+
+    /// <inheritdoc />
+    public override Tensor forward(Tensor x)
+    {
+        ShapeChecks.LastDim(GetName(), x, InFeatures);
+        var h = dropout is null ? x : dropout.call(x);
+        return nn.functional.linear(nn.functional.linear(h, A), B) * Scaling;
+    }
+
+    /// <summary>The weight update <c>(α/r)·B·A</c>, <c>[out, in]</c>, that merging adds to the frozen weight.</summary>
+    public Tensor DeltaWeight() => B.matmul(A) * Scaling;
+}

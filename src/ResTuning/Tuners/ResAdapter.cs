@@ -1,0 +1,96 @@
+using System;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace ResTuning.Tuners;
+
+/// <summary>
+/// Res-Adapter: <c>R(x) = W_up · σ(W_down · x)</c>, read from the operator's <em>input</em> and added in
+/// parallel to the operator's output (the unbound form of a sequential adapter).
+/// </summary>
+/// <remarks>
+/// With <c>zeroInit</c> (the default) the up projection starts at zero, so a model with this tuner
+/// attached computes exactly what its frozen backbone computes until the first optimizer step.
+/// Submodules are named <c>down</c> and <c>up</c>.
+/// </remarks>
+public sealed class ResAdapter : nn.Module<Tensor, Tensor>
+{
+    private readonly Linear down;
+    private readonly nn.Module<Tensor, Tensor> activation;
+    private readonly Dropout? dropout;
+    private readonly Linear up;
+
+    /// <summary>Creates a Res-Adapter.</summary>
+    /// <param name="inFeatures">Width of the operator's input.</param>
+    /// <param name="hiddenDim">Bottleneck width (the adapter's "dim").</param>
+    /// <param name="outFeatures">Width of the operator's output; defaults to <paramref name="inFeatures"/>.</param>
+    /// <param name="activation">Non-linearity between the projections.</param>
+    /// <param name="dropout">Dropout probability applied to the bottleneck, in [0, 1).</param>
+    /// <param name="zeroInit">Zero-initialise the up projection so the tuner starts as the identity of the backbone.</param>
+    /// <param name="name">Module name used in messages.</param>
+    public ResAdapter(long inFeatures, long hiddenDim, long? outFeatures = null, AdapterActivation activation = AdapterActivation.Gelu,
+        double dropout = 0.0, bool zeroInit = true, string name = "res_adapter")
+        : base(name)
+    {
+        if (inFeatures <= 0) throw new ArgumentOutOfRangeException(nameof(inFeatures), inFeatures, "Res-Adapter input width must be positive.");
+        if (hiddenDim <= 0) throw new ArgumentOutOfRangeException(nameof(hiddenDim), hiddenDim, "Res-Adapter hidden dim must be positive.");
+        if (outFeatures is <= 0) throw new ArgumentOutOfRangeException(nameof(outFeatures), outFeatures, "Res-Adapter output width must be positive.");
+        if (dropout < 0 || dropout >= 1) throw new ArgumentOutOfRangeException(nameof(dropout), dropout, "Dropout must be in [0, 1).");
+
+        InFeatures = inFeatures;
+        HiddenDim = hiddenDim;
+        OutFeatures = outFeatures ?? inFeatures;
+        Activation = activation;
+
+        down = nn.Linear(inFeatures, hiddenDim);
+        up = nn.Linear(hiddenDim, OutFeatures);
+        this.activation = activation switch
+        {
+            AdapterActivation.Gelu => nn.GELU(),
+            AdapterActivation.Relu => nn.ReLU(),
+            AdapterActivation.Silu => nn.SiLU(),
+            _ => nn.Identity(),
+        };
+        if (dropout > 0) this.dropout = nn.Dropout(dropout);
+
+        if (zeroInit)
+        {
+            using var _ = no_grad();
+            nn.init.zeros_(up.weight);
+            nn.init.zeros_(up.bias);
+        }
+
+        register_module("down", down);
+        register_module("act", this.activation);
+        if (this.dropout is not null) register_module("dropout", this.dropout);
+        register_module("up", up);
+    }
+
+    /// <summary>Width of the input the adapter reads.</summary>
+    public long InFeatures { get; }
+
+    /// <summary>Bottleneck width.</summary>
+    public long HiddenDim { get; }
+
+    /// <summary>Width of the output the adapter adds to.</summary>
+    public long OutFeatures { get; }
+
+    /// <summary>The non-linearity.</summary>
+    public AdapterActivation Activation { get; }
+
+    /// <summary>The down projection (<c>InFeatures → HiddenDim</c>).</summary>
+    public Linear Down => down;
+
+    /// <summary>The up projection (<c>HiddenDim → OutFeatures</c>).</summary>
+    public Linear Up => up;
+
+    /// <summary>Computes <c>W_up σ(W_down x)</c> over the last dimension of <paramref name="x"/>.</summary>
+    public override Tensor forward(Tensor x)
+    {
+        ShapeChecks.LastDim(GetName(), x, InFeatures);
+        var h = activation.call(down.call(x));
+        if (dropout is not null) h = dropout.call(h);
+        return up.call(h);
+    }
+}

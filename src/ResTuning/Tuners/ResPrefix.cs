@@ -1,0 +1,42 @@
+using ResTuning.Operators;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace ResTuning.Tuners;
+
+/// <summary>
+/// Res-Prefix: learned keys <c>K_pre</c> and values <c>V_pre</c> of length L, queried through the frozen
+/// attention's W_q: <c>R(x) = Attn(x·W_q, K_pre, V_pre)·W_o</c>.
+/// </summary>
+/// <remarks>
+/// With a λ scale (<see cref="Parallel.TunerScale.Lambda"/>) the parallel sum equals prefix tuning
+/// exactly. With <c>zeroInit</c> (default) the values start at zero, so under a constant or learned
+/// scale the tuned model equals the backbone at step 0. Parameters: <c>prefix_key</c>, <c>prefix_value</c> (<c>[L, D]</c>).
+/// </remarks>
+public sealed class ResPrefix : AttentionTunerBase
+{
+    /// <summary>Creates a Res-Prefix over <paramref name="attention"/>.</summary>
+    /// <param name="attention">The frozen attention (its W_q and W_o are used, not trained).</param>
+    /// <param name="length">Prefix length L.</param>
+    /// <param name="zeroInit">Zero-initialise the values.</param>
+    /// <param name="initStd">Standard deviation of the random initialisation.</param>
+    /// <param name="name">Module name.</param>
+    public ResPrefix(IAttentionOperator attention, long length, bool zeroInit = true, double initStd = 0.02, string name = "res_prefix")
+        : base(name, attention, length)
+    {
+        var d = attention.EmbedDim;
+        register_parameter("prefix_key", nn.Parameter(randn(length, d) * initStd));
+        register_parameter("prefix_value", nn.Parameter(zeroInit ? zeros(length, d) : randn(length, d) * initStd));
+    }
+
+    /// <summary>Learned prefix keys <c>[L, D]</c>.</summary>
+    public Parameter PrefixKey => get_parameter("prefix_key")!;
+
+    /// <summary>Learned prefix values <c>[L, D]</c>.</summary>
+    public Parameter PrefixValue => get_parameter("prefix_value")!;
+
+    /// <inheritdoc />
+    public override (Tensor Key, Tensor Value) KeysValues(long batch) =>
+        (ToHeads(PrefixKey, batch), ToHeads(PrefixValue, batch));
+}

@@ -1,0 +1,44 @@
+using System.IO;
+using ResTuning.Native;
+
+namespace ResTuning.Tests.Native;
+
+public class TorchNativesTests
+{
+    [Fact]
+    public void A_missing_libtorch_folder_is_a_clear_error()
+    {
+        var missing = Path.Combine(Path.GetTempPath(), "restuning-no-such-libtorch-" + Guid.NewGuid().ToString("N"));
+        var error = Assert.Throws<DirectoryNotFoundException>(() => TorchNatives.Initialize(missing));
+        Assert.Contains(missing, error.Message);
+        Assert.Contains(TorchNatives.LibTorchFolderVariable, error.Message);
+    }
+
+    [Fact]
+    public void A_folder_without_the_cuda_libraries_names_the_missing_ones()
+    {
+        var folder = Directory.CreateTempSubdirectory("restuning-partial-libtorch-").FullName;
+        try
+        {
+            File.WriteAllText(Path.Combine(folder, "libc10.so"), "not a real library");
+            File.WriteAllText(Path.Combine(folder, "libtorch_cpu.so"), "not a real library");
+            var error = Assert.Throws<FileNotFoundException>(() => TorchNatives.Initialize(folder));
+            Assert.Contains("libc10_cuda.so", error.Message);
+            Assert.Contains("libtorch_cuda.so", error.Message);
+            Assert.Contains("lacks libc10_cuda.so, libtorch_cuda.so, libtorch.so.", error.Message);
+            Assert.Equal(new[] { "libc10_cuda.so", "libtorch_cuda.so", "libtorch.so" }, TorchNatives.MissingLibraries(folder));
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    [Fact]
+    public void Packaged_cpu_natives_load()
+    {
+        TorchNatives.Initialize(null);
+        using var t = TorchSharp.torch.arange(4).sum();
+        Assert.Equal(6, t.item<long>());
+    }
+}
