@@ -3,6 +3,7 @@ using ResTuning.Operators;
 using ResTuning.Parallel;
 using ResTuning.Tests.Support;
 using ResTuning.Tuners;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace ResTuning.Tests.Native;
