@@ -1,0 +1,23 @@
+using System;
+using System.Collections.Generic;
+using static TorchSharp.torch;
+
+namespace ResTuning.Samples.Data;
+
+/// <summary>Images <c>[N, 3, H, W]</c> with integer labels <c>[N]</c>.</summary>
+public sealed record LabeledImages(Tensor Images, Tensor Labels, int Classes, IReadOnlyList<string> ClassNames)
+{
+    /// <summary>Number of examples.</summary>
+    public long Count => Labels.shape[0];
+
+    /// <summary>Mini-batches in a shuffled (or fixed) order.</summary>
+    public IEnumerable<(Tensor Images, Tensor Labels)> Batches(int batchSize, bool shuffle, int seed)
+    {
+        var order = shuffle ? randperm(Count, generator: new Generator((ulong)seed)) : arange(Count);
+        for (long start = 0; start + batchSize <= Count || (!shuffle && start < Count); start += batchSize)
+        {
+            var index = order.narrow(0, start, Math.Min(batchSize, Count - start));
+            yield return (Images.index_select(0, index), Labels.index_select(0, index));
+        }
+    }
+}
