@@ -1,0 +1,115 @@
+using System;
+using System.Collections.Generic;
+using System.Collections.ObjectModel;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace ResTuning.Backbones;
+
+/// <summary>
+/// A Vision Transformer whose state-dict names match timm's <c>vit_base_patch16_224</c>:
+/// <c>cls_token</c>, <c>pos_embed</c>, <c>patch_embed.proj.*</c>, <c>blocks.{i}.norm1/attn.qkv/attn.proj/norm2/mlp.fc1/mlp.fc2.*</c>,
+/// <c>norm.*</c>, <c>head.*</c>. The head reads the class token after the final norm (timm's <c>global_pool='token'</c>).
+/// </summary>
+/// <remarks>
+/// For detached taps the stages are exposed: <see cref="Embed"/> gives the tokens entering block 0 (x_0),
+/// <see cref="Blocks"/> the blocks, <see cref="Norm"/> the final norm and <see cref="ForwardHead"/> pooling + head.
+/// </remarks>
+public sealed class VisionTransformer : nn.Module<Tensor, Tensor>
+{
+    private readonly PatchEmbed patch_embed;
+    private readonly ModuleList<VitBlock> blocks;
+    private readonly LayerNorm norm;
+    private readonly nn.Module<Tensor, Tensor> head;
+    private readonly ReadOnlyCollection<VitBlock> blockView;
+
+    /// <summary>Creates a randomly initialised ViT (truncated normal, std 0.02, as timm).</summary>
+    /// <param name="config">The shape; validated.</param>
+    /// <param name="name">Module name.</param>
+    public VisionTransformer(VitConfig config, string name = "vit") : base(name)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        config.Validate();
+        Config = config;
+        patch_embed = new PatchEmbed(config);
+        blocks = new ModuleList<VitBlock>();
+        for (var i = 0; i < config.Depth; i++) blocks.Add(new VitBlock(config));
+        blockView = new ReadOnlyCollection<VitBlock>(blocks);
+        norm = nn.LayerNorm(config.EmbedDim, config.LayerNormEps);
+        head = config.NumClasses > 0 ? nn.Linear(config.EmbedDim, config.NumClasses) : nn.Identity();
+
+        var clsToken = nn.Parameter(zeros(1, 1, config.EmbedDim));
+        var posEmbed = nn.Parameter(zeros(1, config.NumTokens, config.EmbedDim));
+        using (no_grad())
+        {
+            nn.init.trunc_normal_(posEmbed, std: 0.02);
+            nn.init.normal_(clsToken, std: 1e-6);
+            foreach (var (paramName, p) in ((nn.Module)patch_embed).named_parameters()) InitLinearLike(paramName, p);
+            foreach (var block in blocks)
+                foreach (var (paramName, p) in block.named_parameters())
+                    if (!paramName.StartsWith("norm", StringComparison.Ordinal)) InitLinearLike(paramName, p);
+            if (head is Linear linear) { nn.init.trunc_normal_(linear.weight!, std: 0.02); nn.init.zeros_(linear.bias!); }
+        }
+
+        register_parameter("cls_token", clsToken);
+        register_parameter("pos_embed", posEmbed);
+        register_module("patch_embed", patch_embed);
+        register_module("blocks", blocks);
+        register_module("norm", norm);
+        register_module("head", head);
+    }
+
+    /// <summary>The shape this model was built with.</summary>
+    public VitConfig Config { get; }
+
+    /// <summary>The patch embedding.</summary>
+    public PatchEmbed PatchEmbed => patch_embed;
+
+    /// <summary>The transformer blocks, in order.</summary>
+    public IReadOnlyList<VitBlock> Blocks => blockView;
+
+    /// <summary>The final LayerNorm.</summary>
+    public LayerNorm Norm => norm;
+
+    /// <summary>The classifier (a Linear, or Identity when <see cref="VitConfig.NumClasses"/> is 0).</summary>
+    public nn.Module<Tensor, Tensor> Head => head;
+
+    /// <summary>The learned class token <c>[1, 1, D]</c>.</summary>
+    public Parameter ClsToken => get_parameter("cls_token")!;
+
+    /// <summary>The learned position embedding <c>[1, N+1, D]</c>.</summary>
+    public Parameter PosEmbed => get_parameter("pos_embed")!;
+
+    /// <summary>Images <c>[B, C, H, W]</c> to the tokens entering block 0, <c>[B, N+1, D]</c>: patches, class token in front, plus position embedding.</summary>
+    public Tensor Embed(Tensor images)
+    {
+        var patches = patch_embed.call(images);
+        var cls = ClsToken.expand(patches.shape[0], -1, -1);
+        return cat(new[] { cls, patches }, 1) + PosEmbed;
+    }
+
+    /// <summary>Runs blocks <paramref name="from"/> (inclusive) to <paramref name="to"/> (exclusive) on tokens.</summary>
+    public Tensor RunBlocks(Tensor tokens, int from, int to)
+    {
+        if (from < 0 || to > blocks.Count || from > to)
+            throw new ArgumentOutOfRangeException(nameof(from), $"Block range [{from}, {to}) is outside [0, {blocks.Count}].");
+        for (var i = from; i < to; i++) tokens = blocks[i].call(tokens);
+        return tokens;
+    }
+
+    /// <summary>Images to normalised tokens: embed, all blocks, final norm.</summary>
+    public Tensor ForwardFeatures(Tensor images) => norm.call(RunBlocks(Embed(images), 0, blocks.Count));
+
+    /// <summary>Normalised tokens to logits: the class token through the head.</summary>
+    public Tensor ForwardHead(Tensor features) => head.call(features.select(1, 0));
+
+    /// <summary>Images to logits (or pooled features with an identity head).</summary>
+    public override Tensor forward(Tensor images) => ForwardHead(ForwardFeatures(images));
+
+    private static void InitLinearLike(string name, Parameter p)
+    {
+        if (name.EndsWith("weight", StringComparison.Ordinal)) nn.init.trunc_normal_(p, std: 0.02);
+        else nn.init.zeros_(p);
+    }
+}
