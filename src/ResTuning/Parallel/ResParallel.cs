@@ -84,12 +84,22 @@ public sealed class ResParallel : nn.Module<Tensor, Tensor>
     }
 
     /// <inheritdoc />
-    public override Tensor forward(Tensor x)
+    public override Tensor forward(Tensor x) => Tune(x, null);
+
+    /// <summary>
+    /// Computes <c>OP(x) + Σ s_k·R_k(x)</c> reusing an already computed <paramref name="operatorOutput"/>
+    /// (a forward hook's view of the operator); the operator runs when it is null. With λ-scaled tuners
+    /// the frozen branch is recomputed λ-weighted and <paramref name="operatorOutput"/> is not used.
+    /// </summary>
+    /// <param name="x">The operator's input.</param>
+    /// <param name="operatorOutput">The operator's own output for <paramref name="x"/>, or null.</param>
+    /// <returns>The tuned output.</returns>
+    public Tensor Tune(Tensor x, Tensor? operatorOutput)
     {
         var lambdaTuners = branches.Where(b => b.Scale.Kind == ScaleKind.Lambda).Select(b => (IAttentionTuner)b.Tuner).ToList();
         var y = lambdaTuners.Count > 0
             ? LambdaAttention.Combine((IAttentionOperator)op, x, lambdaTuners)
-            : op.call(x);
+            : operatorOutput ?? op.call(x);
 
         foreach (var branch in branches)
         {

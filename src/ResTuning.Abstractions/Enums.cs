@@ -1,0 +1,55 @@
+namespace ResTuning;
+
+/// <summary>
+/// How a tuner's output is scaled before it is added to the operator's output. Mirrors the runtime's
+/// <c>ResTuning.Parallel.ScaleKind</c>; named differently so both namespaces can be imported together.
+/// </summary>
+public enum TunerScaleKind
+{
+    /// <summary>A constant s (see the tuner attribute's <c>ScaleValue</c>, 1 by default).</summary>
+    Fixed = 0,
+
+    /// <summary>One learned scalar initialised at <c>ScaleValue</c>.</summary>
+    LearnedScalar = 1,
+
+    /// <summary>One learned value per output channel, initialised at <c>ScaleValue</c>.</summary>
+    LearnedPerChannel = 2,
+
+    /// <summary>The exact λ-weighting of Res-Prefix/Res-Prompt (attention taps only).</summary>
+    Lambda = 3,
+}
+
+/// <summary>The non-linearity of a Res-Adapter. Mirrors the runtime's <c>ResTuning.Tuners.AdapterActivation</c>.</summary>
+public enum AdapterActivationKind
+{
+    /// <summary>GELU (the default).</summary>
+    Gelu = 0,
+
+    /// <summary>ReLU.</summary>
+    Relu = 1,
+
+    /// <summary>SiLU.</summary>
+    Silu = 2,
+
+    /// <summary>No non-linearity.</summary>
+    Identity = 3,
+}
+
+/// <summary>A kind of Res-Tuner, used where a tuner is named by value (bypass lateral/vertical tuners).</summary>
+public enum TunerKind
+{
+    /// <summary>Res-Adapter.</summary>
+    Adapter = 0,
+
+    /// <summary>Res-Prefix.</summary>
+    Prefix = 1,
+
+    /// <summary>Res-Prompt.</summary>
+    Prompt = 2,
+
+    /// <summary>LoRA.</summary>
+    LoRA = 3,
+
+    /// <summary>The identity (no parameters).</summary>
+    Identity = 4,
+}

@@ -1,0 +1,125 @@
+using System;
+
+namespace ResTuning;
+
+/// <summary>Common shape of the tuner attributes: a tap path and how the tuner's output is scaled.</summary>
+public abstract class TunerAttribute : Attribute
+{
+    /// <summary>Creates the attribute.</summary>
+    /// <param name="tap">Module path in the backbone, e.g. <c>blocks.*.mlp</c> or <c>blocks.0..6.attn.qkv</c>.</param>
+    protected TunerAttribute(string tap) => Tap = tap;
+
+    /// <summary>
+    /// The module path the tuner runs beside: registered module names separated by dots; after a
+    /// <c>ModuleList</c>/<c>Sequential</c> an index (<c>3</c>), every element (<c>*</c>) or an end-exclusive
+    /// range (<c>0..6</c> = elements 0 to 5, like C# ranges).
+    /// </summary>
+    public string Tap { get; }
+
+    /// <summary>How the output is scaled (<see cref="TunerScaleKind.Fixed"/> by default).</summary>
+    public TunerScaleKind Scale { get; set; }
+
+    /// <summary>The fixed scale, or the initial value of a learned one (1 by default).</summary>
+    public double ScaleValue { get; set; } = 1.0;
+}
+
+/// <summary>A Res-Adapter <c>W_up σ(W_down x)</c> beside the tapped module.</summary>
+[AttributeUsage(AttributeTargets.Class, AllowMultiple = true, Inherited = false)]
+public sealed class ResAdapterAttribute : TunerAttribute
+{
+    /// <summary>Creates the attribute.</summary>
+    /// <param name="tap">Module path in the backbone.</param>
+    public ResAdapterAttribute(string tap) : base(tap)
+    {
+    }
+
+    /// <summary>Bottleneck width (64 by default).</summary>
+    public int Dim { get; set; } = 64;
+
+    /// <summary>Input width; 0 to read it from the tap (a <c>Linear</c> or an attention) or the model's <c>Features</c>.</summary>
+    public int In { get; set; }
+
+    /// <summary>Output width; 0 for the tap's output width, or <see cref="In"/>.</summary>
+    public int Out { get; set; }
+
+    /// <summary>Dropout on the bottleneck, in [0, 1).</summary>
+    public double Dropout { get; set; }
+
+    /// <summary>Zero-initialise the up projection so training starts from the backbone (default true).</summary>
+    public bool ZeroInit { get; set; } = true;
+
+    /// <summary>The non-linearity (GELU by default).</summary>
+    public AdapterActivationKind Activation { get; set; }
+}
+
+/// <summary>A Res-Prefix (learned keys/values queried by the frozen attention) beside an attention tap.</summary>
+[AttributeUsage(AttributeTargets.Class, AllowMultiple = true, Inherited = false)]
+public sealed class ResPrefixAttribute : TunerAttribute
+{
+    /// <summary>Creates the attribute.</summary>
+    /// <param name="tap">Path of an attention module implementing <c>IAttentionOperator</c>.</param>
+    public ResPrefixAttribute(string tap) : base(tap)
+    {
+    }
+
+    /// <summary>Prefix length L (10 by default).</summary>
+    public int Length { get; set; } = 10;
+
+    /// <summary>Zero-initialise the prefix values (default true).</summary>
+    public bool ZeroInit { get; set; } = true;
+
+    /// <summary>Standard deviation of the random initialisation (0.02 by default).</summary>
+    public double InitStd { get; set; } = 0.02;
+}
+
+/// <summary>A Res-Prompt (learned prompts projected by the frozen attention) beside an attention tap.</summary>
+[AttributeUsage(AttributeTargets.Class, AllowMultiple = true, Inherited = false)]
+public sealed class ResPromptAttribute : TunerAttribute
+{
+    /// <summary>Creates the attribute.</summary>
+    /// <param name="tap">Path of an attention module implementing <c>IAttentionOperator</c>.</param>
+    public ResPromptAttribute(string tap) : base(tap)
+    {
+    }
+
+    /// <summary>Number of prompts L (10 by default).</summary>
+    public int Length { get; set; } = 10;
+
+    /// <summary>Uniform initialisation range; 0 (the default) for VPT's <c>sqrt(6 / D)</c>.</summary>
+    public double InitRange { get; set; }
+}
+
+/// <summary>LoRA beside a frozen <c>Linear</c>: <c>x·Aᵀ·Bᵀ·(α/r)</c>; mergeable into the weight.</summary>
+[AttributeUsage(AttributeTargets.Class, AllowMultiple = true, Inherited = false)]
+public sealed class LoRAAttribute : TunerAttribute
+{
+    /// <summary>Creates the attribute.</summary>
+    /// <param name="tap">Path of a <c>Linear</c> module.</param>
+    public LoRAAttribute(string tap) : base(tap)
+    {
+    }
+
+    /// <summary>Rank r (8 by default).</summary>
+    public int Rank { get; set; } = 8;
+
+    /// <summary>α; the update is scaled by α/r (16 by default).</summary>
+    public double Alpha { get; set; } = 16;
+
+    /// <summary>Dropout on the tuner's input, in [0, 1).</summary>
+    public double Dropout { get; set; }
+
+    /// <summary>Zero-initialise B so training starts from the backbone (default true).</summary>
+    public bool ZeroInit { get; set; } = true;
+}
+
+/// <summary>Keeps a backbone module trainable (PEFT's <c>modules_to_save</c>); saved with the tuners.</summary>
+[AttributeUsage(AttributeTargets.Class, AllowMultiple = true, Inherited = false)]
+public sealed class TrainableAttribute : Attribute
+{
+    /// <summary>Creates the attribute.</summary>
+    /// <param name="path">Module path in the backbone, e.g. <c>head</c>.</param>
+    public TrainableAttribute(string path) => Path = path;
+
+    /// <summary>The module path.</summary>
+    public string Path { get; }
+}
