@@ -5,6 +5,7 @@ using System.Linq;
 using ResTuning.Samples.Data;
 using ResTuning.Samples.Reporting;
 using Spectre.Console;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace ResTuning.Samples.Classification;

@@ -1,0 +1,63 @@
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using System.Text.Json;
+using ResTuning.Backbones;
+using ResTuning.Checkpoints;
+using ResTuning.Samples.Data;
+using ResTuning.Samples.Reporting;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace ResTuning.Samples.Classification;
+
+/// <summary>Tunes the pretrained backbone on the downstream task with one method (runs in its own process).</summary>
+public static class MethodRun
+{
+    /// <summary>Runs <paramref name="method"/> and writes its <see cref="MethodResult"/> as JSON to <paramref name="resultPath"/>.</summary>
+    public static MethodResult Run(TuningMethod method, string backbonePath, SampleSettings settings, Device device, string resultPath)
+    {
+        manual_seed(settings.Seed);
+        var (train, test) = DownstreamData(settings);
+        var vit = new VisionTransformer(SampleVit.Config(settings.ImageSize, train.Classes));
+        // Load everything but the head: the downstream task has its own classes.
+        var pretrained = SafeTensorsFile.Read(backbonePath).Where(kv => !kv.Key.StartsWith("head.", System.StringComparison.Ordinal)).ToDictionary(kv => kv.Key, kv => kv.Value);
+        StateDictLoader.Load(vit, pretrained, backbonePath, pretrained.Keys);
+
+        var model = new TunedClassifier(vit, method);
+        model.to(device);
+        var counts = ParameterCounts.Of(model);
+        var learningRate = method == TuningMethod.Full ? 3e-4 : 2e-3;
+        var (losses, accuracies, medianMs) = Trainer.Train(method.Name(), x => model.call(x), t => model.train(t), model.Trainable,
+            train, test, settings.Epochs, settings.Batch, learningRate, device, settings.Seed);
+
+        var result = new MethodResult
+        {
+            Method = method.Name(),
+            Accuracy = accuracies[^1],
+            Trainable = counts.Trainable,
+            Total = counts.Total,
+            MsPerStep = medianMs,
+            PeakBytes = PeakMemory.Bytes(),
+            Losses = losses,
+            EpochAccuracies = accuracies,
+        };
+        File.WriteAllText(resultPath, JsonSerializer.Serialize(result));
+        return result;
+    }
+
+    /// <summary>The downstream train/test split: the user's image folder, or the synthetic downstream task.</summary>
+    public static (LabeledImages Train, LabeledImages Test) DownstreamData(SampleSettings settings)
+    {
+        if (settings.DataFolder is not null)
+        {
+            var all = ImageFolderDataset.Load(settings.DataFolder, settings.ImageSize);
+            var order = randperm(all.Count, generator: new Generator((ulong)settings.Seed));
+            var testCount = System.Math.Max(1, all.Count / 5);
+            LabeledImages Take(Tensor index) => all with { Images = all.Images.index_select(0, index), Labels = all.Labels.index_select(0, index) };
+            return (Take(order.narrow(0, testCount, all.Count - testCount)), Take(order.narrow(0, 0, testCount)));
+        }
+        return (SyntheticShapes.Generate(ShapeTask.Downstream, settings.TrainExamples, settings.ImageSize, settings.Seed + 10),
+                SyntheticShapes.Generate(ShapeTask.Downstream, settings.TestExamples, settings.ImageSize, settings.Seed + 11));
+    }
+}

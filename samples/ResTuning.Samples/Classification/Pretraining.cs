@@ -1,0 +1,44 @@
+using System.IO;
+using System.Linq;
+using ResTuning.Backbones;
+using ResTuning.Checkpoints;
+using ResTuning.Samples.Data;
+using Spectre.Console;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace ResTuning.Samples.Classification;
+
+/// <summary>Pretrains the sample ViT on the synthetic source task, or loads a given checkpoint.</summary>
+public static class Pretraining
+{
+    /// <summary>Returns the path of a pretrained backbone checkpoint, training one when needed.</summary>
+    public static string EnsureBackbone(SampleSettings settings, Device device)
+    {
+        if (settings.Pretrained is not null)
+        {
+            if (!File.Exists(settings.Pretrained))
+                throw new FileNotFoundException($"--pretrained '{settings.Pretrained}' does not exist.", settings.Pretrained);
+            return settings.Pretrained;
+        }
+
+        var path = Path.Combine(settings.Output, "pretrained-source.safetensors");
+        if (File.Exists(path))
+        {
+            AnsiConsole.MarkupLine($"[grey]Reusing the pretrained backbone {Markup.Escape(path)} (delete it to pretrain again).[/]");
+            return path;
+        }
+
+        AnsiConsole.MarkupLine("[bold]Pretraining[/] the ViT on the synthetic source task (8 classes: shapes, solid or outlined).");
+        manual_seed(settings.Seed);
+        var train = SyntheticShapes.Generate(ShapeTask.Source, settings.TrainExamples, settings.ImageSize, settings.Seed);
+        var test = SyntheticShapes.Generate(ShapeTask.Source, settings.TestExamples, settings.ImageSize, settings.Seed + 1);
+        var vit = new VisionTransformer(SampleVit.Config(settings.ImageSize, train.Classes));
+        vit.to(device);
+        var (_, accuracies, _) = Trainer.Train("pretrain", x => vit.call(x), t => vit.train(t), vit.parameters().ToList(),
+            train, test, settings.PretrainEpochs, settings.Batch, 1e-3, device, settings.Seed);
+        AnsiConsole.MarkupLine($"Source-task accuracy after pretraining: [bold]{100 * accuracies[^1]:F1} %[/]");
+        SafeTensorsFile.Write(path, vit.state_dict());
+        return path;
+    }
+}
