@@ -1,0 +1,87 @@
+using System;
+using System.Linq;
+using static TorchSharp.torch;
+
+namespace ResTuning.Bypass;
+
+/// <summary>
+/// One step of the bypass: <c>b_l = mix(lateral(x_l), vertical(up(b_{l-1})))</c>, where <c>up</c> is an optional
+/// <see cref="UpsampleStage"/> for taps whose shape differs from the previous state. Any
+/// <c>Module&lt;Tensor, Tensor&gt;</c> (a <see cref="Tuners.ResAdapter"/>, a LoRA, a Residual) serves as lateral or vertical.
+/// Submodules: <c>lateral</c>, <c>vertical</c>, <c>mix</c>, <c>upsample</c> (when given).
+/// </summary>
+public sealed class BypassStage : nn.Module<Tensor, Tensor, Tensor>
+{
+    private readonly nn.Module<Tensor, Tensor> lateral;
+    private readonly nn.Module<Tensor, Tensor> vertical;
+    private readonly BypassMix mix;
+    private readonly UpsampleStage? upsample;
+
+    /// <summary>Creates a stage.</summary>
+    /// <param name="lateral">Reads the tap x_l.</param>
+    /// <param name="vertical">Reads the previous bypass state b_{l-1} (after <paramref name="upsample"/>).</param>
+    /// <param name="mix">How the two outputs combine; <see cref="BypassMix.Sum"/> when omitted.</param>
+    /// <param name="upsample">Resizes b_{l-1} to x_l's spatial size and channel count for [B, C, H, W] taps.</param>
+    /// <param name="name">Module name used in messages.</param>
+    public BypassStage(nn.Module<Tensor, Tensor> lateral, nn.Module<Tensor, Tensor> vertical, BypassMix? mix = null, UpsampleStage? upsample = null, string name = "stage")
+        : base(name)
+    {
+        this.lateral = lateral ?? throw new ArgumentNullException(nameof(lateral));
+        this.vertical = vertical ?? throw new ArgumentNullException(nameof(vertical));
+        this.mix = mix ?? BypassMix.Sum();
+        this.upsample = upsample;
+        register_module("lateral", lateral);
+        register_module("vertical", vertical);
+        register_module("mix", this.mix);
+        if (upsample is not null) register_module("upsample", upsample);
+    }
+
+    /// <summary>The module reading the tap.</summary>
+    public nn.Module<Tensor, Tensor> Lateral => lateral;
+
+    /// <summary>The module reading the previous bypass state.</summary>
+    public nn.Module<Tensor, Tensor> Vertical => vertical;
+
+    /// <summary>The combination rule.</summary>
+    public BypassMix Mix => mix;
+
+    /// <summary>The upsample step, if any.</summary>
+    public UpsampleStage? Upsample => upsample;
+
+    /// <summary>Computes b_l from the tap x_l and the previous state b_{l-1}.</summary>
+    public override Tensor forward(Tensor tap, Tensor previous) => Step(tap, previous, GetName());
+
+    /// <summary>As <see cref="forward"/>, naming <paramref name="tapName"/> in shape errors.</summary>
+    internal Tensor Step(Tensor tap, Tensor previous, string tapName)
+    {
+        if (upsample is not null)
+        {
+            if (tap.dim() != 4)
+                throw new TunerShapeException(tapName, "tap", new long[] { -1, upsample.OutChannels, -1, -1 }, tap.shape,
+                    "An upsample stage needs a [batch, channels, height, width] tap.");
+            previous = upsample.Forward(previous, tap.shape[2], tap.shape[3]);
+        }
+        var l = Call(lateral, tap, tapName, "lateral");
+        var v = Call(vertical, previous, tapName, "vertical");
+        if (!l.shape.SequenceEqual(v.shape))
+            throw new TunerShapeException(tapName, "vertical output", l.shape, v.shape,
+                upsample is null
+                    ? "The lateral output (shape expected) and the vertical output must agree; where taps change shape give the stage an UpsampleStage."
+                    : "The lateral output (shape expected) and the vertical output must agree; build the upsample stage for the tap's channel count.");
+        return mix.call(l, v);
+    }
+
+    // Re-raise a tuner's shape error with the tap it was reading, so the message says where in the bypass it happened.
+    private static Tensor Call(nn.Module<Tensor, Tensor> tuner, Tensor input, string tapName, string role)
+    {
+        try
+        {
+            return tuner.call(input);
+        }
+        catch (TunerShapeException e)
+        {
+            throw new TunerShapeException($"{tapName} ({role}: {e.Where})", "input", e.Expected, e.Actual,
+                $"Build the {role} tuner of this stage for the shape it reads.");
+        }
+    }
+}

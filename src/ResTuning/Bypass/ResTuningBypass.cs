@@ -1,0 +1,79 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace ResTuning.Bypass;
+
+/// <summary>
+/// Res-Tuning-Bypass: the backbone runs once without autograd (<see cref="ITapSource.Collect"/>), and a separate
+/// chain of tuners learns from its detached taps:
+/// <c>b_0 = x_0</c>, <c>b_l = mix(lateral_l(x_l), vertical_l(b_{l-1}))</c>, output <c>head(b_L)</c> or the backbone
+/// finished from <c>b_L</c> at a re-entry point (then the head, if any). Gradients never enter the backbone.
+/// </summary>
+/// <remarks>
+/// The backbone is <em>not</em> a registered submodule: this module's parameters and state dict hold only the
+/// bypass (<c>stages.{l}.*</c>) and the head (<c>head.*</c>), i.e. a tuner-only checkpoint, and several bypasses can
+/// share one backbone (see <see cref="MultiTaskBypass"/>). Move the backbone to a device yourself.
+/// </remarks>
+public sealed class ResTuningBypass : nn.Module<Tensor, Tensor>
+{
+    private readonly ModuleList<BypassStage> stages;
+    private readonly nn.Module<Tensor, Tensor>? head;
+
+    /// <summary>Creates a bypass over <paramref name="source"/>.</summary>
+    /// <param name="source">The frozen backbone's taps x_0..x_L.</param>
+    /// <param name="stages">One stage per tap after x_0 (L stages).</param>
+    /// <param name="head">Applied to b_L, or to the backbone's output after re-entry; none returns that tensor as is.</param>
+    /// <param name="reenterAt">A re-entry point of <paramref name="source"/>; null sends b_L straight to the head.</param>
+    /// <param name="name">Module name.</param>
+    public ResTuningBypass(ITapSource source, IEnumerable<BypassStage> stages, nn.Module<Tensor, Tensor>? head = null, string? reenterAt = null, string name = "bypass")
+        : base(name)
+    {
+        Source = source ?? throw new ArgumentNullException(nameof(source));
+        var list = (stages ?? throw new ArgumentNullException(nameof(stages))).ToList();
+        var tapCount = source.TapNames.Count;
+        if (list.Count != tapCount - 1)
+            throw new ArgumentException($"The source has {tapCount - 1} taps after x_0 ({string.Join(", ", source.TapNames.Skip(1))}) but {list.Count} stages were given; give one stage per tap.", nameof(stages));
+        if (reenterAt is not null && !source.ReentryPoints.Contains(reenterAt))
+            throw new ArgumentException($"'{reenterAt}' is not a re-entry point of the source. Known points: {string.Join(", ", source.ReentryPoints)}.", nameof(reenterAt));
+        if (head is null && reenterAt is null && list.Count == 0)
+            throw new ArgumentException("A bypass without stages needs a head or a re-entry point.", nameof(head));
+        ReenterAt = reenterAt;
+        this.stages = new ModuleList<BypassStage>(list.ToArray());
+        this.head = head;
+        register_module("stages", this.stages);
+        if (head is not null) register_module("head", head);
+    }
+
+    /// <summary>The backbone's taps.</summary>
+    public ITapSource Source { get; }
+
+    /// <summary>The stages, one per tap after x_0.</summary>
+    public IReadOnlyList<BypassStage> Stages => stages.ToArray();
+
+    /// <summary>The head, if any.</summary>
+    public nn.Module<Tensor, Tensor>? Head => head;
+
+    /// <summary>Where b_L re-enters the backbone; null when it goes straight to the head.</summary>
+    public string? ReenterAt { get; }
+
+    /// <summary>Index of the last tap this bypass reads (L): the backbone stops after it.</summary>
+    public int LastTap => stages.Count;
+
+    /// <summary>Runs the backbone once (no autograd, stopping after the last tap), then the bypass.</summary>
+    public override Tensor forward(Tensor input) => Run(Source.Collect(input, LastTap));
+
+    /// <summary>Runs the bypass on taps already collected (x_0..x_L, at least <see cref="LastTap"/> + 1 of them).</summary>
+    public Tensor Run(IReadOnlyList<Tensor> taps)
+    {
+        ArgumentNullException.ThrowIfNull(taps);
+        if (taps.Count <= LastTap)
+            throw new ArgumentException($"The bypass reads taps 0..{LastTap} but {taps.Count} were given.", nameof(taps));
+        var b = taps[0];
+        for (var l = 1; l <= LastTap; l++) b = stages[l - 1].Step(taps[l], b, Source.TapNames[l]);
+        var output = ReenterAt is null ? b : Source.Reenter(ReenterAt, b);
+        return head is null ? output : head.call(output);
+    }
+}
