@@ -27,6 +27,8 @@ public static class MethodRun
         var model = new TunedClassifier(vit, method);
         model.to(device);
         var counts = ParameterCounts.Of(model);
+        PeakMemory.ResetPeak();
+        var baseline = PeakMemory.CurrentBytes();
         var learningRate = method == TuningMethod.Full ? 3e-4 : 2e-3;
         var (losses, accuracies, medianMs) = Trainer.Train(method.Name(), x => model.call(x), t => model.train(t), model.Trainable,
             train, test, settings.Epochs, settings.Batch, learningRate, device, settings.Seed);
@@ -39,6 +41,7 @@ public static class MethodRun
             Total = counts.Total,
             MsPerStep = medianMs,
             PeakBytes = PeakMemory.Bytes(),
+            BaselineBytes = baseline,
             Losses = losses,
             EpochAccuracies = accuracies,
         };

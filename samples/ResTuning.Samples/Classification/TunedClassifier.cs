@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 using ResTuning.Backbones;
+using ResTuning.Bypass;
 using ResTuning.Operators;
 using ResTuning.Parallel;
 using ResTuning.Tuners;
@@ -18,6 +19,7 @@ public sealed class TunedClassifier : nn.Module<Tensor, Tensor>
 {
     private readonly VisionTransformer vit;
     private readonly TapSet taps = new("taps");
+    private readonly ResTuningBypass? bypass;
 
     /// <summary>Prepares <paramref name="vit"/> for <paramref name="method"/>.</summary>
     public TunedClassifier(VisionTransformer vit, TuningMethod method) : base("classifier")
@@ -44,6 +46,16 @@ public sealed class TunedClassifier : nn.Module<Tensor, Tensor>
         }
         register_module("vit", vit);
         register_module("taps", taps);
+
+        if (method == TuningMethod.Bypass)
+        {
+            // The backbone (head included) stays frozen and runs without autograd; a side chain of
+            // adapters reads its detached block outputs and feeds a new class-token head.
+            foreach (var p in vit.parameters()) p.requires_grad = false;
+            bypass = new ResTuningBypass(new VitTapSource(vit), BypassStages.Adapters(vit.Blocks.Count, width, hiddenDim: 16),
+                new ClassTokenHead(width, vit.Config.NumClasses));
+            register_module("bypass", bypass);
+        }
     }
 
     /// <summary>The method this model is prepared for.</summary>
@@ -53,5 +65,5 @@ public sealed class TunedClassifier : nn.Module<Tensor, Tensor>
     public IReadOnlyList<Parameter> Trainable => parameters().Where(p => p.requires_grad).ToList();
 
     /// <inheritdoc />
-    public override Tensor forward(Tensor images) => vit.call(images);
+    public override Tensor forward(Tensor images) => bypass is null ? vit.call(images) : bypass.call(images);
 }

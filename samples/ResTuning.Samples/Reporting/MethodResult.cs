@@ -23,6 +23,12 @@ public sealed record MethodResult
     /// <summary>Peak resident memory of the process that trained the method.</summary>
     public long PeakBytes { get; init; }
 
+    /// <summary>Resident memory just before training (model, data and libtorch loaded).</summary>
+    public long BaselineBytes { get; init; }
+
+    /// <summary>Memory that training itself added at its peak: <see cref="PeakBytes"/> − <see cref="BaselineBytes"/>.</summary>
+    public long TrainingBytes => System.Math.Max(0, PeakBytes - BaselineBytes);
+
     /// <summary>Training loss per step.</summary>
     public List<double> Losses { get; init; } = new();
 

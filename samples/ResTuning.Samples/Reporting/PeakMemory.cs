@@ -20,6 +20,30 @@ public static class PeakMemory
         return Environment.WorkingSet;
     }
 
+    /// <summary>Current resident set in bytes (<c>VmRSS</c>).</summary>
+    public static long CurrentBytes()
+    {
+        const string status = "/proc/self/status";
+        var line = File.Exists(status) ? File.ReadLines(status).FirstOrDefault(l => l.StartsWith("VmRSS:", StringComparison.Ordinal)) : null;
+        return line is not null && long.TryParse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], out var kb) ? kb * 1024 : Environment.WorkingSet;
+    }
+
+    /// <summary>
+    /// Resets the kernel's peak-RSS mark (writes 5 to <c>/proc/self/clear_refs</c>), so the next
+    /// <see cref="Bytes"/> reports the peak of what follows, not of data generation before it.
+    /// </summary>
+    public static void ResetPeak()
+    {
+        try
+        {
+            File.WriteAllText("/proc/self/clear_refs", "5");
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // Not Linux or not permitted: the peak then also covers the setup before training.
+        }
+    }
+
     /// <summary>Formats bytes as MiB.</summary>
     public static string Format(long bytes) => $"{bytes / (1024.0 * 1024.0):F0} MiB";
 }

@@ -18,8 +18,9 @@ public static class ResultsTable
         table.AddColumn(new TableColumn("trainable").RightAligned());
         table.AddColumn(new TableColumn("trainable %").RightAligned());
         table.AddColumn(new TableColumn("ms/step (median)").RightAligned());
-        table.AddColumn(new TableColumn("peak memory").RightAligned());
-        table.AddColumn(new TableColumn("memory vs full").RightAligned());
+        table.AddColumn(new TableColumn("peak RSS").RightAligned());
+        table.AddColumn(new TableColumn("training memory").RightAligned());
+        table.AddColumn(new TableColumn("vs full").RightAligned());
         foreach (var r in results)
         {
             table.AddRow(
@@ -29,8 +30,10 @@ public static class ResultsTable
                 (100.0 * r.Trainable / System.Math.Max(1, r.Total)).ToString("F2", CultureInfo.InvariantCulture),
                 r.MsPerStep.ToString("F1", CultureInfo.InvariantCulture),
                 PeakMemory.Format(r.PeakBytes),
-                full is null ? "-" : (r.PeakBytes / (double)full.PeakBytes).ToString("F2", CultureInfo.InvariantCulture) + "x");
+                PeakMemory.Format(r.TrainingBytes),
+                full is null || full.TrainingBytes == 0 ? "-" : (r.TrainingBytes / (double)full.TrainingBytes).ToString("F2", CultureInfo.InvariantCulture) + "x");
         }
         AnsiConsole.Write(table);
+        AnsiConsole.MarkupLine("[grey]training memory = peak resident set during training minus the resident set just before it (model, data, libtorch); each method ran in its own process.[/]");
     }
 }
