@@ -50,3 +50,21 @@ public class BypassTrainingTests
         Assert.Contains("head.fc.weight", names);
     }
 }
+
+public class BypassStopsEarlyTests
+{
+    [Fact]
+    public void A_bypass_with_a_head_runs_no_backbone_block_after_its_last_tap()
+    {
+        using var _ = Torch.Scope(seed: 22);
+        var vit = BypassFixtures.TinyVit();
+        var counters = BypassFixtures.CountBlocks(vit);
+        var bypass = new ResTuningBypass(new VitTapSource(vit, new[] { 0 }), BypassStages.Adapters(1, 8, 4), new ClassTokenHead(8, 3));
+
+        var logits = bypass.call(randn(2, 3, 8, 8));
+
+        Assert.Equal(new long[] { 2, 3 }, logits.shape);
+        Assert.Equal(1, counters[0].Calls);
+        Assert.Equal(0, counters[1].Calls);
+    }
+}
