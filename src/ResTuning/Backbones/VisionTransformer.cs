@@ -84,9 +84,10 @@ public sealed class VisionTransformer : nn.Module<Tensor, Tensor>
     /// <summary>Images <c>[B, C, H, W]</c> to the tokens entering block 0, <c>[B, N+1, D]</c>: patches, class token in front, plus position embedding.</summary>
     public Tensor Embed(Tensor images)
     {
+        using var scope = NewDisposeScope();
         var patches = patch_embed.call(images);
         var cls = ClsToken.expand(patches.shape[0], -1, -1);
-        return cat(new[] { cls, patches }, 1) + PosEmbed;
+        return (cat(new[] { cls, patches }, 1) + PosEmbed).MoveToOuterDisposeScope();
     }
 
     /// <summary>Runs blocks <paramref name="from"/> (inclusive) to <paramref name="to"/> (exclusive) on tokens.</summary>

@@ -56,8 +56,11 @@ public sealed class VitBlock : nn.Module<Tensor, Tensor>
     /// <inheritdoc />
     public override Tensor forward(Tensor x)
     {
+        // Free this block's temporaries when it returns (autograd keeps what backward needs), so a
+        // no-grad pass holds one block's activations at a time instead of the whole network's.
+        using var scope = NewDisposeScope();
         x = x + attn.call(norm1.call(x));
-        return x + mlp.call(norm2.call(x));
+        return (x + mlp.call(norm2.call(x))).MoveToOuterDisposeScope();
     }
 
     private nn.Module<Tensor, Tensor> Replace(string slot, nn.Module<Tensor, Tensor> current, Func<nn.Module<Tensor, Tensor>, nn.Module<Tensor, Tensor>> wrap)

@@ -54,6 +54,7 @@ public sealed class BypassStage : nn.Module<Tensor, Tensor, Tensor>
     /// <summary>As <see cref="forward"/>, naming <paramref name="tapName"/> in shape errors.</summary>
     internal Tensor Step(Tensor tap, Tensor previous, string tapName)
     {
+        using var scope = NewDisposeScope();
         if (upsample is not null)
         {
             if (tap.dim() != 4)
@@ -68,7 +69,7 @@ public sealed class BypassStage : nn.Module<Tensor, Tensor, Tensor>
                 upsample is null
                     ? "The lateral output (shape expected) and the vertical output must agree; where taps change shape give the stage an UpsampleStage."
                     : "The lateral output (shape expected) and the vertical output must agree; build the upsample stage for the tap's channel count.");
-        return mix.call(l, v);
+        return mix.call(l, v).MoveToOuterDisposeScope();
     }
 
     // Re-raise a tuner's shape error with the tap it was reading, so the message says where in the bypass it happened.

@@ -71,9 +71,13 @@ public sealed class ResTuningBypass : nn.Module<Tensor, Tensor>
         ArgumentNullException.ThrowIfNull(taps);
         if (taps.Count <= LastTap)
             throw new ArgumentException($"The bypass reads taps 0..{LastTap} but {taps.Count} were given.", nameof(taps));
+        // Intermediate states b_1..b_{L-1} are released when the run ends (autograd keeps what backward needs).
+        using var scope = NewDisposeScope();
         var b = taps[0];
         for (var l = 1; l <= LastTap; l++) b = stages[l - 1].Step(taps[l], b, Source.TapNames[l]);
         var output = ReenterAt is null ? b : Source.Reenter(ReenterAt, b);
-        return head is null ? output : head.call(output);
+        var result = head is null ? output : head.call(output);
+        // A bypass without stages, head or re-entry would return the tap itself, which belongs to the caller.
+        return ReferenceEquals(result, taps[0]) ? result : result.MoveToOuterDisposeScope();
     }
 }
