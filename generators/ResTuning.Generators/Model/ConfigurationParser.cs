@@ -365,7 +365,7 @@ internal static class ConfigurationParser
         attribute.ConstructorArguments.Length == 1 && attribute.ConstructorArguments[0].Value is string s ? s : "";
 
     private static string SourceText(AttributeData attribute) =>
-        attribute.ApplicationSyntaxReference?.GetSyntax().ToString() ?? AttributeName(attribute);
+        "[" + (attribute.ApplicationSyntaxReference?.GetSyntax().ToString() ?? AttributeName(attribute)) + "]";
 
     private static string BaseName(TunerKindModel kind) => kind switch
     {

@@ -95,10 +95,13 @@ internal static class TapResolver
             }
 
             var children = RegisteredChildren(current, known);
-            var match = children.FirstOrDefault(c => c.Name == segment.Text);
-            if (match.Field is null)
+            var match = children.FirstOrDefault(c => c.Member is IFieldSymbol && c.Name == segment.Text);
+            if (match.Member is null)
+                match = children.FirstOrDefault(c => c.Member is IPropertySymbol && Normalize(c.Name) == Normalize(segment.Text));
+            if (match.Member is null)
             {
-                var names = children.Select(c => c.Name).ToList();
+                var names = children.Where(c => c.Member is IFieldSymbol).Select(c => c.Name)
+                    .Concat(children.Where(c => c.Member is IPropertySymbol).Select(c => c.Name.ToLowerInvariant())).Distinct().ToList();
                 var suggestion = Closest(segment.Text, names);
                 var hint = suggestion is not null
                     ? $"; did you mean '{suggestion}'?"
@@ -106,48 +109,59 @@ internal static class TapResolver
                 return Fail(out failure, DiagnosticIds.UnresolvedTap, i, path.Text, segment.Text, current.Name, hint);
             }
 
-            var fieldType = match.Field.Type;
-            var accessible = compilation.IsSymbolAccessibleWithin(match.Field, within);
+            var memberType = match.Type;
+            var accessible = compilation.IsSymbolAccessibleWithin(match.Member, within);
             steps.Add(accessible
-                ? new AccessStep(StepKind.Field, match.Field.Name, 0, 0, FullName(fieldType), -1)
-                : new AccessStep(StepKind.RegistryChild, match.Name, 0, 0, FullName(fieldType), -1));
-            current = fieldType;
+                ? new AccessStep(StepKind.Field, match.Member.Name, 0, 0, FullName(memberType), -1)
+                : new AccessStep(StepKind.RegistryChild, match.Name, 0, 0, FullName(memberType), -1));
+            current = memberType;
             currentName = segment.Text;
-            knownCount = ModuleCount(match.Field, known);
+            knownCount = ModuleCount(match.Member, known);
         }
 
         var shape = known.IsLinear(current) ? ModuleShape.Linear : known.IsAttention(current) ? ModuleShape.Attention : ModuleShape.Other;
         return new ResolvedTap(path, steps.ToEquatableArray(), FullName(current), shape, known.IsTensorModule(current), matchCount);
     }
 
-    /// <summary>The module fields of <paramref name="type"/> (and its bases up to nn.Module) with their registered names.</summary>
-    public static IReadOnlyList<(string Name, IFieldSymbol Field)> RegisteredChildren(ITypeSymbol type, KnownTypes known)
+    /// <summary>
+    /// The module members of <paramref name="type"/> (and its bases up to nn.Module): fields under their
+    /// registered names (field name or <c>[ComponentName]</c>), and public properties of module type (which
+    /// stand for the registered child of the same name, compared case-insensitively without underscores, on
+    /// compiled types whose private fields are not visible).
+    /// </summary>
+    public static IReadOnlyList<(string Name, ISymbol Member, ITypeSymbol Type)> RegisteredChildren(ITypeSymbol type, KnownTypes known)
     {
-        var result = new List<(string, IFieldSymbol)>();
+        var result = new List<(string, ISymbol, ITypeSymbol)>();
         for (var t = type; t is not null && !SymbolEqualityComparer.Default.Equals(t.OriginalDefinition, known.ModuleOfT) && !SymbolEqualityComparer.Default.Equals(t, known.Module); t = t.BaseType)
         {
-            if (t.ContainingNamespace?.ToDisplayString().StartsWith("TorchSharp", StringComparison.Ordinal) == true && t.Locations.All(l => !l.IsInSource))
-                break;
             foreach (var member in t.GetMembers())
             {
-                if (member is not IFieldSymbol { IsStatic: false, IsImplicitlyDeclared: false } field) continue;
-                if (!known.IsModule(field.Type)) continue;
-                var name = field.Name;
-                foreach (var attribute in field.GetAttributes())
+                if (member.IsStatic || member.IsImplicitlyDeclared) continue;
+                if (member is IFieldSymbol field && known.IsModule(field.Type))
                 {
-                    if (!SymbolEqualityComparer.Default.Equals(attribute.AttributeClass, known.ComponentName)) continue;
-                    foreach (var named in attribute.NamedArguments)
+                    var name = field.Name;
+                    foreach (var attribute in field.GetAttributes())
                     {
-                        if (named.Key == "Name" && named.Value.Value is string custom && custom.Length > 0) name = custom;
+                        if (!SymbolEqualityComparer.Default.Equals(attribute.AttributeClass, known.ComponentName)) continue;
+                        foreach (var named in attribute.NamedArguments)
+                        {
+                            if (named.Key == "Name" && named.Value.Value is string custom && custom.Length > 0) name = custom;
+                        }
                     }
+                    if (result.All(r => r.Item1 != name)) result.Add((name, field, field.Type));
                 }
-                if (result.All(r => r.Item1 != name)) result.Add((name, field));
+                else if (member is IPropertySymbol { IsIndexer: false, DeclaredAccessibility: Accessibility.Public, GetMethod: not null } property && known.IsModule(property.Type))
+                {
+                    result.Add((property.Name, property, property.Type));
+                }
             }
         }
         return result;
     }
 
-    private static int ModuleCount(IFieldSymbol field, KnownTypes known)
+    private static string Normalize(string name) => name.Replace("_", "").ToLowerInvariant();
+
+    private static int ModuleCount(ISymbol field, KnownTypes known)
     {
         foreach (var attribute in field.GetAttributes())
         {
