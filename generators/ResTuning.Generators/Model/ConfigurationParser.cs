@@ -111,7 +111,8 @@ internal static class ConfigurationParser
 
         var hasErrors = diagnostics.Any(d => DiagnosticDescriptors.Get(d.Id).DefaultSeverity == DiagnosticSeverity.Error);
         BypassSpec? spec = null;
-        if (!hasErrors && typeSpec is not null && backbone is not null && taps is not null)
+        // A class with both modes is reported once, by the parallel pipeline (RT0010).
+        if (!hasErrors && typeSpec is not null && backbone is not null && taps is not null && !HasAttribute(type, ParallelAttribute))
         {
             spec = new BypassSpec(typeSpec, TapResolver.FullName(backbone), start, taps, output, lateral, vertical, classes, lambda,
                 NamedBool(modeAttribute, "LearnLambda", false));
