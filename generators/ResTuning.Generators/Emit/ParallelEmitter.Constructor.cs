@@ -6,11 +6,15 @@ internal static partial class ParallelEmitter
 {
     private static void EmitFields(SourceWriter w, ParallelSpec spec)
     {
+        // Field names equal the registered names, so TorchSharp's RegisterComponents never registers them twice.
+        w.Line($"private readonly {spec.BackboneType} backbone;");
+        w.Line("private readonly global::ResTuning.Parallel.TapSet taps;");
+        w.Line();
         w.Line("/// <summary>The frozen backbone, registered as <c>backbone</c>.</summary>");
-        w.Line($"public {spec.BackboneType} Backbone {{ get; }}");
+        w.Line($"public {spec.BackboneType} Backbone => backbone;");
         w.Line();
         w.Line("/// <summary>The tuners: one <see cref=\"global::ResTuning.Parallel.ParallelTap\"/> per tapped module, registered as <c>taps</c>.</summary>");
-        w.Line("public global::ResTuning.Parallel.TapSet Taps { get; }");
+        w.Line("public global::ResTuning.Parallel.TapSet Taps => taps;");
     }
 
     private static void EmitConstructor(SourceWriter w, ParallelSpec spec)
@@ -21,19 +25,19 @@ internal static partial class ParallelEmitter
         w.Line("/// </summary>");
         w.Line("/// <param name=\"backbone\">The backbone, with its pretrained weights loaded.</param>");
         w.Open($"public {spec.Type.Name}({spec.BackboneType} backbone) : base(\"{spec.Type.Name}\")");
-        w.Line("Backbone = backbone ?? throw new global::System.ArgumentNullException(nameof(backbone));");
-        w.Line("Taps = new global::ResTuning.Parallel.TapSet(\"taps\");");
+        w.Line("this.backbone = backbone ?? throw new global::System.ArgumentNullException(nameof(backbone));");
+        w.Line("taps = new global::ResTuning.Parallel.TapSet(\"taps\");");
         w.Line("FreezeBackbone();");
         w.Line("AttachTuners();");
-        w.Line("register_module(\"backbone\", Backbone);");
-        w.Line("register_module(\"taps\", Taps);");
+        w.Line("register_module(\"backbone\", this.backbone);");
+        w.Line("register_module(\"taps\", taps);");
         w.Close();
     }
 
     private static void EmitFreeze(SourceWriter w, ParallelSpec spec)
     {
         w.Open("private void FreezeBackbone()");
-        w.Open("foreach (var parameter in Backbone.parameters())");
+        w.Open("foreach (var parameter in backbone.parameters())");
         w.Line("parameter.requires_grad = false;");
         w.Close();
         foreach (var kept in spec.Trainable)
@@ -41,7 +45,7 @@ internal static partial class ParallelEmitter
             w.Line();
             w.Line("// " + kept.Source);
             w.Open("");
-            TapWalk.Emit(w, kept.Tap, "Backbone", (body, _) =>
+            TapWalk.Emit(w, kept.Tap, "backbone", (body, _) =>
             {
                 body.Open("foreach (var parameter in module.parameters())");
                 body.Line("parameter.requires_grad = true;");
@@ -62,8 +66,8 @@ internal static partial class ParallelEmitter
             first = false;
             w.Line("// " + tuner.Source);
             w.Open("");
-            TapWalk.Emit(w, tuner.Tap, "Backbone", (body, path) =>
-                body.Line($"Taps.GetOrAdd({path}, module).Add(\"{tuner.Name}\", {TunerExpression(tuner)}, {ScaleExpression(tuner)});"));
+            TapWalk.Emit(w, tuner.Tap, "backbone", (body, path) =>
+                body.Line($"taps.GetOrAdd({path}, module).Add(\"{tuner.Name}\", {TunerExpression(tuner)}, {ScaleExpression(tuner)});"));
             w.Close();
         }
         w.Close();

@@ -19,8 +19,9 @@ namespace ResTuning.Parallel;
 /// </remarks>
 public sealed class ParallelTap : nn.Module
 {
-    private readonly nn.Module<Tensor, Tensor> op;
-    private readonly ResParallel parallel;
+    // The operator and the wrapper are held through a plain object: TorchSharp's RegisterComponents (which may run
+    // lazily on any module) registers every Module-valued field, which would list the backbone's parameters again.
+    private readonly Parts parts;
     private readonly ModuleGroup tuners = new("tuners");
     private readonly ModuleGroup scales = new("scales");
     private IDisposable? hook;
@@ -30,9 +31,9 @@ public sealed class ParallelTap : nn.Module
     /// <param name="path">The module's path in the backbone, e.g. <c>blocks.3.mlp</c> (used in messages).</param>
     public ParallelTap(nn.Module<Tensor, Tensor> op, string path) : base(path)
     {
-        this.op = op ?? throw new ArgumentNullException(nameof(op));
+        if (op is null) throw new ArgumentNullException(nameof(op));
         Path = path;
-        parallel = new ResParallel(op, freezeOperator: false, name: path);
+        parts = new Parts(op, new ResParallel(op, freezeOperator: false, name: path));
         register_module("tuners", tuners);
         register_module("scales", scales);
         Attach();
@@ -52,6 +53,9 @@ public sealed class ParallelTap : nn.Module
 
     /// <summary>The tuner attached under <paramref name="name"/>.</summary>
     public nn.Module<Tensor, Tensor> Tuner(string name) => parallel.Tuner(name);
+
+    /// <summary>The scale of the tuner attached under <paramref name="name"/>.</summary>
+    public TunerScale Scale(string name) => parallel.Scale(name);
 
     /// <summary>Attaches a tuner (see <see cref="ResParallel.Add"/> for the rules).</summary>
     /// <param name="name">Unique name on this tap (letters, digits, underscores).</param>
@@ -95,6 +99,12 @@ public sealed class ParallelTap : nn.Module
     /// <summary>Undoes <see cref="Merge"/>.</summary>
     /// <returns>The names of the tuners unmerged by this call.</returns>
     public IReadOnlyList<string> Unmerge() => parallel.Unmerge();
+
+    private nn.Module<Tensor, Tensor> op => parts.Op;
+
+    private ResParallel parallel => parts.Parallel;
+
+    private sealed record Parts(nn.Module<Tensor, Tensor> Op, ResParallel Parallel);
 
     private sealed class Remover(Action remove) : IDisposable
     {

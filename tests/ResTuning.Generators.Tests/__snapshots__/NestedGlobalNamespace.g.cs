@@ -10,11 +10,14 @@ partial class Outer
     [global::System.CodeDom.Compiler.GeneratedCode("ResTuning.Generators", "0.1.0.0")]
     partial class Inner : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>
     {
+        private readonly global::Demo.TinyVit backbone;
+        private readonly global::ResTuning.Parallel.TapSet taps;
+
         /// <summary>The frozen backbone, registered as <c>backbone</c>.</summary>
-        public global::Demo.TinyVit Backbone { get; }
+        public global::Demo.TinyVit Backbone => backbone;
 
         /// <summary>The tuners: one <see cref="global::ResTuning.Parallel.ParallelTap"/> per tapped module, registered as <c>taps</c>.</summary>
-        public global::ResTuning.Parallel.TapSet Taps { get; }
+        public global::ResTuning.Parallel.TapSet Taps => taps;
 
         /// <summary>
         /// Wraps <paramref name="backbone"/>: freezes it (except the modules declared <c>[Trainable]</c>), creates the tuners
@@ -23,17 +26,17 @@ partial class Outer
         /// <param name="backbone">The backbone, with its pretrained weights loaded.</param>
         public Inner(global::Demo.TinyVit backbone) : base("Inner")
         {
-            Backbone = backbone ?? throw new global::System.ArgumentNullException(nameof(backbone));
-            Taps = new global::ResTuning.Parallel.TapSet("taps");
+            this.backbone = backbone ?? throw new global::System.ArgumentNullException(nameof(backbone));
+            taps = new global::ResTuning.Parallel.TapSet("taps");
             FreezeBackbone();
             AttachTuners();
-            register_module("backbone", Backbone);
-            register_module("taps", Taps);
+            register_module("backbone", this.backbone);
+            register_module("taps", taps);
         }
 
         private void FreezeBackbone()
         {
-            foreach (var parameter in Backbone.parameters())
+            foreach (var parameter in backbone.parameters())
             {
                 parameter.requires_grad = false;
             }
@@ -43,8 +46,8 @@ partial class Outer
         {
             // [ResAdapter("blocks.0.mlp", In = 16)]
             {
-                var module = Backbone.blocks[0].mlp;
-                Taps.GetOrAdd("blocks.0.mlp", module).Add("adapter", new global::ResTuning.Tuners.ResAdapter(16, 64, 16, global::ResTuning.Tuners.AdapterActivation.Gelu, 0.0, true, "adapter"), global::ResTuning.Parallel.TunerScale.Fixed(1.0));
+                var module = backbone.blocks[0].mlp;
+                taps.GetOrAdd("blocks.0.mlp", module).Add("adapter", new global::ResTuning.Tuners.ResAdapter(16, 64, 16, global::ResTuning.Tuners.AdapterActivation.Gelu, 0.0, true, "adapter"), global::ResTuning.Parallel.TunerScale.Fixed(1.0));
             }
         }
 

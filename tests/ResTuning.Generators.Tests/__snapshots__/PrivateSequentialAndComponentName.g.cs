@@ -10,11 +10,14 @@ namespace Demo.Models
     [global::System.CodeDom.Compiler.GeneratedCode("ResTuning.Generators", "0.1.0.0")]
     partial class Tuned : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>
     {
+        private readonly global::Demo.TinyVit backbone;
+        private readonly global::ResTuning.Parallel.TapSet taps;
+
         /// <summary>The frozen backbone, registered as <c>backbone</c>.</summary>
-        public global::Demo.TinyVit Backbone { get; }
+        public global::Demo.TinyVit Backbone => backbone;
 
         /// <summary>The tuners: one <see cref="global::ResTuning.Parallel.ParallelTap"/> per tapped module, registered as <c>taps</c>.</summary>
-        public global::ResTuning.Parallel.TapSet Taps { get; }
+        public global::ResTuning.Parallel.TapSet Taps => taps;
 
         /// <summary>
         /// Wraps <paramref name="backbone"/>: freezes it (except the modules declared <c>[Trainable]</c>), creates the tuners
@@ -23,24 +26,24 @@ namespace Demo.Models
         /// <param name="backbone">The backbone, with its pretrained weights loaded.</param>
         public Tuned(global::Demo.TinyVit backbone) : base("Tuned")
         {
-            Backbone = backbone ?? throw new global::System.ArgumentNullException(nameof(backbone));
-            Taps = new global::ResTuning.Parallel.TapSet("taps");
+            this.backbone = backbone ?? throw new global::System.ArgumentNullException(nameof(backbone));
+            taps = new global::ResTuning.Parallel.TapSet("taps");
             FreezeBackbone();
             AttachTuners();
-            register_module("backbone", Backbone);
-            register_module("taps", Taps);
+            register_module("backbone", this.backbone);
+            register_module("taps", taps);
         }
 
         private void FreezeBackbone()
         {
-            foreach (var parameter in Backbone.parameters())
+            foreach (var parameter in backbone.parameters())
             {
                 parameter.requires_grad = false;
             }
 
             // [Trainable("norm")]
             {
-                var module = Backbone.final_norm;
+                var module = backbone.final_norm;
                 foreach (var parameter in module.parameters())
                 {
                     parameter.requires_grad = true;
@@ -49,7 +52,7 @@ namespace Demo.Models
 
             // [Trainable("blocks.*.mlp.fc2")]
             {
-                var list0 = Backbone.blocks;
+                var list0 = backbone.blocks;
                 for (int i0 = 0; i0 < list0.Count; i0++)
                 {
                     var module = list0[i0].mlp.fc2;
@@ -65,8 +68,8 @@ namespace Demo.Models
         {
             // [ResAdapter("stem.0", In = 16, Dim = 4, ZeroInit = false)]
             {
-                var module = ((global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>)global::ResTuning.ModuleNavigation.Child<global::TorchSharp.Modules.Sequential>(Backbone, "stem")[0]);
-                Taps.GetOrAdd("stem.0", module).Add("adapter", new global::ResTuning.Tuners.ResAdapter(16, 4, 16, global::ResTuning.Tuners.AdapterActivation.Gelu, 0.0, false, "adapter"), global::ResTuning.Parallel.TunerScale.Fixed(1.0));
+                var module = ((global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>)global::ResTuning.ModuleNavigation.Child<global::TorchSharp.Modules.Sequential>(backbone, "stem")[0]);
+                taps.GetOrAdd("stem.0", module).Add("adapter", new global::ResTuning.Tuners.ResAdapter(16, 4, 16, global::ResTuning.Tuners.AdapterActivation.Gelu, 0.0, false, "adapter"), global::ResTuning.Parallel.TunerScale.Fixed(1.0));
             }
         }
 

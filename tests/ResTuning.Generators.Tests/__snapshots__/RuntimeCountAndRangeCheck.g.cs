@@ -10,11 +10,14 @@ namespace Demo.Models
     [global::System.CodeDom.Compiler.GeneratedCode("ResTuning.Generators", "0.1.0.0")]
     partial class Tuned : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>
     {
+        private readonly global::Demo.TinyVit backbone;
+        private readonly global::ResTuning.Parallel.TapSet taps;
+
         /// <summary>The frozen backbone, registered as <c>backbone</c>.</summary>
-        public global::Demo.TinyVit Backbone { get; }
+        public global::Demo.TinyVit Backbone => backbone;
 
         /// <summary>The tuners: one <see cref="global::ResTuning.Parallel.ParallelTap"/> per tapped module, registered as <c>taps</c>.</summary>
-        public global::ResTuning.Parallel.TapSet Taps { get; }
+        public global::ResTuning.Parallel.TapSet Taps => taps;
 
         /// <summary>
         /// Wraps <paramref name="backbone"/>: freezes it (except the modules declared <c>[Trainable]</c>), creates the tuners
@@ -23,17 +26,17 @@ namespace Demo.Models
         /// <param name="backbone">The backbone, with its pretrained weights loaded.</param>
         public Tuned(global::Demo.TinyVit backbone) : base("Tuned")
         {
-            Backbone = backbone ?? throw new global::System.ArgumentNullException(nameof(backbone));
-            Taps = new global::ResTuning.Parallel.TapSet("taps");
+            this.backbone = backbone ?? throw new global::System.ArgumentNullException(nameof(backbone));
+            taps = new global::ResTuning.Parallel.TapSet("taps");
             FreezeBackbone();
             AttachTuners();
-            register_module("backbone", Backbone);
-            register_module("taps", Taps);
+            register_module("backbone", this.backbone);
+            register_module("taps", taps);
         }
 
         private void FreezeBackbone()
         {
-            foreach (var parameter in Backbone.parameters())
+            foreach (var parameter in backbone.parameters())
             {
                 parameter.requires_grad = false;
             }
@@ -43,17 +46,17 @@ namespace Demo.Models
         {
             // [ResAdapter("extra.*.mlp", In = 16, Scale = TunerScaleKind.LearnedPerChannel)]
             {
-                var list0 = Backbone.extra;
+                var list0 = backbone.extra;
                 for (int i0 = 0; i0 < list0.Count; i0++)
                 {
                     var module = list0[i0].mlp;
-                    Taps.GetOrAdd($"extra.{i0}.mlp", module).Add("adapter", new global::ResTuning.Tuners.ResAdapter(16, 64, 16, global::ResTuning.Tuners.AdapterActivation.Gelu, 0.0, true, "adapter"), global::ResTuning.Parallel.TunerScale.LearnedPerChannel(16, 1.0));
+                    taps.GetOrAdd($"extra.{i0}.mlp", module).Add("adapter", new global::ResTuning.Tuners.ResAdapter(16, 64, 16, global::ResTuning.Tuners.AdapterActivation.Gelu, 0.0, true, "adapter"), global::ResTuning.Parallel.TunerScale.LearnedPerChannel(16, 1.0));
                 }
             }
 
             // [LoRA("extra.0..1.mlp.fc1", Rank = 2)]
             {
-                var list0 = Backbone.extra;
+                var list0 = backbone.extra;
                 if (list0.Count < 1)
                 {
                     throw new global::System.InvalidOperationException($"Tap 'extra.0..1.mlp.fc1': 'extra' has {list0.Count} elements; the range 0..1 needs 1.");
@@ -61,7 +64,7 @@ namespace Demo.Models
                 for (int i0 = 0; i0 < 1; i0++)
                 {
                     var module = list0[i0].mlp.fc1;
-                    Taps.GetOrAdd($"extra.{i0}.mlp.fc1", module).Add("lora", new global::ResTuning.Tuners.LoRA(module.in_features, module.out_features, 2, 16.0, 0.0, true, "lora"), global::ResTuning.Parallel.TunerScale.Fixed(1.0));
+                    taps.GetOrAdd($"extra.{i0}.mlp.fc1", module).Add("lora", new global::ResTuning.Tuners.LoRA(module.in_features, module.out_features, 2, 16.0, 0.0, true, "lora"), global::ResTuning.Parallel.TunerScale.Fixed(1.0));
                 }
             }
         }

@@ -10,11 +10,14 @@ namespace Demo.Models
     [global::System.CodeDom.Compiler.GeneratedCode("ResTuning.Generators", "0.1.0.0")]
     partial class Tuned : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>
     {
+        private readonly global::Demo.TinyVit backbone;
+        private readonly global::ResTuning.Parallel.TapSet taps;
+
         /// <summary>The frozen backbone, registered as <c>backbone</c>.</summary>
-        public global::Demo.TinyVit Backbone { get; }
+        public global::Demo.TinyVit Backbone => backbone;
 
         /// <summary>The tuners: one <see cref="global::ResTuning.Parallel.ParallelTap"/> per tapped module, registered as <c>taps</c>.</summary>
-        public global::ResTuning.Parallel.TapSet Taps { get; }
+        public global::ResTuning.Parallel.TapSet Taps => taps;
 
         /// <summary>
         /// Wraps <paramref name="backbone"/>: freezes it (except the modules declared <c>[Trainable]</c>), creates the tuners
@@ -23,24 +26,24 @@ namespace Demo.Models
         /// <param name="backbone">The backbone, with its pretrained weights loaded.</param>
         public Tuned(global::Demo.TinyVit backbone) : base("Tuned")
         {
-            Backbone = backbone ?? throw new global::System.ArgumentNullException(nameof(backbone));
-            Taps = new global::ResTuning.Parallel.TapSet("taps");
+            this.backbone = backbone ?? throw new global::System.ArgumentNullException(nameof(backbone));
+            taps = new global::ResTuning.Parallel.TapSet("taps");
             FreezeBackbone();
             AttachTuners();
-            register_module("backbone", Backbone);
-            register_module("taps", Taps);
+            register_module("backbone", this.backbone);
+            register_module("taps", taps);
         }
 
         private void FreezeBackbone()
         {
-            foreach (var parameter in Backbone.parameters())
+            foreach (var parameter in backbone.parameters())
             {
                 parameter.requires_grad = false;
             }
 
             // [Trainable("head")]
             {
-                var module = Backbone.head;
+                var module = backbone.head;
                 foreach (var parameter in module.parameters())
                 {
                     parameter.requires_grad = true;
@@ -52,31 +55,31 @@ namespace Demo.Models
         {
             // [ResAdapter("blocks.*.attn", Dim = 4, Scale = TunerScaleKind.LearnedScalar, ScaleValue = 0.0)]
             {
-                var list0 = Backbone.blocks;
+                var list0 = backbone.blocks;
                 for (int i0 = 0; i0 < list0.Count; i0++)
                 {
                     var module = list0[i0].attn;
-                    Taps.GetOrAdd($"blocks.{i0}.attn", module).Add("adapter", new global::ResTuning.Tuners.ResAdapter(((global::ResTuning.Operators.IAttentionOperator)module).EmbedDim, 4, ((global::ResTuning.Operators.IAttentionOperator)module).EmbedDim, global::ResTuning.Tuners.AdapterActivation.Gelu, 0.0, true, "adapter"), global::ResTuning.Parallel.TunerScale.LearnedScalar(0.0));
+                    taps.GetOrAdd($"blocks.{i0}.attn", module).Add("adapter", new global::ResTuning.Tuners.ResAdapter(((global::ResTuning.Operators.IAttentionOperator)module).EmbedDim, 4, ((global::ResTuning.Operators.IAttentionOperator)module).EmbedDim, global::ResTuning.Tuners.AdapterActivation.Gelu, 0.0, true, "adapter"), global::ResTuning.Parallel.TunerScale.LearnedScalar(0.0));
                 }
             }
 
             // [ResPrefix("blocks.*.attn", Length = 2)]
             {
-                var list0 = Backbone.blocks;
+                var list0 = backbone.blocks;
                 for (int i0 = 0; i0 < list0.Count; i0++)
                 {
                     var module = list0[i0].attn;
-                    Taps.GetOrAdd($"blocks.{i0}.attn", module).Add("prefix", new global::ResTuning.Tuners.ResPrefix(module, 2, true, 0.02, "prefix"), global::ResTuning.Parallel.TunerScale.Fixed(1.0));
+                    taps.GetOrAdd($"blocks.{i0}.attn", module).Add("prefix", new global::ResTuning.Tuners.ResPrefix(module, 2, true, 0.02, "prefix"), global::ResTuning.Parallel.TunerScale.Fixed(1.0));
                 }
             }
 
             // [ResAdapter("blocks.*.attn", Dim = 2, Activation = AdapterActivationKind.Relu)]
             {
-                var list0 = Backbone.blocks;
+                var list0 = backbone.blocks;
                 for (int i0 = 0; i0 < list0.Count; i0++)
                 {
                     var module = list0[i0].attn;
-                    Taps.GetOrAdd($"blocks.{i0}.attn", module).Add("adapter_1", new global::ResTuning.Tuners.ResAdapter(((global::ResTuning.Operators.IAttentionOperator)module).EmbedDim, 2, ((global::ResTuning.Operators.IAttentionOperator)module).EmbedDim, global::ResTuning.Tuners.AdapterActivation.Relu, 0.0, true, "adapter_1"), global::ResTuning.Parallel.TunerScale.Fixed(1.0));
+                    taps.GetOrAdd($"blocks.{i0}.attn", module).Add("adapter_1", new global::ResTuning.Tuners.ResAdapter(((global::ResTuning.Operators.IAttentionOperator)module).EmbedDim, 2, ((global::ResTuning.Operators.IAttentionOperator)module).EmbedDim, global::ResTuning.Tuners.AdapterActivation.Relu, 0.0, true, "adapter_1"), global::ResTuning.Parallel.TunerScale.Fixed(1.0));
                 }
             }
         }

@@ -1,0 +1,65 @@
+using ResTuning.Operators;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace ResTuning.Generators.Tests.Numeric;
+
+/// <summary>A two-block transformer-like backbone for the numeric tests (width 8, 2 heads).</summary>
+public sealed class NumBackbone : nn.Module<Tensor, Tensor>
+{
+    public const int Width = 8;
+
+    [ModuleCount(2)]
+    public readonly ModuleList<NumBlock> blocks;
+    public readonly Linear head;
+
+    public NumBackbone() : base("num")
+    {
+        blocks = new ModuleList<NumBlock>(new NumBlock(), new NumBlock());
+        head = nn.Linear(Width, 3);
+        RegisterComponents();
+    }
+
+    public override Tensor forward(Tensor x)
+    {
+        foreach (var block in blocks) x = block.call(x);
+        return head.call(x.mean(new long[] { 1 }));
+    }
+}
+
+/// <summary>Attention then MLP, both residual.</summary>
+public sealed class NumBlock : nn.Module<Tensor, Tensor>
+{
+    public readonly MultiHeadSelfAttention attn;
+    public readonly NumMlp mlp;
+
+    public NumBlock() : base("block")
+    {
+        attn = new MultiHeadSelfAttention(NumBackbone.Width, 2);
+        mlp = new NumMlp();
+        RegisterComponents();
+    }
+
+    public override Tensor forward(Tensor x)
+    {
+        x = x + attn.call(x);
+        return x + mlp.call(x);
+    }
+}
+
+/// <summary>fc2(gelu(fc1(x))).</summary>
+public sealed class NumMlp : nn.Module<Tensor, Tensor>
+{
+    public readonly Linear fc1;
+    public readonly Linear fc2;
+
+    public NumMlp() : base("mlp")
+    {
+        fc1 = nn.Linear(NumBackbone.Width, 2 * NumBackbone.Width);
+        fc2 = nn.Linear(2 * NumBackbone.Width, NumBackbone.Width);
+        RegisterComponents();
+    }
+
+    public override Tensor forward(Tensor x) => fc2.call(nn.functional.gelu(fc1.call(x)));
+}
