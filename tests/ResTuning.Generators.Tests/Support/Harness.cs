@@ -28,10 +28,10 @@ internal static class Harness
             // The SDK's defaults: TorchSharp is built against System.Runtime 8, unified with 10 here.
             .WithSpecificDiagnosticOptions(new Dictionary<string, ReportDiagnostic> { ["CS1701"] = ReportDiagnostic.Suppress, ["CS1702"] = ReportDiagnostic.Suppress }));
 
-    public static GeneratorDriver Driver() => CSharpGeneratorDriver.Create(
+    public static GeneratorDriver Driver(bool track = true) => CSharpGeneratorDriver.Create(
         new[] { new ResTuningGenerator().AsSourceGenerator() },
         parseOptions: ParseOptions,
-        driverOptions: new GeneratorDriverOptions(IncrementalGeneratorOutputKind.None, trackIncrementalGeneratorSteps: true));
+        driverOptions: new GeneratorDriverOptions(IncrementalGeneratorOutputKind.None, trackIncrementalGeneratorSteps: track));
 
     public static Result Run(params string[] sources)
     {
