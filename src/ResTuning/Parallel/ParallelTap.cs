@@ -48,6 +48,9 @@ public sealed class ParallelTap : nn.Module
     /// <summary>Names of the attached tuners, in the order they were added.</summary>
     public IReadOnlyList<string> TunerNames => parallel.TunerNames;
 
+    /// <summary>How many times the hook has run (the operator was invoked with <c>call</c>).</summary>
+    public long Calls { get; private set; }
+
     /// <summary>True while the forward hook is installed.</summary>
     public bool IsAttached => hook is not null;
 
@@ -81,7 +84,11 @@ public sealed class ParallelTap : nn.Module
     public void Attach()
     {
         if (hook is not null) return;
-        var remover = op.register_forward_hook((_, input, output) => Apply(input, output));
+        var remover = op.register_forward_hook((_, input, output) =>
+        {
+            Calls++;
+            return Apply(input, output);
+        });
         hook = new Remover(remover.remove);
     }
 

@@ -221,4 +221,13 @@ public sealed class EquivalenceTests : IDisposable
         Assert.Equal(backboneTotal + tunerTotal, model.CountParameters().Total);
         Assert.Equal(2 * 3 * 8, model.Taps["blocks.1.attn"].Tuner("prefix").parameters().Sum(p => p.numel()));
     }
+
+    [Fact]
+    public void A_tap_the_backbone_never_calls_fails_the_first_forward()
+    {
+        var model = new NumSilent(new NumForwardCaller());
+        var error = Assert.Throws<InvalidOperationException>(() => model.forward(randn(2, 5, 8)));
+        Assert.Contains("'mlp' did not run", error.Message);
+        Assert.Contains("call(x)", error.Message);
+    }
 }

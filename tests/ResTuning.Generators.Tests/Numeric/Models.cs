@@ -19,3 +19,8 @@ public partial class NumLambda;
 [ResTuning<NumBackbone>]
 [ResAdapter("blocks.*.mlp", Dim = 4, In = NumBackbone.Width)]
 public partial class NumZero;
+
+/// <summary>Tuners on a module its backbone calls with forward(): the first forward must fail loudly.</summary>
+[ResTuning<NumForwardCaller>]
+[ResAdapter("mlp", In = NumBackbone.Width)]
+public partial class NumSilent;

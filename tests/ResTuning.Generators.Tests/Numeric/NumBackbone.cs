@@ -63,3 +63,17 @@ public sealed class NumMlp : nn.Module<Tensor, Tensor>
 
     public override Tensor forward(Tensor x) => fc2.call(nn.functional.gelu(fc1.call(x)));
 }
+
+/// <summary>A backbone that invokes its MLP with forward() instead of call(): hooks cannot run.</summary>
+public sealed class NumForwardCaller : nn.Module<Tensor, Tensor>
+{
+    public readonly NumMlp mlp;
+
+    public NumForwardCaller() : base("forward_caller")
+    {
+        mlp = new NumMlp();
+        RegisterComponents();
+    }
+
+    public override Tensor forward(Tensor x) => mlp.forward(x);
+}

@@ -55,10 +55,22 @@ namespace Demo.Models
             }
         }
 
+        private bool tapsVerified;
+
         /// <summary>Runs the backbone; the hooked modules add their tuners' outputs on the way.</summary>
         /// <param name="input">The backbone's input.</param>
         /// <returns>The backbone's output.</returns>
-        public override global::TorchSharp.torch.Tensor forward(global::TorchSharp.torch.Tensor input) => Backbone.call(input);
+        /// <exception cref="global::System.InvalidOperationException">On the first call, when a tapped module did not run through <c>call(x)</c>.</exception>
+        public override global::TorchSharp.torch.Tensor forward(global::TorchSharp.torch.Tensor input)
+        {
+            var output = backbone.call(input);
+            if (!tapsVerified)
+            {
+                taps.EnsureAllRan();
+                tapsVerified = true;
+            }
+            return output;
+        }
 
         /// <summary>Number of trainable parameters, computed at compile time from the tuner widths.</summary>
         public const long TrainableParameterCount = 1120;

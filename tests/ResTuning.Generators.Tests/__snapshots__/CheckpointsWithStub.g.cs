@@ -64,10 +64,22 @@ namespace Demo.Models
             }
         }
 
+        private bool tapsVerified;
+
         /// <summary>Runs the backbone; the hooked modules add their tuners' outputs on the way.</summary>
         /// <param name="input">The backbone's input.</param>
         /// <returns>The backbone's output.</returns>
-        public override global::TorchSharp.torch.Tensor forward(global::TorchSharp.torch.Tensor input) => Backbone.call(input);
+        /// <exception cref="global::System.InvalidOperationException">On the first call, when a tapped module did not run through <c>call(x)</c>.</exception>
+        public override global::TorchSharp.torch.Tensor forward(global::TorchSharp.torch.Tensor input)
+        {
+            var output = backbone.call(input);
+            if (!tapsVerified)
+            {
+                taps.EnsureAllRan();
+                tapsVerified = true;
+            }
+            return output;
+        }
 
         /// <summary>The trainable parameters (tuners, learned scales and <c>[Trainable]</c> modules) with their state-dict names.</summary>
         /// <returns>The parameters whose <c>requires_grad</c> is set.</returns>
