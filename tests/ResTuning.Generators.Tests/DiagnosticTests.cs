@@ -36,14 +36,14 @@ public sealed class DiagnosticTests
     public void Unresolved_segment_without_a_close_name_lists_the_children()
     {
         var d = Single("[ResTuning<Demo.TinyVit>]\n[Trainable(\"classifier\")]", "RT0005", "classifier");
-        Assert.Contains("registered children: stem, blocks, extra, norm, head", d.GetMessage());
+        Assert.Contains("registered children: stem, blocks, extra, norm, head, neck, task_heads", d.GetMessage());
     }
 
     [Fact]
     public void Component_name_replaces_the_field_name()
     {
         var d = Single("[ResTuning<Demo.TinyVit>]\n[Trainable(\"final_norm\")]", "RT0005", "final_norm");
-        Assert.EndsWith("registered children: stem, blocks, extra, norm, head", d.GetMessage());
+        Assert.EndsWith("registered children: stem, blocks, extra, norm, head, neck, task_heads", d.GetMessage());
     }
 
     [Fact]

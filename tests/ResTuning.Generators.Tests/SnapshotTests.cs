@@ -44,6 +44,12 @@ public sealed class SnapshotTests
             [Trainable("norm")]
             [Trainable("blocks.*.mlp.fc2")]
             """, false },
+        { "SequentialWildcardAndModuleDict", """
+            [ResTuning<Demo.TinyVit>]
+            [ResAdapter("neck.*", In = 16, Dim = 4)]
+            [ResAdapter("neck.0..1", In = 16, Dim = 2)]
+            [LoRA("task_heads.cls", Rank = 2)]
+            """, false },
         { "CheckpointsWithStub", """
             [ResTuning<Demo.TinyVit>]
             [LoRA("blocks.*.mlp.fc1")]

@@ -58,6 +58,8 @@ internal static class Sources
             [ComponentName(Name = "norm")]
             public readonly LayerNorm final_norm;
             public readonly Linear head;
+            public readonly Sequential neck;
+            public readonly ModuleDict<Linear> task_heads;
 
             public TinyVit(long dim = 16, long heads = 2, long classes = 10) : base("vit")
             {
@@ -66,6 +68,9 @@ internal static class Sources
                 extra = new ModuleList<Block>(new Block(dim, heads));
                 final_norm = nn.LayerNorm(dim);
                 head = nn.Linear(dim, classes);
+                neck = nn.Sequential(nn.Linear(dim, dim), nn.Linear(dim, dim));
+                task_heads = new ModuleDict<Linear>();
+                task_heads.Add("cls", nn.Linear(dim, classes));
                 RegisterComponents();
             }
 
