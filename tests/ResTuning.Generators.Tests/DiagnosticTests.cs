@@ -55,6 +55,38 @@ public sealed class DiagnosticTests
         Single("[ResTuning<Demo.TinyVit>]", "RT0002", "Tuned", "public partial class Tuned<T>;");
 
     [Fact]
+    public void Other_base_class_is_reported()
+    {
+        var d = Single("[ResTuning<Demo.TinyVit>]", "RT0002", "Tuned", "public partial class Tuned : System.Exception;");
+        Assert.Contains("it derives from Exception", d.GetMessage());
+    }
+
+    [Fact]
+    public void Declaring_the_module_base_class_is_allowed()
+    {
+        var model = Sources.Model("[ResTuning<Demo.TinyVit>]\n[ResAdapter(\"blocks.0.mlp\", In = 16)]",
+            "public partial class Tuned : TorchSharp.torch.nn.Module<TorchSharp.torch.Tensor, TorchSharp.torch.Tensor>;");
+        var result = Harness.Run(Sources.Backbone, model);
+        Assert.Empty(result.GeneratorDiagnostics);
+        Assert.Empty(result.CompilerProblems());
+    }
+
+    [Fact]
+    public void Analyzer_form_of_a_diagnostic_lies_in_the_compilation_tree()
+    {
+        var compilation = Harness.Compilation(Sources.Backbone, Sources.Model("[ResTuning<Demo.TinyVit>]\n[Trainable(\"haed\")]"));
+        var type = compilation.GetTypeByMetadataName("Demo.Models.Tuned")!;
+        var declaration = type.DeclaringSyntaxReferences.Single().GetSyntax();
+        var mode = type.GetAttributes().First();
+        var result = ResTuning.Generators.Model.ConfigurationParser.ParseParallel(type, declaration, mode, compilation, default);
+        var diagnostic = Assert.Single(result.Diagnostics).ToDiagnostic(compilation);
+        Assert.True(diagnostic.Location.IsInSource);
+        Assert.Same(compilation.SyntaxTrees.ElementAt(1), diagnostic.Location.SourceTree);
+        Assert.Equal("haed", diagnostic.Location.SourceTree!.GetText().ToString(diagnostic.Location.SourceSpan));
+        Assert.Contains("did you mean 'head'?", diagnostic.GetMessage());
+    }
+
+    [Fact]
     public void Range_beyond_a_known_count_is_reported_on_the_range()
     {
         var d = Single("[ResTuning<Demo.TinyVit>]\n[ResAdapter(\"blocks.2..6.mlp\", In = 16)]", "RT0006", "2..6");

@@ -29,6 +29,12 @@ internal static class ConfigurationParser
         var diagnostics = new List<DiagnosticInfo>();
         var known = new KnownTypes(compilation);
         var typeSpec = CheckType(type, declaration, diagnostics);
+        if (typeSpec is not null && type.BaseType is { SpecialType: not SpecialType.System_Object } baseType && !SymbolEqualityComparer.Default.Equals(baseType, known.TensorModule))
+        {
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticIds.NotSupportedType, IdentifierLocation(declaration), type.Name,
+                $"it derives from {baseType.Name}; the generator makes it an nn.Module<Tensor, Tensor>, so declare no base class or that one"));
+            typeSpec = null;
+        }
         if (HasAttribute(type, BypassAttribute))
             diagnostics.Add(DiagnosticInfo.Create(DiagnosticIds.ConflictingModes, IdentifierLocation(declaration), type.Name, "ResTuning, ResTuningBypass"));
         var backbone = CheckBackbone(modeAttribute, known, diagnostics);
