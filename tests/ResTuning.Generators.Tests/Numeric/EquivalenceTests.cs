@@ -230,4 +230,26 @@ public sealed class EquivalenceTests : IDisposable
         Assert.Contains("'mlp' did not run", error.Message);
         Assert.Contains("call(x)", error.Message);
     }
+
+    [Fact]
+    public void A_private_field_is_reached_through_the_module_registry()
+    {
+        var model = new NumPrivateTuned(new NumPrivate());
+        var tap = model.Taps["mlp"];
+        Assert.Same(model.Backbone.Mlp_ForTests, tap.Operator);
+
+        var x = randn(2, 5, 8);
+        using var _ = no_grad();
+        var expected = model.Backbone.Mlp_ForTests.forward(x) + tap.Tuner("adapter").forward(x);
+        Assert.True(allclose(model.forward(x), expected, rtol: 1e-12, atol: 1e-12));
+    }
+
+    [Fact]
+    public void Module_navigation_names_the_missing_child()
+    {
+        var error = Assert.Throws<InvalidOperationException>(() => ResTuning.ModuleNavigation.Child<Linear>(new NumMlp(), "fc3"));
+        Assert.Contains("no registered child 'fc3'", error.Message);
+        Assert.Contains("fc1, fc2", error.Message);
+        Assert.IsType<Linear>(ResTuning.ModuleNavigation.Child<Linear>(new NumMlp(), "fc2"));
+    }
 }

@@ -24,3 +24,8 @@ public partial class NumZero;
 [ResTuning<NumForwardCaller>]
 [ResAdapter("mlp", In = NumBackbone.Width)]
 public partial class NumSilent;
+
+/// <summary>An adapter on a private backbone field (reached through ModuleNavigation, not reflection).</summary>
+[ResTuning<NumPrivate>]
+[ResAdapter("mlp", In = NumBackbone.Width, Dim = 3, ZeroInit = false)]
+public partial class NumPrivateTuned;

@@ -77,3 +77,19 @@ public sealed class NumForwardCaller : nn.Module<Tensor, Tensor>
 
     public override Tensor forward(Tensor x) => mlp.forward(x);
 }
+
+/// <summary>A backbone whose MLP is a private field: generated code reaches it through the module registry.</summary>
+public sealed class NumPrivate : nn.Module<Tensor, Tensor>
+{
+    private readonly NumMlp mlp;
+
+    public NumPrivate() : base("private")
+    {
+        mlp = new NumMlp();
+        RegisterComponents();
+    }
+
+    public NumMlp Mlp_ForTests => mlp;
+
+    public override Tensor forward(Tensor x) => mlp.call(x);
+}
