@@ -32,8 +32,15 @@ public sealed class ResTuningGenerator : IIncrementalGenerator
                     (INamedTypeSymbol)ctx.TargetSymbol, ctx.TargetNode, ctx.Attributes[0], ctx.SemanticModel.Compilation, ct)))
             .WithTrackingName(TrackingNames.BypassModels);
 
-        var diagnostics = parallel.Collect().Combine(bypass.Collect())
-            .Select(static (pair, _) => pair.Left.Concat(pair.Right).SelectMany(r => r.Diagnostics).ToEquatableArray())
+        var multiTask = context.SyntaxProvider.ForAttributeWithMetadataName(
+                ConfigurationParser.MultiTaskAttributeMetadataName,
+                static (node, _) => node is ClassDeclarationSyntax,
+                static (ctx, ct) => Safely(ctx, () => ConfigurationParser.ParseMultiTask(
+                    (INamedTypeSymbol)ctx.TargetSymbol, ctx.TargetNode, ctx.Attributes[0], ctx.SemanticModel.Compilation, ct)))
+            .WithTrackingName(TrackingNames.MultiTaskModels);
+
+        var diagnostics = parallel.Collect().Combine(bypass.Collect()).Combine(multiTask.Collect())
+            .Select(static (all, _) => all.Left.Left.Concat(all.Left.Right).Concat(all.Right).SelectMany(r => r.Diagnostics).ToEquatableArray())
             .WithTrackingName(TrackingNames.Diagnostics);
         context.RegisterSourceOutput(diagnostics, static (spc, list) =>
         {

@@ -9,6 +9,9 @@ public static class TrackingNames
     /// <summary>Bypass models, parsed and validated.</summary>
     public const string BypassModels = nameof(BypassModels);
 
+    /// <summary>Multi-task bypass groups, checked.</summary>
+    public const string MultiTaskModels = nameof(MultiTaskModels);
+
     /// <summary>Valid parallel specs that produce source.</summary>
     public const string ParallelSpecs = nameof(ParallelSpecs);
 

@@ -23,13 +23,16 @@ public sealed class CacheabilityTests
         [ResTuningBypass<Demo.TinyVit>(Classes = 10)]
         [BypassTaps(Start = "stem", Taps = "blocks.*")]
         public partial class Bypass;
+
+        [ResTuningMultiTask<Demo.TinyVit>(typeof(Bypass))]
+        public partial class Tasks;
         """;
 
     private const string Unrelated = "namespace Demo.Other; public static class Helper { public static int Value => 1; }";
 
     private static readonly string[] AllSteps =
     {
-        TrackingNames.ParallelModels, TrackingNames.BypassModels, TrackingNames.ParallelSpecs, TrackingNames.Diagnostics,
+        TrackingNames.ParallelModels, TrackingNames.BypassModels, TrackingNames.MultiTaskModels, TrackingNames.ParallelSpecs, TrackingNames.Diagnostics,
     };
 
     [Fact]

@@ -89,11 +89,16 @@ internal static class DiagnosticDescriptors
         "The ResTuning generator could not process '{0}': {1}",
         DiagnosticSeverity.Error);
 
+    public static readonly DiagnosticDescriptor InvalidTask = Create(DiagnosticIds.InvalidTask,
+        "Multi-task member is not a bypass over the shared backbone",
+        "Multi-task model '{0}': task '{1}' must be a [ResTuningBypass<{2}>] model",
+        DiagnosticSeverity.Error);
+
     /// <summary>Every descriptor, in id order.</summary>
     public static readonly ImmutableArray<DiagnosticDescriptor> All = ImmutableArray.Create(
         NotPartial, NotSupportedType, BackboneNotModule, MalformedTap, UnresolvedTap, IndexOutOfRange,
         IncompatibleModule, ParameterOutOfRange, UnknownWidth, ConflictingModes, EmptySelection,
-        SegmentKindMismatch, BypassWithoutTaps, BypassNotGenerated, InternalError);
+        SegmentKindMismatch, BypassWithoutTaps, BypassNotGenerated, InternalError, InvalidTask);
 
     private static readonly Dictionary<string, DiagnosticDescriptor> ById = All.ToDictionary(d => d.Id);
 

@@ -18,4 +18,5 @@ internal static class DiagnosticIds
     public const string BypassWithoutTaps = "RT0013";
     public const string BypassNotGenerated = "RT0014";
     public const string InternalError = "RT0015";
+    public const string InvalidTask = "RT0016";
 }

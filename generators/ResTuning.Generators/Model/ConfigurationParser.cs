@@ -22,6 +22,34 @@ internal static class ConfigurationParser
     public const string BypassAttribute = "ResTuningBypassAttribute`1";
     public const string ParallelAttributeMetadataName = Namespace + "." + ParallelAttribute;
     public const string BypassAttributeMetadataName = Namespace + "." + BypassAttribute;
+    public const string MultiTaskAttribute = "ResTuningMultiTaskAttribute`1";
+    public const string MultiTaskAttributeMetadataName = Namespace + "." + MultiTaskAttribute;
+
+    /// <summary>Checks a multi-task class: partial, a module backbone, and tasks that are bypass models over that backbone.</summary>
+    public static ModelResult ParseMultiTask(INamedTypeSymbol type, SyntaxNode declaration, AttributeData modeAttribute, Compilation compilation, CancellationToken cancellationToken)
+    {
+        var diagnostics = new List<DiagnosticInfo>();
+        var known = new KnownTypes(compilation);
+        var typeSpec = CheckType(type, declaration, diagnostics);
+        var backbone = CheckBackbone(modeAttribute, known, diagnostics);
+        var taskLocation = LocationInfo.From(modeAttribute.ApplicationSyntaxReference?.GetSyntax());
+        var tasks = modeAttribute.ConstructorArguments.Length == 1 && modeAttribute.ConstructorArguments[0].Kind == TypedConstantKind.Array
+            ? modeAttribute.ConstructorArguments[0].Values.Select(v => v.Value as INamedTypeSymbol).ToList()
+            : new List<INamedTypeSymbol?>();
+        foreach (var task in tasks)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var bypass = task?.GetAttributes().FirstOrDefault(a => AttributeName(a) == BypassAttribute);
+            var taskBackbone = bypass?.AttributeClass?.TypeArguments.FirstOrDefault();
+            if (task is null || bypass is null || backbone is null || !SymbolEqualityComparer.Default.Equals(taskBackbone, backbone))
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticIds.InvalidTask, taskLocation, type.Name, task?.Name ?? "null", backbone?.Name ?? "TBackbone"));
+        }
+        if (tasks.Count == 0)
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticIds.BypassWithoutTaps, IdentifierLocation(declaration), type.Name));
+        if (!diagnostics.Any(d => DiagnosticDescriptors.Get(d.Id).DefaultSeverity == DiagnosticSeverity.Error) && typeSpec is not null)
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticIds.BypassNotGenerated, IdentifierLocation(declaration), type.Name));
+        return new ModelResult(null, null, diagnostics.ToEquatableArray());
+    }
 
     /// <summary>Parses a class annotated with the parallel mode attribute.</summary>
     public static ModelResult ParseParallel(INamedTypeSymbol type, SyntaxNode declaration, AttributeData modeAttribute, Compilation compilation, CancellationToken cancellationToken)
