@@ -252,4 +252,22 @@ public sealed class EquivalenceTests : IDisposable
         Assert.Contains("fc1, fc2", error.Message);
         Assert.IsType<Linear>(ResTuning.ModuleNavigation.Child<Linear>(new NumMlp(), "fc2"));
     }
+
+    [Fact]
+    public void Taps_on_sequential_elements_run_and_match_the_hand_composition()
+    {
+        var model = new NumSequentialTuned(new NumSequential());
+        Assert.Equal(new[] { "layers.0", "layers.1", "layers.2" }, model.Taps.Taps.Select(t => t.Path));
+
+        var x = randn(2, 5, 8);
+        using var _ = no_grad();
+        var h = x;
+        for (var i = 0; i < 3; i++)
+        {
+            var tap = model.Taps[$"layers.{i}"];
+            h = tap.Operator.forward(h) + tap.Tuner("adapter").forward(h);
+        }
+        Assert.True(allclose(model.forward(x), h, rtol: 1e-12, atol: 1e-12));
+        Assert.All(model.Taps.Taps, t => Assert.Equal(1, t.Calls));
+    }
 }

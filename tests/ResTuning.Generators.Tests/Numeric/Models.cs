@@ -29,3 +29,8 @@ public partial class NumSilent;
 [ResTuning<NumPrivate>]
 [ResAdapter("mlp", In = NumBackbone.Width, Dim = 3, ZeroInit = false)]
 public partial class NumPrivateTuned;
+
+/// <summary>Adapters on every element of a Sequential.</summary>
+[ResTuning<NumSequential>]
+[ResAdapter("layers.*", In = NumBackbone.Width, Dim = 2, ZeroInit = false)]
+public partial class NumSequentialTuned;

@@ -93,3 +93,17 @@ public sealed class NumPrivate : nn.Module<Tensor, Tensor>
 
     public override Tensor forward(Tensor x) => mlp.call(x);
 }
+
+/// <summary>A backbone built from a Sequential: its elements are invoked by Sequential.forward.</summary>
+public sealed class NumSequential : nn.Module<Tensor, Tensor>
+{
+    public readonly Sequential layers;
+
+    public NumSequential() : base("sequential")
+    {
+        layers = nn.Sequential(nn.Linear(NumBackbone.Width, NumBackbone.Width), nn.GELU(), nn.Linear(NumBackbone.Width, NumBackbone.Width));
+        RegisterComponents();
+    }
+
+    public override Tensor forward(Tensor x) => layers.call(x);
+}
