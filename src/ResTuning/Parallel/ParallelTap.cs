@@ -19,8 +19,9 @@ namespace ResTuning.Parallel;
 /// </remarks>
 public sealed class ParallelTap : nn.Module
 {
-    private readonly nn.Module<Tensor, Tensor> op;
-    private readonly ResParallel parallel;
+    // The operator and the wrapper are held through a plain object: TorchSharp's RegisterComponents (which may run
+    // lazily on any module) registers every Module-valued field, which would list the backbone's parameters again.
+    private readonly Parts parts;
     private readonly ModuleGroup tuners = new("tuners");
     private readonly ModuleGroup scales = new("scales");
     private IDisposable? hook;
@@ -30,9 +31,9 @@ public sealed class ParallelTap : nn.Module
     /// <param name="path">The module's path in the backbone, e.g. <c>blocks.3.mlp</c> (used in messages).</param>
     public ParallelTap(nn.Module<Tensor, Tensor> op, string path) : base(path)
     {
-        this.op = op ?? throw new ArgumentNullException(nameof(op));
+        if (op is null) throw new ArgumentNullException(nameof(op));
         Path = path;
-        parallel = new ResParallel(op, freezeOperator: false, name: path);
+        parts = new Parts(op, new ResParallel(op, freezeOperator: false, name: path));
         register_module("tuners", tuners);
         register_module("scales", scales);
         Attach();
@@ -47,11 +48,17 @@ public sealed class ParallelTap : nn.Module
     /// <summary>Names of the attached tuners, in the order they were added.</summary>
     public IReadOnlyList<string> TunerNames => parallel.TunerNames;
 
+    /// <summary>How many times the hook has run (the operator was invoked with <c>call</c>).</summary>
+    public long Calls { get; private set; }
+
     /// <summary>True while the forward hook is installed.</summary>
     public bool IsAttached => hook is not null;
 
     /// <summary>The tuner attached under <paramref name="name"/>.</summary>
     public nn.Module<Tensor, Tensor> Tuner(string name) => parallel.Tuner(name);
+
+    /// <summary>The scale of the tuner attached under <paramref name="name"/>.</summary>
+    public TunerScale Scale(string name) => parallel.Scale(name);
 
     /// <summary>Attaches a tuner (see <see cref="ResParallel.Add"/> for the rules).</summary>
     /// <param name="name">Unique name on this tap (letters, digits, underscores).</param>
@@ -77,7 +84,11 @@ public sealed class ParallelTap : nn.Module
     public void Attach()
     {
         if (hook is not null) return;
-        var remover = op.register_forward_hook((_, input, output) => Apply(input, output));
+        var remover = op.register_forward_hook((_, input, output) =>
+        {
+            Calls++;
+            return Apply(input, output);
+        });
         hook = new Remover(remover.remove);
     }
 
@@ -95,6 +106,12 @@ public sealed class ParallelTap : nn.Module
     /// <summary>Undoes <see cref="Merge"/>.</summary>
     /// <returns>The names of the tuners unmerged by this call.</returns>
     public IReadOnlyList<string> Unmerge() => parallel.Unmerge();
+
+    private nn.Module<Tensor, Tensor> op => parts.Op;
+
+    private ResParallel parallel => parts.Parallel;
+
+    private sealed record Parts(nn.Module<Tensor, Tensor> Op, ResParallel Parallel);
 
     private sealed class Remover(Action remove) : IDisposable
     {

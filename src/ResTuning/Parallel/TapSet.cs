@@ -50,6 +50,20 @@ public sealed class TapSet : nn.Module
         return tap;
     }
 
+    /// <summary>
+    /// Throws when a tap's hook has never run: TorchSharp runs forward hooks from <c>call(x)</c> only, so a backbone
+    /// that invokes a tapped module with <c>forward(x)</c> would silently skip its tuners.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">Some tap never ran.</exception>
+    public void EnsureAllRan()
+    {
+        var silent = ordered.Where(t => t.IsAttached && t.Calls == 0).Select(t => t.Path).ToArray();
+        if (silent.Length == 0) return;
+        throw new InvalidOperationException(
+            $"The tuners on {string.Join(", ", silent.Select(p => $"'{p}'"))} did not run during the forward pass. TorchSharp runs forward hooks " +
+            "only when a module is invoked with call(x): make the backbone call its submodules with call(x), not forward(x).");
+    }
+
     /// <summary>Merges every LoRA tuner into its linear's weight.</summary>
     /// <returns><c>path/tuner</c> for each tuner merged by this call.</returns>
     public IReadOnlyList<string> Merge() => ordered.SelectMany(t => t.Merge().Select(n => $"{t.Path}/{n}")).ToArray();

@@ -13,13 +13,17 @@ public abstract class AttentionTunerBase : nn.Module<Tensor, Tensor>, IAttention
     /// <summary>Creates the tuner over a frozen attention.</summary>
     protected AttentionTunerBase(string name, IAttentionOperator attention, long length) : base(name)
     {
-        Attention = attention ?? throw new ArgumentNullException(nameof(attention));
+        this.attention = new AttentionReference(attention ?? throw new ArgumentNullException(nameof(attention)));
         if (length <= 0) throw new ArgumentOutOfRangeException(nameof(length), length, $"{name}: the length must be positive.");
         Length = length;
     }
 
+    // Held through a plain object: TorchSharp registers a module's Module-valued fields (RegisterComponents runs
+    // when a parent registers this tuner), which would list the frozen attention's parameters a second time.
+    private readonly AttentionReference attention;
+
     /// <inheritdoc />
-    public IAttentionOperator Attention { get; }
+    public IAttentionOperator Attention => attention.Value;
 
     /// <inheritdoc />
     public long Length { get; }
@@ -41,4 +45,9 @@ public abstract class AttentionTunerBase : nn.Module<Tensor, Tensor>, IAttention
     /// <summary>Splits <c>[L, D]</c> into <c>[batch, H, L, D/H]</c> without copying.</summary>
     protected Tensor ToHeads(Tensor rows, long batch) =>
         rows.reshape(1, Length, Attention.NumHeads, Attention.HeadDim).transpose(1, 2).expand(batch, -1, -1, -1);
+
+    private sealed class AttentionReference(IAttentionOperator value)
+    {
+        public IAttentionOperator Value { get; } = value;
+    }
 }

@@ -1,0 +1,110 @@
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using System.Linq;
+using Microsoft.CodeAnalysis;
+
+namespace ResTuning.Generators.Diagnostics;
+
+/// <summary>
+/// The ResTuning diagnostic table. Every id has a page <c>docs/diagnostics/RTxxxx.md</c> (its help link) and
+/// an entry in <c>AnalyzerReleases.Unshipped.md</c>. Shared by the generator and the analyzers.
+/// </summary>
+internal static class DiagnosticDescriptors
+{
+    private const string Category = "ResTuning";
+    private const string HelpRoot = "https://github.com/restuning-dsl/ResTuning.Dsl/blob/main/docs/diagnostics/";
+
+    public static readonly DiagnosticDescriptor NotPartial = Create(DiagnosticIds.NotPartial,
+        "Res-Tuning model must be partial",
+        "'{0}' must be declared partial (and so must every type containing it) so the generator can add its members",
+        DiagnosticSeverity.Error);
+
+    public static readonly DiagnosticDescriptor NotSupportedType = Create(DiagnosticIds.NotSupportedType,
+        "Res-Tuning model must be a non-generic, non-static class",
+        "'{0}' must be a non-generic, non-static class: {1}",
+        DiagnosticSeverity.Error);
+
+    public static readonly DiagnosticDescriptor BackboneNotModule = Create(DiagnosticIds.BackboneNotModule,
+        "Backbone is not a TorchSharp module",
+        "Backbone '{0}' is not a TorchSharp nn.Module<Tensor, Tensor>",
+        DiagnosticSeverity.Error);
+
+    public static readonly DiagnosticDescriptor MalformedTap = Create(DiagnosticIds.MalformedTap,
+        "Malformed tap path",
+        "Tap path '{0}' is malformed: {1}",
+        DiagnosticSeverity.Error);
+
+    public static readonly DiagnosticDescriptor UnresolvedTap = Create(DiagnosticIds.UnresolvedTap,
+        "Tap path does not resolve",
+        "Tap '{0}': '{1}' is not a registered module of {2}{3}",
+        DiagnosticSeverity.Error);
+
+    public static readonly DiagnosticDescriptor IndexOutOfRange = Create(DiagnosticIds.IndexOutOfRange,
+        "Tap index or range out of bounds",
+        "Tap '{0}': {1} is out of bounds; '{2}' has {3} elements",
+        DiagnosticSeverity.Error);
+
+    public static readonly DiagnosticDescriptor IncompatibleModule = Create(DiagnosticIds.IncompatibleModule,
+        "Tuner cannot be attached to this module",
+        "Tap '{0}': {1} cannot be attached to {2}: {3}",
+        DiagnosticSeverity.Error);
+
+    public static readonly DiagnosticDescriptor ParameterOutOfRange = Create(DiagnosticIds.ParameterOutOfRange,
+        "Tuner parameter out of range",
+        "{0}: {1} must be {2}, but is {3}",
+        DiagnosticSeverity.Error);
+
+    public static readonly DiagnosticDescriptor UnknownWidth = Create(DiagnosticIds.UnknownWidth,
+        "Tuner width cannot be inferred",
+        "Tap '{0}': the input width of {1} cannot be read from a {2}; set In (and Out) on the attribute or Features on the model attribute",
+        DiagnosticSeverity.Error);
+
+    public static readonly DiagnosticDescriptor ConflictingModes = Create(DiagnosticIds.ConflictingModes,
+        "Conflicting Res-Tuning modes",
+        "'{0}' declares more than one Res-Tuning mode ({1}); keep one",
+        DiagnosticSeverity.Error);
+
+    public static readonly DiagnosticDescriptor EmptySelection = Create(DiagnosticIds.EmptySelection,
+        "Wildcard or range selects nothing",
+        "Tap '{0}': '{1}' selects no element of '{2}'",
+        DiagnosticSeverity.Error);
+
+    public static readonly DiagnosticDescriptor SegmentKindMismatch = Create(DiagnosticIds.SegmentKindMismatch,
+        "Tap segment does not fit the module",
+        "Tap '{0}': segment '{1}' does not fit: {2}; expected {3}",
+        DiagnosticSeverity.Error);
+
+    public static readonly DiagnosticDescriptor BypassWithoutTaps = Create(DiagnosticIds.BypassWithoutTaps,
+        "Bypass has no taps",
+        "Bypass model '{0}' declares no taps; add [BypassTaps(Start = ..., Taps = ...)]",
+        DiagnosticSeverity.Error);
+
+    public static readonly DiagnosticDescriptor BypassNotGenerated = Create(DiagnosticIds.BypassNotGenerated,
+        "Bypass code generation not available",
+        "'{0}': the bypass configuration was checked, but this version of the generator emits no code for bypass models yet",
+        DiagnosticSeverity.Warning);
+
+    public static readonly DiagnosticDescriptor InternalError = Create(DiagnosticIds.InternalError,
+        "ResTuning generator failed",
+        "The ResTuning generator could not process '{0}': {1}",
+        DiagnosticSeverity.Error);
+
+    public static readonly DiagnosticDescriptor InvalidTask = Create(DiagnosticIds.InvalidTask,
+        "Multi-task member is not a bypass over the shared backbone",
+        "Multi-task model '{0}': task '{1}' must be a [ResTuningBypass<{2}>] model",
+        DiagnosticSeverity.Error);
+
+    /// <summary>Every descriptor, in id order.</summary>
+    public static readonly ImmutableArray<DiagnosticDescriptor> All = ImmutableArray.Create(
+        NotPartial, NotSupportedType, BackboneNotModule, MalformedTap, UnresolvedTap, IndexOutOfRange,
+        IncompatibleModule, ParameterOutOfRange, UnknownWidth, ConflictingModes, EmptySelection,
+        SegmentKindMismatch, BypassWithoutTaps, BypassNotGenerated, InternalError, InvalidTask);
+
+    private static readonly Dictionary<string, DiagnosticDescriptor> ById = All.ToDictionary(d => d.Id);
+
+    /// <summary>The descriptor with id <paramref name="id"/>.</summary>
+    public static DiagnosticDescriptor Get(string id) => ById[id];
+
+    private static DiagnosticDescriptor Create(string id, string title, string message, DiagnosticSeverity severity) =>
+        new(id, title, message, Category, severity, isEnabledByDefault: true, helpLinkUri: HelpRoot + id + ".md");
+}

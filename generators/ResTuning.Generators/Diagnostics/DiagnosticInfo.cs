@@ -1,0 +1,33 @@
+using System.Linq;
+using Microsoft.CodeAnalysis;
+using ResTuning.Generators.Model;
+
+namespace ResTuning.Generators.Diagnostics;
+
+/// <summary>A diagnostic as plain values (id, location, message arguments), so models stay cacheable.</summary>
+internal sealed record DiagnosticInfo(string Id, LocationInfo? Location, EquatableArray<string> Arguments)
+{
+    public static DiagnosticInfo Create(string id, LocationInfo? location, params string[] arguments) =>
+        new(id, location, arguments.ToEquatableArray());
+
+    /// <summary>The diagnostic at a file location (what a generator reports from a cached model).</summary>
+    public Diagnostic ToDiagnostic() => Diagnostic.Create(
+        DiagnosticDescriptors.Get(Id), Location?.ToLocation() ?? Microsoft.CodeAnalysis.Location.None, Arguments.Cast<object>().ToArray());
+
+    /// <summary>
+    /// The diagnostic at a source location in <paramref name="compilation"/>'s tree (what an analyzer must report,
+    /// and what code fixes need).
+    /// </summary>
+    public Diagnostic ToDiagnostic(Compilation compilation)
+    {
+        var location = Microsoft.CodeAnalysis.Location.None;
+        if (Location is { } info)
+        {
+            var tree = compilation.SyntaxTrees.FirstOrDefault(t => t.FilePath == info.FilePath);
+            location = tree is not null
+                ? Microsoft.CodeAnalysis.Location.Create(tree, new Microsoft.CodeAnalysis.Text.TextSpan(info.Start, info.Length))
+                : info.ToLocation();
+        }
+        return Diagnostic.Create(DiagnosticDescriptors.Get(Id), location, Arguments.Cast<object>().ToArray());
+    }
+}

@@ -1,0 +1,111 @@
+using ResTuning.Generators.Model;
+
+namespace ResTuning.Generators.Emit;
+
+internal static partial class ParallelEmitter
+{
+    private static void EmitFields(SourceWriter w, ParallelSpec spec)
+    {
+        // Field names equal the registered names, so TorchSharp's RegisterComponents never registers them twice.
+        w.Line($"private readonly {spec.BackboneType} backbone;");
+        w.Line("private readonly global::ResTuning.Parallel.TapSet taps;");
+        w.Line();
+        w.Line("/// <summary>The frozen backbone, registered as <c>backbone</c>.</summary>");
+        w.Line($"public {spec.BackboneType} Backbone => backbone;");
+        w.Line();
+        w.Line("/// <summary>The tuners: one <see cref=\"global::ResTuning.Parallel.ParallelTap\"/> per tapped module, registered as <c>taps</c>.</summary>");
+        w.Line("public global::ResTuning.Parallel.TapSet Taps => taps;");
+    }
+
+    private static void EmitConstructor(SourceWriter w, ParallelSpec spec)
+    {
+        w.Line("/// <summary>");
+        w.Line("/// Wraps <paramref name=\"backbone\"/>: freezes it (except the modules declared <c>[Trainable]</c>), creates the tuners");
+        w.Line("/// and hooks them into the backbone's own modules, and registers <c>backbone</c> and <c>taps</c>.");
+        w.Line("/// </summary>");
+        w.Line("/// <param name=\"backbone\">The backbone, with its pretrained weights loaded.</param>");
+        w.Open($"public {spec.Type.Name}({spec.BackboneType} backbone) : base(\"{spec.Type.Name}\")");
+        w.Line("this.backbone = backbone ?? throw new global::System.ArgumentNullException(nameof(backbone));");
+        w.Line("taps = new global::ResTuning.Parallel.TapSet(\"taps\");");
+        w.Line("FreezeBackbone();");
+        w.Line("AttachTuners();");
+        w.Line("register_module(\"backbone\", this.backbone);");
+        w.Line("register_module(\"taps\", taps);");
+        w.Close();
+    }
+
+    private static void EmitFreeze(SourceWriter w, ParallelSpec spec)
+    {
+        w.Open("private void FreezeBackbone()");
+        w.Open("foreach (var parameter in backbone.parameters())");
+        w.Line("parameter.requires_grad = false;");
+        w.Close();
+        foreach (var kept in spec.Trainable)
+        {
+            w.Line();
+            w.Line("// " + kept.Source);
+            w.Open("");
+            TapWalk.Emit(w, kept.Tap, "backbone", (body, _) =>
+            {
+                body.Open("foreach (var parameter in module.parameters())");
+                body.Line("parameter.requires_grad = true;");
+                body.Close();
+            });
+            w.Close();
+        }
+        w.Close();
+    }
+
+    private static void EmitAttach(SourceWriter w, ParallelSpec spec)
+    {
+        w.Open("private void AttachTuners()");
+        var first = true;
+        foreach (var tuner in spec.Tuners)
+        {
+            if (!first) w.Line();
+            first = false;
+            w.Line("// " + tuner.Source);
+            w.Open("");
+            TapWalk.Emit(w, tuner.Tap, "backbone", (body, path) =>
+                body.Line($"taps.GetOrAdd({path}, module).Add(\"{tuner.Name}\", {TunerExpression(tuner)}, {ScaleExpression(tuner)});"));
+            w.Close();
+        }
+        w.Close();
+    }
+
+    private static string TunerExpression(TunerSpec t) => t.Kind switch
+    {
+        TunerKindModel.Adapter =>
+            $"new global::ResTuning.Tuners.ResAdapter({WidthExpression(t.In)}, {TapWalk.Int(t.Dim)}, {WidthExpression(t.Out)}, global::ResTuning.Tuners.AdapterActivation.{Activation(t.Activation)}, {TapWalk.Double(t.Dropout)}, {TapWalk.Bool(t.ZeroInit)}, \"{t.Name}\")",
+        TunerKindModel.Prefix =>
+            $"new global::ResTuning.Tuners.ResPrefix(module, {TapWalk.Int(t.Length)}, {TapWalk.Bool(t.ZeroInit)}, {TapWalk.Double(t.InitStd)}, \"{t.Name}\")",
+        TunerKindModel.Prompt =>
+            $"new global::ResTuning.Tuners.ResPrompt(module, {TapWalk.Int(t.Length)}, {(t.InitRange > 0 ? TapWalk.Double(t.InitRange) : "null")}, \"{t.Name}\")",
+        _ =>
+            $"new global::ResTuning.Tuners.LoRA({WidthExpression(t.In)}, {WidthExpression(t.Out)}, {TapWalk.Int(t.Rank)}, {TapWalk.Double(t.Alpha)}, {TapWalk.Double(t.Dropout)}, {TapWalk.Bool(t.ZeroInit)}, \"{t.Name}\")",
+    };
+
+    private static string ScaleExpression(TunerSpec t) => t.ScaleKind switch
+    {
+        1 => $"global::ResTuning.Parallel.TunerScale.LearnedScalar({TapWalk.Double(t.ScaleValue)})",
+        2 => $"global::ResTuning.Parallel.TunerScale.LearnedPerChannel({WidthExpression(t.Out)}, {TapWalk.Double(t.ScaleValue)})",
+        3 => "global::ResTuning.Parallel.TunerScale.Lambda()",
+        _ => $"global::ResTuning.Parallel.TunerScale.Fixed({TapWalk.Double(t.ScaleValue)})",
+    };
+
+    private static string WidthExpression(Width width) => width.Source switch
+    {
+        WidthSource.LinearIn => "module.in_features",
+        WidthSource.LinearOut => "module.out_features",
+        WidthSource.AttentionEmbed => "((global::ResTuning.Operators.IAttentionOperator)module).EmbedDim",
+        _ => TapWalk.Int(width.Value),
+    };
+
+    private static string Activation(int value) => value switch
+    {
+        1 => "Relu",
+        2 => "Silu",
+        3 => "Identity",
+        _ => "Gelu",
+    };
+}

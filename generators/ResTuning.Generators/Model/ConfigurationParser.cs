@@ -1,0 +1,447 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.Linq;
+using System.Threading;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using ResTuning.Generators.Diagnostics;
+
+namespace ResTuning.Generators.Model;
+
+/// <summary>
+/// Turns an annotated class (its symbol and attributes) into a value-only <see cref="ModelResult"/>:
+/// parses and resolves every tap, checks every parameter, and collects diagnostics with exact spans.
+/// Shared by the generator and the analyzers. Never throws for bad user input.
+/// </summary>
+internal static class ConfigurationParser
+{
+    public const string Namespace = "ResTuning";
+    public const string ParallelAttribute = "ResTuningAttribute`1";
+    public const string BypassAttribute = "ResTuningBypassAttribute`1";
+    public const string ParallelAttributeMetadataName = Namespace + "." + ParallelAttribute;
+    public const string BypassAttributeMetadataName = Namespace + "." + BypassAttribute;
+    public const string MultiTaskAttribute = "ResTuningMultiTaskAttribute`1";
+    public const string MultiTaskAttributeMetadataName = Namespace + "." + MultiTaskAttribute;
+
+    /// <summary>Checks a multi-task class: partial, a module backbone, and tasks that are bypass models over that backbone.</summary>
+    public static ModelResult ParseMultiTask(INamedTypeSymbol type, SyntaxNode declaration, AttributeData modeAttribute, Compilation compilation, CancellationToken cancellationToken)
+    {
+        var diagnostics = new List<DiagnosticInfo>();
+        var known = new KnownTypes(compilation);
+        var typeSpec = CheckType(type, declaration, diagnostics);
+        var backbone = CheckBackbone(modeAttribute, known, diagnostics);
+        var taskLocation = LocationInfo.From(modeAttribute.ApplicationSyntaxReference?.GetSyntax());
+        var tasks = modeAttribute.ConstructorArguments.Length == 1 && modeAttribute.ConstructorArguments[0].Kind == TypedConstantKind.Array
+            ? modeAttribute.ConstructorArguments[0].Values.Select(v => v.Value as INamedTypeSymbol).ToList()
+            : new List<INamedTypeSymbol?>();
+        foreach (var task in tasks)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var bypass = task?.GetAttributes().FirstOrDefault(a => AttributeName(a) == BypassAttribute);
+            var taskBackbone = bypass?.AttributeClass?.TypeArguments.FirstOrDefault();
+            if (task is null || bypass is null || backbone is null || !SymbolEqualityComparer.Default.Equals(taskBackbone, backbone))
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticIds.InvalidTask, taskLocation, type.Name, task?.Name ?? "null", backbone?.Name ?? "TBackbone"));
+        }
+        if (tasks.Count == 0)
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticIds.BypassWithoutTaps, IdentifierLocation(declaration), type.Name));
+        if (!diagnostics.Any(d => DiagnosticDescriptors.Get(d.Id).DefaultSeverity == DiagnosticSeverity.Error) && typeSpec is not null)
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticIds.BypassNotGenerated, IdentifierLocation(declaration), type.Name));
+        return new ModelResult(null, null, diagnostics.ToEquatableArray());
+    }
+
+    /// <summary>Parses a class annotated with the parallel mode attribute.</summary>
+    public static ModelResult ParseParallel(INamedTypeSymbol type, SyntaxNode declaration, AttributeData modeAttribute, Compilation compilation, CancellationToken cancellationToken)
+    {
+        var diagnostics = new List<DiagnosticInfo>();
+        var known = new KnownTypes(compilation);
+        var typeSpec = CheckType(type, declaration, diagnostics);
+        if (typeSpec is not null && type.BaseType is { SpecialType: not SpecialType.System_Object } baseType && !SymbolEqualityComparer.Default.Equals(baseType, known.TensorModule))
+        {
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticIds.NotSupportedType, IdentifierLocation(declaration), type.Name,
+                $"it derives from {baseType.Name}; the generator makes it an nn.Module<Tensor, Tensor>, so declare no base class or that one"));
+            typeSpec = null;
+        }
+        if (HasAttribute(type, BypassAttribute))
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticIds.ConflictingModes, IdentifierLocation(declaration), type.Name, "ResTuning, ResTuningBypass"));
+        var backbone = CheckBackbone(modeAttribute, known, diagnostics);
+        var features = NamedInt(modeAttribute, "Features", 0);
+        if (features < 0) diagnostics.Add(ParameterError(modeAttribute, "Features", "[ResTuning]", "Features", "positive, or 0 to infer", features));
+
+        var tuners = new List<TunerSpec>();
+        var trainable = new List<TrainableSpec>();
+        var kindCounts = new Dictionary<TunerKindModel, int>();
+        foreach (var attribute in type.GetAttributes())
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var name = AttributeName(attribute);
+            TunerKindModel kind;
+            switch (name)
+            {
+                case "ResAdapterAttribute": kind = TunerKindModel.Adapter; break;
+                case "ResPrefixAttribute": kind = TunerKindModel.Prefix; break;
+                case "ResPromptAttribute": kind = TunerKindModel.Prompt; break;
+                case "LoRAAttribute": kind = TunerKindModel.LoRA; break;
+                case "TrainableAttribute":
+                    if (backbone is not null && ResolveTap(attribute, backbone, known, compilation, type, diagnostics) is { } kept)
+                        trainable.Add(new TrainableSpec(kept, SourceText(attribute)));
+                    continue;
+                default: continue;
+            }
+
+            kindCounts.TryGetValue(kind, out var ordinal);
+            kindCounts[kind] = ordinal + 1;
+            var tunerName = BaseName(kind) + (ordinal == 0 ? "" : "_" + ordinal.ToString(CultureInfo.InvariantCulture));
+            var tuner = ParseTuner(kind, tunerName, attribute, backbone, features, known, compilation, type, diagnostics);
+            if (tuner is not null) tuners.Add(tuner);
+        }
+
+        var hasErrors = diagnostics.Any(d => DiagnosticDescriptors.Get(d.Id).DefaultSeverity == DiagnosticSeverity.Error);
+        var spec = hasErrors || typeSpec is null || backbone is null
+            ? null
+            : new ParallelSpec(typeSpec, TapResolver.FullName(backbone), tuners.ToEquatableArray(), trainable.ToEquatableArray(),
+                known.HasTunerCheckpoint, TrainableCount(tuners, trainable));
+        return new ModelResult(spec, null, diagnostics.ToEquatableArray());
+    }
+
+    /// <summary>Parses and checks a class annotated with the bypass mode attribute.</summary>
+    public static ModelResult ParseBypass(INamedTypeSymbol type, SyntaxNode declaration, AttributeData modeAttribute, Compilation compilation, CancellationToken cancellationToken)
+    {
+        var diagnostics = new List<DiagnosticInfo>();
+        var known = new KnownTypes(compilation);
+        var typeSpec = CheckType(type, declaration, diagnostics);
+        var backbone = CheckBackbone(modeAttribute, known, diagnostics);
+        var classes = NamedInt(modeAttribute, "Classes", 0);
+        if (classes < 0) diagnostics.Add(ParameterError(modeAttribute, "Classes", "[ResTuningBypass]", "Classes", "0 or positive", classes));
+        var lambda = NamedDouble(modeAttribute, "Lambda", double.NaN);
+        if (!double.IsNaN(lambda) && !(lambda >= 0 && lambda <= 1))
+            diagnostics.Add(ParameterError(modeAttribute, "Lambda", "[ResTuningBypass]", "Lambda", "in [0, 1]", lambda));
+
+        ResolvedTap? start = null, taps = null, output = null;
+        BypassTunerSpec? lateral = null, vertical = null;
+        var sawTaps = false;
+        foreach (var attribute in type.GetAttributes())
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            switch (AttributeName(attribute))
+            {
+                case "BypassTapsAttribute":
+                    if (backbone is null) break;
+                    start = ResolveNamedTap(attribute, "Start", backbone, known, compilation, type, diagnostics);
+                    taps = ResolveNamedTap(attribute, "Taps", backbone, known, compilation, type, diagnostics);
+                    output = ResolveNamedTap(attribute, "Output", backbone, known, compilation, type, diagnostics);
+                    sawTaps = NamedString(attribute, "Taps") is not null;
+                    break;
+                case "LateralAttribute":
+                    lateral = ParseBypassTuner(attribute, "[Lateral]", diagnostics);
+                    break;
+                case "VerticalAttribute":
+                    vertical = ParseBypassTuner(attribute, "[Vertical]", diagnostics);
+                    break;
+            }
+        }
+        if (!sawTaps) diagnostics.Add(DiagnosticInfo.Create(DiagnosticIds.BypassWithoutTaps, IdentifierLocation(declaration), type.Name));
+
+        var hasErrors = diagnostics.Any(d => DiagnosticDescriptors.Get(d.Id).DefaultSeverity == DiagnosticSeverity.Error);
+        BypassSpec? spec = null;
+        // A class with both modes is reported once, by the parallel pipeline (RT0010).
+        if (!hasErrors && typeSpec is not null && backbone is not null && taps is not null && !HasAttribute(type, ParallelAttribute))
+        {
+            spec = new BypassSpec(typeSpec, TapResolver.FullName(backbone), start, taps, output, lateral, vertical, classes, lambda,
+                NamedBool(modeAttribute, "LearnLambda", false));
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticIds.BypassNotGenerated, IdentifierLocation(declaration), type.Name));
+        }
+        return new ModelResult(null, spec, diagnostics.ToEquatableArray());
+    }
+
+    private static BypassTunerSpec ParseBypassTuner(AttributeData attribute, string label, List<DiagnosticInfo> diagnostics)
+    {
+        var kind = attribute.ConstructorArguments.Length == 1 && attribute.ConstructorArguments[0].Value is int k ? k : 0;
+        var dim = NamedInt(attribute, "Dim", 64);
+        var length = NamedInt(attribute, "Length", 10);
+        var rank = NamedInt(attribute, "Rank", 8);
+        var dropout = NamedDouble(attribute, "Dropout", 0);
+        if (dim <= 0) diagnostics.Add(ParameterError(attribute, "Dim", label, "Dim", "positive", dim));
+        if (length <= 0) diagnostics.Add(ParameterError(attribute, "Length", label, "Length", "positive", length));
+        if (rank <= 0) diagnostics.Add(ParameterError(attribute, "Rank", label, "Rank", "positive", rank));
+        if (!(dropout >= 0 && dropout < 1)) diagnostics.Add(ParameterError(attribute, "Dropout", label, "Dropout", "in [0, 1)", dropout));
+        return new BypassTunerSpec(kind, dim, length, rank, dropout);
+    }
+
+    private static TunerSpec? ParseTuner(TunerKindModel kind, string name, AttributeData attribute, ITypeSymbol? backbone, int features,
+        KnownTypes known, Compilation compilation, INamedTypeSymbol within, List<DiagnosticInfo> diagnostics)
+    {
+        var label = $"[{AttributeName(attribute).Replace("Attribute", "")}(\"{TapText(attribute)}\")]";
+        var errors = diagnostics.Count;
+        var dim = NamedInt(attribute, "Dim", 64);
+        var inWidth = NamedInt(attribute, "In", 0);
+        var outWidth = NamedInt(attribute, "Out", 0);
+        var length = NamedInt(attribute, "Length", 10);
+        var rank = NamedInt(attribute, "Rank", 8);
+        var alpha = NamedDouble(attribute, "Alpha", 16);
+        var dropout = NamedDouble(attribute, "Dropout", 0);
+        var initStd = NamedDouble(attribute, "InitStd", 0.02);
+        var initRange = NamedDouble(attribute, "InitRange", 0);
+        var scaleKind = NamedInt(attribute, "Scale", 0);
+        var scaleValue = NamedDouble(attribute, "ScaleValue", 1.0);
+
+        switch (kind)
+        {
+            case TunerKindModel.Adapter:
+                if (dim <= 0) diagnostics.Add(ParameterError(attribute, "Dim", label, "Dim", "positive", dim));
+                if (inWidth < 0) diagnostics.Add(ParameterError(attribute, "In", label, "In", "positive, or 0 to infer", inWidth));
+                if (outWidth < 0) diagnostics.Add(ParameterError(attribute, "Out", label, "Out", "positive, or 0 to infer", outWidth));
+                break;
+            case TunerKindModel.Prefix:
+            case TunerKindModel.Prompt:
+                if (length <= 0) diagnostics.Add(ParameterError(attribute, "Length", label, "Length", "positive", length));
+                if (!(initStd >= 0)) diagnostics.Add(ParameterError(attribute, "InitStd", label, "InitStd", "0 or positive", initStd));
+                if (!(initRange >= 0)) diagnostics.Add(ParameterError(attribute, "InitRange", label, "InitRange", "0 or positive", initRange));
+                break;
+            case TunerKindModel.LoRA:
+                if (rank <= 0) diagnostics.Add(ParameterError(attribute, "Rank", label, "Rank", "positive", rank));
+                if (!(alpha > 0)) diagnostics.Add(ParameterError(attribute, "Alpha", label, "Alpha", "positive", alpha));
+                break;
+        }
+        if (!(dropout >= 0 && dropout < 1)) diagnostics.Add(ParameterError(attribute, "Dropout", label, "Dropout", "in [0, 1)", dropout));
+        if (scaleKind is < 0 or > 3) diagnostics.Add(ParameterError(attribute, "Scale", label, "Scale", "a TunerScaleKind", scaleKind));
+        if (scaleKind == 3 && kind is not (TunerKindModel.Prefix or TunerKindModel.Prompt))
+            diagnostics.Add(ParameterError(attribute, "Scale", label, "Scale", "Fixed, LearnedScalar or LearnedPerChannel (Lambda is for Res-Prefix/Res-Prompt)", "Lambda"));
+        if (double.IsNaN(scaleValue) || double.IsInfinity(scaleValue))
+            diagnostics.Add(ParameterError(attribute, "ScaleValue", label, "ScaleValue", "finite", scaleValue));
+
+        if (backbone is null) return null;
+        var tap = ResolveTap(attribute, backbone, known, compilation, within, diagnostics);
+        if (tap is null) return null;
+
+        var tapLocation = ArgumentLocation(attribute, null);
+        var tuner = KindDisplay(kind);
+        if (!tap.IsTensorModule)
+        {
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticIds.IncompatibleModule, tapLocation, tap.Path.Text, tuner, ShortType(tap.ModuleType), "a parallel tap must be an nn.Module<Tensor, Tensor>"));
+            return null;
+        }
+        if (kind is TunerKindModel.Prefix or TunerKindModel.Prompt && tap.Shape != ModuleShape.Attention)
+        {
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticIds.IncompatibleModule, tapLocation, tap.Path.Text, tuner, ShortType(tap.ModuleType), "it needs an attention implementing ResTuning.Operators.IAttentionOperator"));
+            return null;
+        }
+        if (kind == TunerKindModel.LoRA && tap.Shape != ModuleShape.Linear)
+        {
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticIds.IncompatibleModule, tapLocation, tap.Path.Text, tuner, ShortType(tap.ModuleType), "LoRA needs a Linear module"));
+            return null;
+        }
+
+        Width inSpec, outSpec;
+        switch (tap.Shape)
+        {
+            case ModuleShape.Linear:
+                inSpec = inWidth > 0 ? new Width(WidthSource.Constant, inWidth) : new Width(WidthSource.LinearIn, 0);
+                outSpec = outWidth > 0 ? new Width(WidthSource.Constant, outWidth) : new Width(WidthSource.LinearOut, 0);
+                break;
+            case ModuleShape.Attention:
+                inSpec = inWidth > 0 ? new Width(WidthSource.Constant, inWidth) : new Width(WidthSource.AttentionEmbed, 0);
+                outSpec = outWidth > 0 ? new Width(WidthSource.Constant, outWidth) : new Width(WidthSource.AttentionEmbed, 0);
+                break;
+            default:
+                var width = inWidth > 0 ? inWidth : features;
+                if (width <= 0)
+                {
+                    diagnostics.Add(DiagnosticInfo.Create(DiagnosticIds.UnknownWidth, tapLocation, tap.Path.Text, tuner, ShortType(tap.ModuleType)));
+                    return null;
+                }
+                inSpec = new Width(WidthSource.Constant, width);
+                outSpec = new Width(WidthSource.Constant, outWidth > 0 ? outWidth : width);
+                break;
+        }
+
+        if (diagnostics.Count > errors) return null;
+        return new TunerSpec(kind, name, tap, inSpec, outSpec, dim, length, rank, alpha, dropout,
+            NamedBool(attribute, "ZeroInit", true), initStd, initRange, NamedInt(attribute, "Activation", 0), scaleKind, scaleValue,
+            SourceText(attribute));
+    }
+
+    /// <summary>Trainable parameters added by the tuners, when every width and count is a compile-time constant; else -1.</summary>
+    private static long TrainableCount(List<TunerSpec> tuners, List<TrainableSpec> trainable)
+    {
+        if (trainable.Count > 0) return -1;
+        long total = 0;
+        foreach (var t in tuners)
+        {
+            if (t.Kind != TunerKindModel.Adapter || !t.In.IsConstant || !t.Out.IsConstant || t.Tap.MatchCount < 0) return -1;
+            long perTap = ((long)t.In.Value * t.Dim) + t.Dim + ((long)t.Dim * t.Out.Value) + t.Out.Value;
+            perTap += t.ScaleKind switch { 1 => 1, 2 => t.Out.Value, _ => 0 };
+            total += perTap * t.Tap.MatchCount;
+        }
+        return total;
+    }
+
+    private static TypeSpec? CheckType(INamedTypeSymbol type, SyntaxNode declaration, List<DiagnosticInfo> diagnostics)
+    {
+        if (type.TypeKind != TypeKind.Class || type.IsStatic || type.IsGenericType)
+        {
+            var why = type.TypeKind != TypeKind.Class ? $"it is a {type.TypeKind.ToString().ToLowerInvariant()}" : type.IsStatic ? "it is static" : "it is generic";
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticIds.NotSupportedType, IdentifierLocation(declaration), type.Name, why));
+            return null;
+        }
+
+        var containing = new List<string>();
+        var partialOk = true;
+        for (var node = declaration as TypeDeclarationSyntax; node is not null; node = node.Parent as TypeDeclarationSyntax)
+        {
+            if (!node.Modifiers.Any(SyntaxKind.PartialKeyword)) partialOk = false;
+            if (node != declaration)
+            {
+                if (node.TypeParameterList is not null) partialOk = false;
+                containing.Insert(0, $"partial {(node is RecordDeclarationSyntax ? "record" : node.Keyword.Text)} {node.Identifier.Text}");
+            }
+        }
+        if (!partialOk)
+        {
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticIds.NotPartial, IdentifierLocation(declaration), type.Name));
+            return null;
+        }
+        var ns = type.ContainingNamespace is { IsGlobalNamespace: false } n ? n.ToDisplayString() : "";
+        return new TypeSpec(ns, type.Name, containing.ToEquatableArray());
+    }
+
+    private static ITypeSymbol? CheckBackbone(AttributeData modeAttribute, KnownTypes known, List<DiagnosticInfo> diagnostics)
+    {
+        if (modeAttribute.AttributeClass is not { TypeArguments.Length: 1 } cls || cls.TypeArguments[0] is IErrorTypeSymbol) return null;
+        var backbone = cls.TypeArguments[0];
+        if (known.IsTensorModule(backbone)) return backbone;
+        LocationInfo? location = null;
+        if (modeAttribute.ApplicationSyntaxReference?.GetSyntax() is AttributeSyntax syntax)
+        {
+            var name = syntax.Name is QualifiedNameSyntax q ? q.Right : syntax.Name;
+            location = name is GenericNameSyntax g && g.TypeArgumentList.Arguments.Count == 1
+                ? LocationInfo.From(g.TypeArgumentList.Arguments[0])
+                : LocationInfo.From(syntax);
+        }
+        diagnostics.Add(DiagnosticInfo.Create(DiagnosticIds.BackboneNotModule, location, backbone.ToDisplayString()));
+        return null;
+    }
+
+    private static ResolvedTap? ResolveTap(AttributeData attribute, ITypeSymbol backbone, KnownTypes known, Compilation compilation,
+        INamedTypeSymbol within, List<DiagnosticInfo> diagnostics)
+    {
+        var text = attribute.ConstructorArguments.Length == 1 ? attribute.ConstructorArguments[0].Value as string : null;
+        return ResolveText(text, ArgumentSyntax(attribute, null), backbone, known, compilation, within, diagnostics);
+    }
+
+    private static ResolvedTap? ResolveNamedTap(AttributeData attribute, string property, ITypeSymbol backbone, KnownTypes known,
+        Compilation compilation, INamedTypeSymbol within, List<DiagnosticInfo> diagnostics)
+    {
+        var text = NamedString(attribute, property);
+        return text is null ? null : ResolveText(text, ArgumentSyntax(attribute, property), backbone, known, compilation, within, diagnostics);
+    }
+
+    private static ResolvedTap? ResolveText(string? text, ExpressionSyntax? syntax, ITypeSymbol backbone, KnownTypes known,
+        Compilation compilation, INamedTypeSymbol within, List<DiagnosticInfo> diagnostics)
+    {
+        var path = TapPath.TryParse(text, out var parseError);
+        if (path is null)
+        {
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticIds.MalformedTap, SegmentLocation(syntax, parseError!.Offset, parseError.Length), text ?? "", parseError.Message));
+            return null;
+        }
+        var resolved = TapResolver.Resolve(backbone, path, known, compilation, within, out var failure);
+        if (resolved is null)
+        {
+            var segment = path.Segments[failure!.SegmentIndex];
+            diagnostics.Add(new DiagnosticInfo(failure.DiagnosticId, SegmentLocation(syntax, segment.Offset, segment.Length), failure.Arguments));
+        }
+        return resolved;
+    }
+
+    /// <summary>The span of characters <paramref name="offset"/>..+<paramref name="length"/> of a string literal's value; the whole expression when the literal is not plain.</summary>
+    private static LocationInfo? SegmentLocation(ExpressionSyntax? syntax, int offset, int length)
+    {
+        if (syntax is null) return null;
+        if (syntax is LiteralExpressionSyntax literal && literal.Token.IsKind(SyntaxKind.StringLiteralToken) &&
+            literal.Token.Text.Length == literal.Token.ValueText.Length + 2 && literal.Token.Text[0] == '"')
+        {
+            var start = literal.Token.SpanStart + 1 + offset;
+            return LocationInfo.From(syntax.SyntaxTree, new Microsoft.CodeAnalysis.Text.TextSpan(start, Math.Max(length, 0)));
+        }
+        return LocationInfo.From(syntax);
+    }
+
+    /// <summary>The expression of the positional argument (<paramref name="property"/> null) or of a named argument.</summary>
+    private static ExpressionSyntax? ArgumentSyntax(AttributeData attribute, string? property)
+    {
+        if (attribute.ApplicationSyntaxReference?.GetSyntax() is not AttributeSyntax syntax || syntax.ArgumentList is null) return null;
+        foreach (var argument in syntax.ArgumentList.Arguments)
+        {
+            var name = argument.NameEquals?.Name.Identifier.Text;
+            if (property is null ? name is null && argument.NameColon is null : name == property) return argument.Expression;
+        }
+        return null;
+    }
+
+    private static LocationInfo? ArgumentLocation(AttributeData attribute, string? property) =>
+        LocationInfo.From(ArgumentSyntax(attribute, property)) ?? LocationInfo.From(attribute.ApplicationSyntaxReference?.GetSyntax());
+
+    private static DiagnosticInfo ParameterError(AttributeData attribute, string property, string owner, string parameter, string expected, object actual) =>
+        DiagnosticInfo.Create(DiagnosticIds.ParameterOutOfRange, ArgumentLocation(attribute, property), owner, parameter, expected,
+            Convert.ToString(actual, CultureInfo.InvariantCulture) ?? "");
+
+    private static LocationInfo? IdentifierLocation(SyntaxNode declaration) => declaration is BaseTypeDeclarationSyntax t
+        ? LocationInfo.From(t.SyntaxTree, t.Identifier.Span)
+        : LocationInfo.From(declaration);
+
+    private static string AttributeName(AttributeData attribute) =>
+        attribute.AttributeClass is { } cls && cls.ContainingNamespace?.ToDisplayString() == Namespace ? cls.MetadataName : "";
+
+    private static bool HasAttribute(INamedTypeSymbol type, string metadataName) => type.GetAttributes().Any(a => AttributeName(a) == metadataName);
+
+    private static string TapText(AttributeData attribute) =>
+        attribute.ConstructorArguments.Length == 1 && attribute.ConstructorArguments[0].Value is string s ? s : "";
+
+    private static string SourceText(AttributeData attribute) =>
+        "[" + (attribute.ApplicationSyntaxReference?.GetSyntax().ToString() ?? AttributeName(attribute)) + "]";
+
+    private static string BaseName(TunerKindModel kind) => kind switch
+    {
+        TunerKindModel.Adapter => "adapter",
+        TunerKindModel.Prefix => "prefix",
+        TunerKindModel.Prompt => "prompt",
+        _ => "lora",
+    };
+
+    private static string KindDisplay(TunerKindModel kind) => kind switch
+    {
+        TunerKindModel.Adapter => "Res-Adapter",
+        TunerKindModel.Prefix => "Res-Prefix",
+        TunerKindModel.Prompt => "Res-Prompt",
+        _ => "LoRA",
+    };
+
+    private static string ShortType(string fullName)
+    {
+        var name = fullName.StartsWith("global::", StringComparison.Ordinal) ? fullName.Substring(8) : fullName;
+        var generic = name.IndexOf('<');
+        var head = generic < 0 ? name : name.Substring(0, generic);
+        var dot = head.LastIndexOf('.');
+        return dot < 0 ? name : name.Substring(dot + 1);
+    }
+
+    private static TypedConstant? Named(AttributeData attribute, string name)
+    {
+        foreach (var pair in attribute.NamedArguments)
+            if (pair.Key == name) return pair.Value;
+        return null;
+    }
+
+    private static int NamedInt(AttributeData attribute, string name, int fallback) =>
+        Named(attribute, name)?.Value is { } v ? Convert.ToInt32(v, CultureInfo.InvariantCulture) : fallback;
+
+    private static double NamedDouble(AttributeData attribute, string name, double fallback) =>
+        Named(attribute, name)?.Value is { } v ? Convert.ToDouble(v, CultureInfo.InvariantCulture) : fallback;
+
+    private static bool NamedBool(AttributeData attribute, string name, bool fallback) =>
+        Named(attribute, name)?.Value is bool b ? b : fallback;
+
+    private static string? NamedString(AttributeData attribute, string name) => Named(attribute, name)?.Value as string;
+}

@@ -1,0 +1,114 @@
+using ResTuning.Generators.Diagnostics;
+
+namespace ResTuning.Generators.Model;
+
+/// <summary>The tuner kinds of the parallel form.</summary>
+internal enum TunerKindModel
+{
+    Adapter,
+    Prefix,
+    Prompt,
+    LoRA,
+}
+
+/// <summary>Where a tuner width comes from.</summary>
+internal enum WidthSource
+{
+    /// <summary>A compile-time constant (<see cref="Width.Value"/>).</summary>
+    Constant,
+
+    /// <summary>The tapped Linear's <c>in_features</c>.</summary>
+    LinearIn,
+
+    /// <summary>The tapped Linear's <c>out_features</c>.</summary>
+    LinearOut,
+
+    /// <summary>The tapped attention's <c>EmbedDim</c>.</summary>
+    AttentionEmbed,
+}
+
+/// <summary>A tuner width: a constant or a property of the tapped module read at run time.</summary>
+internal readonly record struct Width(WidthSource Source, int Value)
+{
+    public bool IsConstant => Source == WidthSource.Constant;
+}
+
+/// <summary>The annotated type: namespace, name and the declarations of its containing types.</summary>
+internal sealed record TypeSpec(string Namespace, string Name, EquatableArray<string> ContainingTypes)
+{
+    /// <summary>Hint name of the generated file: <c>Namespace.Outer.Type.g.cs</c>.</summary>
+    public string HintName
+    {
+        get
+        {
+            var prefix = Namespace.Length > 0 ? Namespace + "." : "";
+            var outer = "";
+            foreach (var c in ContainingTypes) outer += c.Substring(c.LastIndexOf(' ') + 1) + ".";
+            return prefix + outer + Name + ".g.cs";
+        }
+    }
+}
+
+/// <summary>
+/// One tuner on one tap of a parallel model, with every parameter validated. <see cref="Source"/> is the
+/// attribute as written, echoed as a comment in the generated code.
+/// </summary>
+internal sealed record TunerSpec(
+    TunerKindModel Kind,
+    string Name,
+    ResolvedTap Tap,
+    Width In,
+    Width Out,
+    int Dim,
+    int Length,
+    int Rank,
+    double Alpha,
+    double Dropout,
+    bool ZeroInit,
+    double InitStd,
+    double InitRange,
+    int Activation,
+    int ScaleKind,
+    double ScaleValue,
+    string Source);
+
+/// <summary>A backbone module kept trainable.</summary>
+internal sealed record TrainableSpec(ResolvedTap Tap, string Source);
+
+/// <summary>Everything the emitter needs for a parallel Res-Tuning model.</summary>
+internal sealed record ParallelSpec(
+    TypeSpec Type,
+    string BackboneType,
+    EquatableArray<TunerSpec> Tuners,
+    EquatableArray<TrainableSpec> Trainable,
+    bool HasCheckpoints,
+    long TrainableParameterCount)
+{
+    public bool HasLoRA
+    {
+        get
+        {
+            foreach (var t in Tuners) if (t.Kind == TunerKindModel.LoRA) return true;
+            return false;
+        }
+    }
+}
+
+/// <summary>A lateral or vertical bypass tuner.</summary>
+internal sealed record BypassTunerSpec(int Kind, int Dim, int Length, int Rank, double Dropout);
+
+/// <summary>A checked Res-Tuning-Bypass configuration (no code is generated for it yet).</summary>
+internal sealed record BypassSpec(
+    TypeSpec Type,
+    string BackboneType,
+    ResolvedTap? Start,
+    ResolvedTap Taps,
+    ResolvedTap? Output,
+    BypassTunerSpec? Lateral,
+    BypassTunerSpec? Vertical,
+    int Classes,
+    double Lambda,
+    bool LearnLambda);
+
+/// <summary>The result of the transform for one annotated class: a spec when valid, and the diagnostics.</summary>
+internal sealed record ModelResult(ParallelSpec? Parallel, BypassSpec? Bypass, EquatableArray<DiagnosticInfo> Diagnostics);

@@ -1,0 +1,75 @@
+using System;
+using System.Linq;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using ResTuning.Generators.Diagnostics;
+using ResTuning.Generators.Emit;
+using ResTuning.Generators.Model;
+
+namespace ResTuning.Generators;
+
+/// <summary>
+/// Emits the TorchSharp wiring of classes annotated with <c>[ResTuning&lt;TBackbone&gt;]</c> (and checks
+/// <c>[ResTuningBypass&lt;TBackbone&gt;]</c> configurations). Every step projects into value-only models.
+/// </summary>
+[Generator(LanguageNames.CSharp)]
+public sealed class ResTuningGenerator : IIncrementalGenerator
+{
+    /// <inheritdoc />
+    public void Initialize(IncrementalGeneratorInitializationContext context)
+    {
+        var parallel = context.SyntaxProvider.ForAttributeWithMetadataName(
+                ConfigurationParser.ParallelAttributeMetadataName,
+                static (node, _) => node is ClassDeclarationSyntax,
+                static (ctx, ct) => Safely(ctx, () => ConfigurationParser.ParseParallel(
+                    (INamedTypeSymbol)ctx.TargetSymbol, ctx.TargetNode, ctx.Attributes[0], ctx.SemanticModel.Compilation, ct)))
+            .WithTrackingName(TrackingNames.ParallelModels);
+
+        var bypass = context.SyntaxProvider.ForAttributeWithMetadataName(
+                ConfigurationParser.BypassAttributeMetadataName,
+                static (node, _) => node is ClassDeclarationSyntax,
+                static (ctx, ct) => Safely(ctx, () => ConfigurationParser.ParseBypass(
+                    (INamedTypeSymbol)ctx.TargetSymbol, ctx.TargetNode, ctx.Attributes[0], ctx.SemanticModel.Compilation, ct)))
+            .WithTrackingName(TrackingNames.BypassModels);
+
+        var multiTask = context.SyntaxProvider.ForAttributeWithMetadataName(
+                ConfigurationParser.MultiTaskAttributeMetadataName,
+                static (node, _) => node is ClassDeclarationSyntax,
+                static (ctx, ct) => Safely(ctx, () => ConfigurationParser.ParseMultiTask(
+                    (INamedTypeSymbol)ctx.TargetSymbol, ctx.TargetNode, ctx.Attributes[0], ctx.SemanticModel.Compilation, ct)))
+            .WithTrackingName(TrackingNames.MultiTaskModels);
+
+        var diagnostics = parallel.Collect().Combine(bypass.Collect()).Combine(multiTask.Collect())
+            .Select(static (all, _) => all.Left.Left.Concat(all.Left.Right).Concat(all.Right).SelectMany(r => r.Diagnostics).ToEquatableArray())
+            .WithTrackingName(TrackingNames.Diagnostics);
+        context.RegisterSourceOutput(diagnostics, static (spc, list) =>
+        {
+            foreach (var d in list) spc.ReportDiagnostic(d.ToDiagnostic());
+        });
+
+        var specs = parallel
+            .Where(static r => r.Parallel is not null)
+            .Select(static (r, _) => r.Parallel!)
+            .WithTrackingName(TrackingNames.ParallelSpecs);
+        context.RegisterSourceOutput(specs, static (spc, spec) => spc.AddSource(spec.Type.HintName, ParallelEmitter.Emit(spec)));
+    }
+
+    private static ModelResult Safely(GeneratorAttributeSyntaxContext ctx, Func<ModelResult> parse)
+    {
+        try
+        {
+            return parse();
+        }
+        catch (OperationCanceledException)
+        {
+            throw;
+        }
+#pragma warning disable CA1031 // The generator never throws: an unexpected failure becomes a diagnostic.
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            return new ModelResult(null, null, EquatableArray<DiagnosticInfo>.Empty.Append(DiagnosticInfo.Create(
+                DiagnosticIds.InternalError, LocationInfo.From(ctx.TargetNode), ctx.TargetSymbol.Name, ex.GetType().Name + ": " + ex.Message)));
+        }
+    }
+}

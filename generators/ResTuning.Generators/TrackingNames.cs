@@ -1,0 +1,20 @@
+namespace ResTuning.Generators;
+
+/// <summary>Names of the tracked incremental steps (asserted by the cacheability tests).</summary>
+public static class TrackingNames
+{
+    /// <summary>Parallel models, parsed and validated.</summary>
+    public const string ParallelModels = nameof(ParallelModels);
+
+    /// <summary>Bypass models, parsed and validated.</summary>
+    public const string BypassModels = nameof(BypassModels);
+
+    /// <summary>Multi-task bypass groups, checked.</summary>
+    public const string MultiTaskModels = nameof(MultiTaskModels);
+
+    /// <summary>Valid parallel specs that produce source.</summary>
+    public const string ParallelSpecs = nameof(ParallelSpecs);
+
+    /// <summary>Diagnostics of every model.</summary>
+    public const string Diagnostics = nameof(Diagnostics);
+}

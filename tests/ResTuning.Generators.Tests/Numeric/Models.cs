@@ -1,0 +1,36 @@
+namespace ResTuning.Generators.Tests.Numeric;
+
+// These classes are completed by the ResTuning generator running on this test project.
+
+/// <summary>Adapters on every MLP (learned scale), LoRA on every fc1, a prefix on block 1, the head kept trainable.</summary>
+[ResTuning<NumBackbone>]
+[ResAdapter("blocks.*.mlp", Dim = 4, In = NumBackbone.Width, ZeroInit = false, Scale = TunerScaleKind.LearnedScalar, ScaleValue = 0.5)]
+[LoRA("blocks.*.mlp.fc1", Rank = 2, Alpha = 4, ZeroInit = false)]
+[ResPrefix("blocks.1.attn", Length = 3, ZeroInit = false)]
+[Trainable("head")]
+public partial class NumTuned;
+
+/// <summary>The exact λ-weighted Res-Prompt on block 0.</summary>
+[ResTuning<NumBackbone>]
+[ResPrompt("blocks.0.attn", Length = 3, Scale = TunerScaleKind.Lambda)]
+public partial class NumLambda;
+
+/// <summary>Zero-initialised tuners only; widths known, so the trainable count is a constant.</summary>
+[ResTuning<NumBackbone>]
+[ResAdapter("blocks.*.mlp", Dim = 4, In = NumBackbone.Width)]
+public partial class NumZero;
+
+/// <summary>Tuners on a module its backbone calls with forward(): the first forward must fail loudly.</summary>
+[ResTuning<NumForwardCaller>]
+[ResAdapter("mlp", In = NumBackbone.Width)]
+public partial class NumSilent;
+
+/// <summary>An adapter on a private backbone field (reached through ModuleNavigation, not reflection).</summary>
+[ResTuning<NumPrivate>]
+[ResAdapter("mlp", In = NumBackbone.Width, Dim = 3, ZeroInit = false)]
+public partial class NumPrivateTuned;
+
+/// <summary>Adapters on every element of a Sequential.</summary>
+[ResTuning<NumSequential>]
+[ResAdapter("layers.*", In = NumBackbone.Width, Dim = 2, ZeroInit = false)]
+public partial class NumSequentialTuned;

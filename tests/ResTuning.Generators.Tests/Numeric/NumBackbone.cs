@@ -1,0 +1,109 @@
+using ResTuning.Operators;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace ResTuning.Generators.Tests.Numeric;
+
+/// <summary>A two-block transformer-like backbone for the numeric tests (width 8, 2 heads).</summary>
+public sealed class NumBackbone : nn.Module<Tensor, Tensor>
+{
+    public const int Width = 8;
+
+    [ModuleCount(2)]
+    public readonly ModuleList<NumBlock> blocks;
+    public readonly Linear head;
+
+    public NumBackbone() : base("num")
+    {
+        blocks = new ModuleList<NumBlock>(new NumBlock(), new NumBlock());
+        head = nn.Linear(Width, 3);
+        RegisterComponents();
+    }
+
+    public override Tensor forward(Tensor x)
+    {
+        foreach (var block in blocks) x = block.call(x);
+        return head.call(x.mean(new long[] { 1 }));
+    }
+}
+
+/// <summary>Attention then MLP, both residual.</summary>
+public sealed class NumBlock : nn.Module<Tensor, Tensor>
+{
+    public readonly MultiHeadSelfAttention attn;
+    public readonly NumMlp mlp;
+
+    public NumBlock() : base("block")
+    {
+        attn = new MultiHeadSelfAttention(NumBackbone.Width, 2);
+        mlp = new NumMlp();
+        RegisterComponents();
+    }
+
+    public override Tensor forward(Tensor x)
+    {
+        x = x + attn.call(x);
+        return x + mlp.call(x);
+    }
+}
+
+/// <summary>fc2(gelu(fc1(x))).</summary>
+public sealed class NumMlp : nn.Module<Tensor, Tensor>
+{
+    public readonly Linear fc1;
+    public readonly Linear fc2;
+
+    public NumMlp() : base("mlp")
+    {
+        fc1 = nn.Linear(NumBackbone.Width, 2 * NumBackbone.Width);
+        fc2 = nn.Linear(2 * NumBackbone.Width, NumBackbone.Width);
+        RegisterComponents();
+    }
+
+    public override Tensor forward(Tensor x) => fc2.call(nn.functional.gelu(fc1.call(x)));
+}
+
+/// <summary>A backbone that invokes its MLP with forward() instead of call(): hooks cannot run.</summary>
+public sealed class NumForwardCaller : nn.Module<Tensor, Tensor>
+{
+    public readonly NumMlp mlp;
+
+    public NumForwardCaller() : base("forward_caller")
+    {
+        mlp = new NumMlp();
+        RegisterComponents();
+    }
+
+    public override Tensor forward(Tensor x) => mlp.forward(x);
+}
+
+/// <summary>A backbone whose MLP is a private field: generated code reaches it through the module registry.</summary>
+public sealed class NumPrivate : nn.Module<Tensor, Tensor>
+{
+    private readonly NumMlp mlp;
+
+    public NumPrivate() : base("private")
+    {
+        mlp = new NumMlp();
+        RegisterComponents();
+    }
+
+    public NumMlp Mlp_ForTests => mlp;
+
+    public override Tensor forward(Tensor x) => mlp.call(x);
+}
+
+/// <summary>A backbone built from a Sequential: its elements are invoked by Sequential.forward.</summary>
+public sealed class NumSequential : nn.Module<Tensor, Tensor>
+{
+    public readonly Sequential layers;
+
+    public NumSequential() : base("sequential")
+    {
+        layers = nn.Sequential(nn.Linear(NumBackbone.Width, NumBackbone.Width), nn.GELU(), nn.Linear(NumBackbone.Width, NumBackbone.Width));
+        RegisterComponents();
+    }
+
+    public override Tensor forward(Tensor x) => layers.call(x);
+}

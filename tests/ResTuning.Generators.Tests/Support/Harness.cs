@@ -1,0 +1,59 @@
+using System.Collections.Immutable;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using ResTuning.Generators;
+
+namespace ResTuning.Generators.Tests.Support;
+
+/// <summary>Compiles test inputs against .NET 10 reference assemblies, TorchSharp and ResTuning, and runs the generator.</summary>
+internal static class Harness
+{
+    public static readonly CSharpParseOptions ParseOptions = new(LanguageVersion.Latest, DocumentationMode.Diagnose);
+
+    private static readonly ImmutableArray<MetadataReference> References = Basic.Reference.Assemblies.Net100.References.All
+        .Cast<MetadataReference>()
+        .Concat(new[]
+        {
+            MetadataReference.CreateFromFile(typeof(TorchSharp.torch).Assembly.Location),
+            MetadataReference.CreateFromFile(typeof(ResTuning.Parallel.ResParallel).Assembly.Location),
+            MetadataReference.CreateFromFile(typeof(ResTuning.ResAdapterAttribute).Assembly.Location),
+        })
+        .ToImmutableArray();
+
+    public static CSharpCompilation Compilation(params string[] sources) => CSharpCompilation.Create(
+        "TestInput",
+        sources.Select((s, i) => CSharpSyntaxTree.ParseText(s, ParseOptions, path: $"Input{i}.cs")),
+        References,
+        new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, nullableContextOptions: NullableContextOptions.Enable)
+            // The SDK's defaults: TorchSharp is built against System.Runtime 8, unified with 10 here.
+            .WithSpecificDiagnosticOptions(new Dictionary<string, ReportDiagnostic> { ["CS1701"] = ReportDiagnostic.Suppress, ["CS1702"] = ReportDiagnostic.Suppress }));
+
+    public static GeneratorDriver Driver(bool track = true) => CSharpGeneratorDriver.Create(
+        new[] { new ResTuningGenerator().AsSourceGenerator() },
+        parseOptions: ParseOptions,
+        driverOptions: new GeneratorDriverOptions(IncrementalGeneratorOutputKind.None, trackIncrementalGeneratorSteps: track));
+
+    public static Result Run(params string[] sources)
+    {
+        var compilation = Compilation(sources);
+        var driver = Driver().RunGeneratorsAndUpdateCompilation(compilation, out var output, out var generatorDiagnostics);
+        return new Result(driver, compilation, output, generatorDiagnostics);
+    }
+
+    internal sealed record Result(GeneratorDriver Driver, Compilation Input, Compilation Output, ImmutableArray<Diagnostic> GeneratorDiagnostics)
+    {
+        public GeneratorDriverRunResult RunResult => Driver.GetRunResult();
+
+        public IReadOnlyList<GeneratedSourceResult> Sources => RunResult.Results.SelectMany(r => r.GeneratedSources).ToList();
+
+        /// <summary>Compiler diagnostics of the output (input + generated), warnings and errors, minus missing XML docs in the test inputs.</summary>
+        public IReadOnlyList<Diagnostic> CompilerProblems()
+        {
+            var generated = Sources.Select(s => s.SyntaxTree).ToHashSet();
+            return Output.GetDiagnostics()
+                .Where(d => d.Severity >= DiagnosticSeverity.Warning)
+                .Where(d => d.Id != "CS1591" || generated.Contains(d.Location.SourceTree!))
+                .ToList();
+        }
+    }
+}
