@@ -8,61 +8,60 @@ namespace ResTuning.Generators.Tests;
 /// </summary>
 public sealed class SnapshotTests
 {
-    public static TheoryData<string, string, bool> Configurations => new()
+    public static TheoryData<string, string> Configurations => new()
     {
         { "AdapterWildcardConstCount", """
             [ResTuning<Demo.TinyVit>(Features = 16)]
             [ResAdapter("blocks.*.mlp", Dim = 8)]
-            """, false },
+            """ },
         { "LoRARangeMergeable", """
             [ResTuning<Demo.TinyVit>]
             [LoRA("blocks.0..2.attn.qkv", Rank = 4, Alpha = 8, Dropout = 0.1)]
-            """, false },
+            """ },
         { "PrefixLambda", """
             [ResTuning<Demo.TinyVit>]
             [ResPrefix("blocks.*.attn", Length = 5, Scale = TunerScaleKind.Lambda)]
-            """, false },
+            """ },
         { "PromptSingleIndex", """
             [ResTuning<Demo.TinyVit>]
             [ResPrompt("blocks.3.attn", Length = 4, InitRange = 0.1)]
-            """, false },
+            """ },
         { "SeveralTunersOneTapTrainableHead", """
             [ResTuning<Demo.TinyVit>]
             [ResAdapter("blocks.*.attn", Dim = 4, Scale = TunerScaleKind.LearnedScalar, ScaleValue = 0.0)]
             [ResPrefix("blocks.*.attn", Length = 2)]
             [ResAdapter("blocks.*.attn", Dim = 2, Activation = AdapterActivationKind.Relu)]
             [Trainable("head")]
-            """, false },
+            """ },
         { "RuntimeCountAndRangeCheck", """
             [ResTuning<Demo.TinyVit>]
             [ResAdapter("extra.*.mlp", In = 16, Scale = TunerScaleKind.LearnedPerChannel)]
             [LoRA("extra.0..1.mlp.fc1", Rank = 2)]
-            """, false },
+            """ },
         { "PrivateSequentialAndComponentName", """
             [ResTuning<Demo.TinyVit>]
             [ResAdapter("stem.0", In = 16, Dim = 4, ZeroInit = false)]
             [Trainable("norm")]
             [Trainable("blocks.*.mlp.fc2")]
-            """, false },
+            """ },
         { "SequentialWildcardAndModuleDict", """
             [ResTuning<Demo.TinyVit>]
             [ResAdapter("neck.*", In = 16, Dim = 4)]
             [ResAdapter("neck.0..1", In = 16, Dim = 2)]
             [LoRA("task_heads.cls", Rank = 2)]
-            """, false },
-        { "CheckpointsWithStub", """
+            """ },
+        { "Checkpoints", """
             [ResTuning<Demo.TinyVit>]
             [LoRA("blocks.*.mlp.fc1")]
             [Trainable("head")]
-            """, true },
+            """ },
     };
 
     [Theory]
     [MemberData(nameof(Configurations))]
-    public void Generated_source_matches_snapshot_and_compiles_cleanly(string name, string attributes, bool withCheckpoints)
+    public void Generated_source_matches_snapshot_and_compiles_cleanly(string name, string attributes)
     {
         var sources = new List<string> { Sources.Backbone, Sources.Model(attributes) };
-        if (withCheckpoints) sources.Add(Sources.CheckpointStub);
         var result = Harness.Run(sources.ToArray());
 
         Assert.Empty(result.GeneratorDiagnostics);
@@ -70,6 +69,9 @@ public sealed class SnapshotTests
         var generated = Assert.Single(result.Sources);
         Assert.Equal("Demo.Models.Tuned.g.cs", generated.HintName);
         Snapshot.Match(name + ".g.cs", generated.SourceText.ToString());
+        // ResTuning ships the checkpoint API, so every tuned class gets tuner-only checkpoints.
+        Assert.Contains("public void SaveTuners(string path)", generated.SourceText.ToString());
+        Assert.Contains("public void LoadTuners(string path)", generated.SourceText.ToString());
     }
 
     [Fact]
@@ -92,17 +94,5 @@ public sealed class SnapshotTests
         var generated = Assert.Single(result.Sources);
         Assert.Equal("Outer.Inner.g.cs", generated.HintName);
         Snapshot.Match("NestedGlobalNamespace.g.cs", generated.SourceText.ToString());
-    }
-
-    [Fact]
-    public void Checkpoint_members_are_emitted_only_when_the_checkpoint_api_exists()
-    {
-        var attributes = "[ResTuning<Demo.TinyVit>]\n[ResAdapter(\"blocks.0.mlp\", In = 16)]";
-        var without = Harness.Run(Sources.Backbone, Sources.Model(attributes)).Sources.Single().SourceText.ToString();
-        var with = Harness.Run(Sources.Backbone, Sources.Model(attributes), Sources.CheckpointStub).Sources.Single().SourceText.ToString();
-
-        Assert.DoesNotContain("SaveTuners", without);
-        Assert.Contains("public void SaveTuners(string path)", with);
-        Assert.Contains("public void LoadTuners(string path)", with);
     }
 }

@@ -84,18 +84,6 @@ internal static class Sources
         }
         """;
 
-    /// <summary>Stand-in with the exact signatures of the lead's checkpoint API (test inputs only).</summary>
-    public const string CheckpointStub = """
-        namespace ResTuning.Checkpoints
-        {
-            public static class TunerCheckpoint
-            {
-                public static void Save(TorchSharp.torch.nn.Module module, string path, System.Collections.Generic.IEnumerable<string> parameterNames) { }
-                public static void Load(TorchSharp.torch.nn.Module module, string path, System.Collections.Generic.IEnumerable<string> parameterNames) { }
-            }
-        }
-        """;
-
     public static string Model(string attributes, string declaration = "public partial class Tuned;") => $$"""
         using ResTuning;
 

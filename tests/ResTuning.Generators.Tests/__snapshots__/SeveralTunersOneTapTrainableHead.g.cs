@@ -127,5 +127,21 @@ namespace Demo.Models
 
         /// <summary>Prints <c>trainable params: X || all params: Y || trainable%: Z</c>, as PEFT does.</summary>
         public void PrintTrainableParameters() => global::System.Console.WriteLine(CountParameters().ToString());
+
+        /// <summary>Writes the trainable parameters only (tuners, learned scales, <c>[Trainable]</c> modules) to <paramref name="path"/>, atomically.</summary>
+        /// <param name="path">The safetensors file to write.</param>
+        public void SaveTuners(string path) => global::ResTuning.Checkpoints.TunerCheckpoint.Save(this, path, TrainableParameterNames());
+
+        /// <summary>Loads the trainable parameters from <paramref name="path"/>; a mismatched file is refused before any weight changes.</summary>
+        /// <param name="path">A file written by <see cref="SaveTuners"/>.</param>
+        public void LoadTuners(string path) => global::ResTuning.Checkpoints.TunerCheckpoint.Load(this, path, TrainableParameterNames());
+
+        private global::System.Collections.Generic.IEnumerable<string> TrainableParameterNames()
+        {
+            foreach (var (name, _) in NamedTrainableParameters())
+            {
+                yield return name;
+            }
+        }
     }
 }
