@@ -48,12 +48,20 @@ internal static class TrainingMethods
                 return Training(vit, vit.Head.parameters(), () => vit.call(images), labels);
 
             case "lora":
+            {
+                // LoRA hooked beside every attention's fused qkv linear (the generator's wiring).
                 Freeze(vit);
-                foreach (var block in vit.Blocks)
-                    block.WrapAttention(a => new LoRAQkvAttention((MultiHeadSelfAttention)a, rank: 8, alpha: 8));
+                var taps = new TapSet();
+                for (var i = 0; i < vit.Blocks.Count; i++)
+                {
+                    var qkv = ((MultiHeadSelfAttention)vit.Blocks[i].Attention).Qkv;
+                    taps.GetOrAdd($"blocks.{i}.attn.qkv", qkv).Add("lora", new LoRA(config.EmbedDim, 3 * config.EmbedDim, rank: 8, alpha: 8));
+                }
                 Unfreeze(vit.Head);
                 Move(vit, device, dtype);
-                return Training(vit, Trainable(vit), () => vit.call(images), labels);
+                Move(taps, device, dtype);
+                return Training(taps, Trainable(vit).Concat(Trainable(taps)), () => vit.call(images), labels, vit);
+            }
 
             case "restuning_parallel":
                 Freeze(vit);
