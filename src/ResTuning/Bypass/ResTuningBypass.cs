@@ -63,21 +63,37 @@ public sealed class ResTuningBypass : nn.Module<Tensor, Tensor>
     public int LastTap => stages.Count;
 
     /// <summary>Runs the backbone once (no autograd, stopping after the last tap), then the bypass.</summary>
-    public override Tensor forward(Tensor input) => Run(Source.Collect(input, LastTap));
+    /// <remarks>With a <see cref="HookTapSource"/> and a re-entry point, b_L re-enters within that same backbone pass.</remarks>
+    public override Tensor forward(Tensor input)
+    {
+        if (ReenterAt is not null && Source is HookTapSource hooked)
+        {
+            var output = hooked.ForwardWithReentry(input, LastTap, ReenterAt, RunStages);
+            return head is null ? output : head.call(output);
+        }
+        return Run(Source.Collect(input, LastTap));
+    }
 
     /// <summary>Runs the bypass on taps already collected (x_0..x_L, at least <see cref="LastTap"/> + 1 of them).</summary>
     public Tensor Run(IReadOnlyList<Tensor> taps)
     {
-        ArgumentNullException.ThrowIfNull(taps);
-        if (taps.Count <= LastTap)
-            throw new ArgumentException($"The bypass reads taps 0..{LastTap} but {taps.Count} were given.", nameof(taps));
         // Intermediate states b_1..b_{L-1} are released when the run ends (autograd keeps what backward needs).
         using var scope = NewDisposeScope();
-        var b = taps[0];
-        for (var l = 1; l <= LastTap; l++) b = stages[l - 1].Step(taps[l], b, Source.TapNames[l]);
+        var b = RunStages(taps);
         var output = ReenterAt is null ? b : Source.Reenter(ReenterAt, b);
         var result = head is null ? output : head.call(output);
         // A bypass without stages, head or re-entry would return the tap itself, which belongs to the caller.
         return ReferenceEquals(result, taps[0]) ? result : result.MoveToOuterDisposeScope();
+    }
+
+    /// <summary>b_L: the bypass chain over taps x_0..x_L, without re-entry or head.</summary>
+    public Tensor RunStages(IReadOnlyList<Tensor> taps)
+    {
+        ArgumentNullException.ThrowIfNull(taps);
+        if (taps.Count <= LastTap)
+            throw new ArgumentException($"The bypass reads taps 0..{LastTap} but {taps.Count} were given.", nameof(taps));
+        var b = taps[0];
+        for (var l = 1; l <= LastTap; l++) b = stages[l - 1].Step(taps[l], b, Source.TapNames[l]);
+        return b;
     }
 }

@@ -19,6 +19,8 @@ internal sealed class CountingModule : nn.Module<Tensor, Tensor>
 
     public int Calls { get; private set; }
 
+    public void Reset() => Calls = 0;
+
     public override Tensor forward(Tensor x)
     {
         Calls++;

@@ -1,0 +1,235 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace ResTuning.Bypass;
+
+/// <summary>
+/// Taps of <em>any</em> backbone, read through forward hooks on its own modules: the backbone runs its own
+/// <c>forward</c> once without autograd while the hooks keep detached copies of the tapped outputs, and the run
+/// stops right after the last tap that is needed. This is what the ResTuning source generator emits for
+/// <c>[ResTuningBypass&lt;TBackbone&gt;]</c> models; hand-written code may use it too.
+/// </summary>
+/// <remarks>
+/// <para><c>x_0</c> is the output of the start module, or the <em>input</em> of the first tapped module when no
+/// start is given; <c>x_l</c> is the output of the l-th tapped module. Taps must fire in the order given.</para>
+/// <para>Re-entry (the bypass output replacing the input of a later module, e.g. a final norm) happens in the
+/// same backbone pass: see <see cref="ForwardWithReentry"/>. TorchSharp runs hooks from <c>call(x)</c> only, so a
+/// backbone that invokes a tapped module with <c>forward(x)</c> is reported on the first run.</para>
+/// </remarks>
+public sealed class HookTapSource : ITapSource, IDisposable
+{
+    private readonly nn.Module<Tensor, Tensor>? start;
+    private readonly (string Name, nn.Module<Tensor, Tensor> Module)[] taps;
+    private readonly (string Name, nn.Module<Tensor, Tensor> Module)[] reentry;
+    private readonly string[] tapNames;
+    private readonly List<Action> hooks = new();
+    private Run? run;
+
+    /// <summary>Hooks the tapped modules of <paramref name="backbone"/>.</summary>
+    /// <param name="backbone">The backbone; it runs its own forward.</param>
+    /// <param name="start">Name and module whose output is x_0; null for the input of the first tap.</param>
+    /// <param name="taps">Names and modules whose outputs are x_1..x_L, in forward order.</param>
+    /// <param name="reentry">Modules whose input a bypass output may replace (see <see cref="ForwardWithReentry"/>).</param>
+    /// <param name="freeze">Turn off gradients of every backbone parameter (the default; a bypass trains none of them).</param>
+    public HookTapSource(nn.Module<Tensor, Tensor> backbone, (string Name, nn.Module<Tensor, Tensor> Module)? start,
+        IEnumerable<(string Name, nn.Module<Tensor, Tensor> Module)> taps,
+        IEnumerable<(string Name, nn.Module<Tensor, Tensor> Module)>? reentry = null, bool freeze = true)
+    {
+        Backbone = backbone ?? throw new ArgumentNullException(nameof(backbone));
+        this.taps = (taps ?? throw new ArgumentNullException(nameof(taps))).ToArray();
+        this.reentry = (reentry ?? Array.Empty<(string, nn.Module<Tensor, Tensor>)>()).ToArray();
+        if (this.taps.Length == 0) throw new ArgumentException("Tap at least one module of the backbone.", nameof(taps));
+        var modules = this.taps.Select(t => t.Module).Concat(start is { } s ? new[] { s.Module } : Array.Empty<nn.Module<Tensor, Tensor>>()).ToArray();
+        if (modules.Any(m => m is null)) throw new ArgumentException("A tapped module is null.", nameof(taps));
+        if (modules.Distinct(ReferenceEqualityComparer.Instance).Count() != modules.Length)
+            throw new ArgumentException("The same module is tapped twice; tap each module once.", nameof(taps));
+
+        this.start = start?.Module;
+        tapNames = new[] { start?.Name ?? "input of " + this.taps[0].Name }.Concat(this.taps.Select(t => t.Name)).ToArray();
+        if (freeze)
+            foreach (var p in backbone.parameters()) p.requires_grad = false;
+
+        if (this.start is not null) hooks.Add(this.start.register_forward_hook((_, _, output) => { run?.Capture(0, output); return output; }).remove);
+        for (var i = 0; i < this.taps.Length; i++)
+        {
+            var index = i + 1;
+            var first = i == 0 && this.start is null;
+            hooks.Add(this.taps[i].Module.register_forward_hook((_, input, output) =>
+            {
+                if (first) run?.Capture(0, input);
+                run?.Capture(index, output);
+                return output;
+            }).remove);
+        }
+        foreach (var (name, module) in this.reentry)
+            hooks.Add(module.register_forward_pre_hook((_, input) => run?.Reenter(name, input) ?? input).remove);
+    }
+
+    /// <summary>The backbone.</summary>
+    public nn.Module<Tensor, Tensor> Backbone { get; }
+
+    /// <inheritdoc />
+    public IReadOnlyList<string> TapNames => tapNames;
+
+    /// <inheritdoc />
+    public IReadOnlyList<string> ReentryPoints => reentry.Select(r => r.Name).ToArray();
+
+    /// <inheritdoc />
+    public IReadOnlyList<Tensor> Collect(Tensor input, int lastTap)
+    {
+        TapChecks.LastTap(lastTap, tapNames.Length);
+        return RunBackbone(input, new Run(this, lastTap, null, null), out _);
+    }
+
+    /// <summary>
+    /// One backbone pass that re-enters: the backbone runs without autograd up to the input of
+    /// <paramref name="point"/>; there <paramref name="bypass"/> turns the taps x_0..x_lastTap into b_L, which replaces
+    /// that input, and the rest of the backbone runs with the caller's autograd mode (gradients reach the bypass;
+    /// the frozen weights get none).
+    /// </summary>
+    /// <param name="input">The backbone's input.</param>
+    /// <param name="lastTap">Index of the last tap the bypass reads.</param>
+    /// <param name="point">A re-entry point (<see cref="ReentryPoints"/>).</param>
+    /// <param name="bypass">Computes b_L from the taps.</param>
+    /// <returns>The backbone's output.</returns>
+    public Tensor ForwardWithReentry(Tensor input, int lastTap, string point, Func<IReadOnlyList<Tensor>, Tensor> bypass)
+    {
+        ArgumentNullException.ThrowIfNull(bypass);
+        TapChecks.LastTap(lastTap, tapNames.Length);
+        if (!reentry.Any(r => r.Name == point)) throw TapChecks.UnknownPoint(point, ReentryPoints);
+        RunBackbone(input, new Run(this, lastTap, point, bypass), out var output);
+        return output!;
+    }
+
+    /// <summary>
+    /// Not available for hooked backbones: re-entry needs the backbone pass that produced the taps. Use
+    /// <see cref="ForwardWithReentry"/> (what <see cref="ResTuningBypass"/>'s forward does).
+    /// </summary>
+    /// <exception cref="NotSupportedException">Always.</exception>
+    public Tensor Reenter(string point, Tensor features) => throw new NotSupportedException(
+        $"A hooked backbone re-enters at '{point}' only within its own forward pass: call the bypass model's forward(input) " +
+        "instead of running it on collected taps (multi-task groups must use heads, not re-entry).");
+
+    /// <summary>Removes the hooks; the backbone runs as before.</summary>
+    public void Dispose()
+    {
+        foreach (var remove in hooks) remove();
+        hooks.Clear();
+    }
+
+    private IReadOnlyList<Tensor> RunBackbone(Tensor input, Run state, out Tensor? output)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        if (run is not null) throw new InvalidOperationException("The backbone is already running for this tap source (re-entrant call).");
+        if (hooks.Count == 0) throw new ObjectDisposedException(nameof(HookTapSource));
+        output = null;
+        var gradEnabled = is_grad_enabled();
+        run = state;
+        state.CallerGradEnabled = gradEnabled;
+        Tensor[] captured;
+        using (var scope = NewDisposeScope())
+        {
+            try
+            {
+                using (no_grad())
+                {
+                    try
+                    {
+                        output = Backbone.call(input);
+                    }
+                    catch (StopForward)
+                    {
+                        // The last needed tap ran: the rest of the backbone is not needed.
+                    }
+                    finally
+                    {
+                        state.RestoreGrad();
+                    }
+                }
+            }
+            finally
+            {
+                run = null;
+            }
+            state.EnsureComplete();
+            captured = state.Taps.Select(t => t!.MoveToOuterDisposeScope()).ToArray();
+            output = output?.MoveToOuterDisposeScope();
+        }
+        return captured;
+    }
+
+    /// <summary>State of one backbone pass.</summary>
+    private sealed class Run(HookTapSource owner, int lastTap, string? point, Func<IReadOnlyList<Tensor>, Tensor>? bypass)
+    {
+        private IDisposable? gradAfterReentry;
+        private int next;
+
+        public Tensor?[] Taps { get; } = new Tensor?[lastTap + 1];
+
+        public bool CallerGradEnabled { get; set; }
+
+        private bool reentered;
+
+        public void Capture(int index, Tensor value)
+        {
+            if (index > lastTap || reentered) return;
+            if (index != next)
+            {
+                var expected = owner.tapNames[next];
+                throw new InvalidOperationException(index < next
+                    ? $"Tap '{owner.tapNames[index]}' ran twice in one backbone pass; tap a module that runs once."
+                    : $"Tap '{owner.tapNames[index]}' ran before '{expected}': list the taps in the order the backbone runs them.");
+            }
+            Taps[index] = value.detach();
+            next++;
+            if (index == lastTap && point is null) throw new StopForward();
+        }
+
+        public Tensor Reenter(string name, Tensor input)
+        {
+            if (point != name || reentered) return input;
+            if (next <= lastTap)
+                throw new InvalidOperationException(
+                    $"The re-entry point '{name}' ran before tap '{owner.tapNames[next]}': the bypass output can only re-enter after the last tap.");
+            if (!input.shape.SequenceEqual(Taps[lastTap]!.shape))
+                throw new TunerShapeException(name, "re-entry input", Taps[lastTap]!.shape, input.shape,
+                    "The bypass output has the last tap's shape; re-enter at a module whose input has that shape.");
+            reentered = true;
+            // The bypass and everything after the re-entry point run with the caller's autograd mode.
+            gradAfterReentry = set_grad_enabled(CallerGradEnabled);
+            var b = bypass!(Taps!);
+            if (!b.shape.SequenceEqual(input.shape))
+                throw new TunerShapeException(name, "bypass output", input.shape, b.shape,
+                    "The bypass output must have the shape of the re-entry module's input.");
+            return b;
+        }
+
+        public void RestoreGrad()
+        {
+            gradAfterReentry?.Dispose();
+            gradAfterReentry = null;
+        }
+
+        public void EnsureComplete()
+        {
+            if (next <= lastTap)
+                throw new InvalidOperationException(
+                    $"Tap '{owner.tapNames[next]}' never ran in the backbone's forward. TorchSharp runs hooks only when a module is invoked " +
+                    "with call(x); make the backbone call that module with call(x), or tap another module.");
+            if (point is not null && !reentered)
+                throw new InvalidOperationException(
+                    $"The re-entry point '{point}' never ran in the backbone's forward (it must be invoked with call(x)).");
+        }
+    }
+
+    /// <summary>Ends a backbone pass early, once the last needed tap has run.</summary>
+    private sealed class StopForward : Exception
+    {
+        public StopForward() : base("The last tap ran.")
+        {
+        }
+    }
+}
