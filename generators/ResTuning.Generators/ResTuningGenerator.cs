@@ -9,8 +9,9 @@ using ResTuning.Generators.Model;
 namespace ResTuning.Generators;
 
 /// <summary>
-/// Emits the TorchSharp wiring of classes annotated with <c>[ResTuning&lt;TBackbone&gt;]</c> (and checks
-/// <c>[ResTuningBypass&lt;TBackbone&gt;]</c> configurations). Every step projects into value-only models.
+/// Emits the TorchSharp wiring of classes annotated with <c>[ResTuning&lt;TBackbone&gt;]</c> (parallel tuners),
+/// <c>[ResTuningBypass&lt;TBackbone&gt;]</c> (the detached bypass) and <c>[ResTuningMultiTask&lt;TBackbone&gt;]</c>
+/// (bypasses sharing one backbone pass). Every step projects into value-only models.
 /// </summary>
 [Generator(LanguageNames.CSharp)]
 public sealed class ResTuningGenerator : IIncrementalGenerator
@@ -52,6 +53,18 @@ public sealed class ResTuningGenerator : IIncrementalGenerator
             .Select(static (r, _) => r.Parallel!)
             .WithTrackingName(TrackingNames.ParallelSpecs);
         context.RegisterSourceOutput(specs, static (spc, spec) => spc.AddSource(spec.Type.HintName, ParallelEmitter.Emit(spec)));
+
+        var bypassSpecs = bypass
+            .Where(static r => r.Bypass is not null)
+            .Select(static (r, _) => r.Bypass!)
+            .WithTrackingName(TrackingNames.BypassSpecs);
+        context.RegisterSourceOutput(bypassSpecs, static (spc, spec) => spc.AddSource(spec.Type.HintName, BypassEmitter.Emit(spec)));
+
+        var multiTaskSpecs = multiTask
+            .Where(static r => r.MultiTask is not null)
+            .Select(static (r, _) => r.MultiTask!)
+            .WithTrackingName(TrackingNames.MultiTaskSpecs);
+        context.RegisterSourceOutput(multiTaskSpecs, static (spc, spec) => spc.AddSource(spec.Type.HintName, MultiTaskEmitter.Emit(spec)));
     }
 
     private static ModelResult Safely(GeneratorAttributeSyntaxContext ctx, Func<ModelResult> parse)

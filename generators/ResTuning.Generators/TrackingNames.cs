@@ -15,6 +15,12 @@ public static class TrackingNames
     /// <summary>Valid parallel specs that produce source.</summary>
     public const string ParallelSpecs = nameof(ParallelSpecs);
 
+    /// <summary>Valid bypass specs that produce source.</summary>
+    public const string BypassSpecs = nameof(BypassSpecs);
+
+    /// <summary>Valid multi-task specs that produce source.</summary>
+    public const string MultiTaskSpecs = nameof(MultiTaskSpecs);
+
     /// <summary>Diagnostics of every model.</summary>
     public const string Diagnostics = nameof(Diagnostics);
 }

@@ -9,11 +9,23 @@ public sealed class BypassTapsAttribute : Attribute
     /// <summary>Module whose output is the bypass start <c>x_0</c>, e.g. <c>pos_drop</c>.</summary>
     public string? Start { get; set; }
 
-    /// <summary>Modules whose outputs are <c>x_1..x_L</c>, in forward order, e.g. <c>blocks.*</c>.</summary>
+    /// <summary>
+    /// Modules whose outputs are <c>x_1..x_L</c>, in forward order: one path (<c>blocks.*</c>) or several separated by
+    /// commas (<c>mid_block, up_blocks.*</c>).
+    /// </summary>
     public string? Taps { get; set; }
 
-    /// <summary>Module whose input is replaced by the bypass output (e.g. <c>norm</c>); null to feed a head.</summary>
+    /// <summary>
+    /// Module whose input is replaced by the bypass output <c>b_L</c> (e.g. <c>norm</c>), in the same backbone pass;
+    /// null to feed <c>b_L</c> to the head.
+    /// </summary>
     public string? Output { get; set; }
+
+    /// <summary>
+    /// Put an upsample step (nearest interpolation to the next tap's size and a zero-initialised 3×3 convolution to
+    /// its channel count) between stages, for <c>[B, C, H, W]</c> taps of different sizes (U-Net decoders).
+    /// </summary>
+    public bool Upsample { get; set; }
 }
 
 /// <summary>Base of <see cref="LateralAttribute"/> and <see cref="VerticalAttribute"/>.</summary>
@@ -35,8 +47,17 @@ public abstract class BypassTunerAttribute : Attribute
     /// <summary>LoRA rank (8 by default).</summary>
     public int Rank { get; set; } = 8;
 
+    /// <summary>LoRA α; the update is scaled by α/r (16 by default).</summary>
+    public double Alpha { get; set; } = 16;
+
     /// <summary>Dropout, in [0, 1).</summary>
     public double Dropout { get; set; }
+
+    /// <summary>
+    /// Add the tuner's input to its output (<c>x + R(x)</c>). Lateral tuners default to residual when the bypass
+    /// re-enters the backbone (so it starts as the backbone itself) and to plain otherwise.
+    /// </summary>
+    public bool Residual { get; set; }
 }
 
 /// <summary>The lateral tuner of each bypass step, reading the backbone feature <c>x_l</c>.</summary>

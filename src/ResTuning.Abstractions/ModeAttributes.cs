@@ -42,8 +42,14 @@ public sealed class ResTuningBypassAttribute<TBackbone> : Attribute
     /// <summary>Number of classes of the bypass head; 0 when the bypass output re-enters the backbone.</summary>
     public int Classes { get; set; }
 
-    /// <summary>Feature width of the bypass (the taps' width); 0 to read it from the taps.</summary>
+    /// <summary>Feature width of the bypass when every tap has the same width (e.g. 768 for ViT-B).</summary>
     public int Features { get; set; }
+
+    /// <summary>
+    /// Widths of <c>x_0..x_L</c> when the taps differ (U-Net decoders: channel counts), one per tap including the
+    /// start; overrides <see cref="Features"/>. Needs a tap count known at compile time.
+    /// </summary>
+    public int[]? Widths { get; set; }
 
     /// <summary>
     /// λ of the paper's form <c>b_l = λ·lateral(x_l) + (1-λ)·vertical(b_(l-1))</c>, in [0, 1]; NaN (the default)

@@ -20,7 +20,7 @@ public sealed class CacheabilityTests
         [Trainable("head")]
         public partial class Tuned;
 
-        [ResTuningBypass<Demo.TinyVit>(Classes = 10)]
+        [ResTuningBypass<Demo.TinyVit>(Classes = 10, Features = 16)]
         [BypassTaps(Start = "stem", Taps = "blocks.*")]
         public partial class Bypass;
 
@@ -32,7 +32,8 @@ public sealed class CacheabilityTests
 
     private static readonly string[] AllSteps =
     {
-        TrackingNames.ParallelModels, TrackingNames.BypassModels, TrackingNames.MultiTaskModels, TrackingNames.ParallelSpecs, TrackingNames.Diagnostics,
+        TrackingNames.ParallelModels, TrackingNames.BypassModels, TrackingNames.MultiTaskModels, TrackingNames.ParallelSpecs,
+        TrackingNames.BypassSpecs, TrackingNames.MultiTaskSpecs, TrackingNames.Diagnostics,
     };
 
     [Fact]
@@ -70,7 +71,7 @@ public sealed class CacheabilityTests
 
         var reasons = second.TrackedSteps[TrackingNames.ParallelSpecs].SelectMany(s => s.Outputs).Select(o => o.Reason).ToList();
         Assert.Contains(IncrementalStepRunReason.Modified, reasons);
-        Assert.Contains("ResAdapter(16, 16, 16", second.GeneratedSources.Single().SourceText.ToString());
+        Assert.Contains("ResAdapter(16, 16, 16", second.GeneratedSources.Single(s => s.HintName == "Demo.Models.Tuned.g.cs").SourceText.ToString());
     }
 
     [Fact]

@@ -156,32 +156,6 @@ public sealed class DiagnosticTests
         Single("[ResTuning<Demo.TinyVit>]\n[ResTuningBypass<Demo.TinyVit>]\n[BypassTaps(Taps = \"blocks.*\")]", "RT0010", "Tuned");
 
     [Fact]
-    public void Valid_bypass_is_checked_but_generates_nothing_yet()
-    {
-        var d = Single("[ResTuningBypass<Demo.TinyVit>(Classes = 10)]\n[BypassTaps(Start = \"stem\", Taps = \"blocks.*\")]\n[Lateral(TunerKind.Adapter, Dim = 8), Vertical(TunerKind.Adapter, Dim = 8)]", "RT0014", "Tuned");
-        Assert.Equal(DiagnosticSeverity.Warning, d.Severity);
-    }
-
-    [Fact]
-    public void Multi_task_group_over_bypass_models_is_checked_but_generates_nothing_yet()
-    {
-        var source = Sources.Model("""
-            [ResTuningBypass<Demo.TinyVit>(Classes = 10)]
-            [BypassTaps(Taps = "blocks.*")]
-            public partial class TaskA;
-
-            [ResTuningMultiTask<Demo.TinyVit>(typeof(TaskA), typeof(Tuned))]
-            """);
-        var result = Harness.Run(Sources.Backbone, source);
-        var ids = result.GeneratorDiagnostics.Select(d => (d.Id, Name: source.Substring(d.Location.SourceSpan.Start, d.Location.SourceSpan.Length))).OrderBy(d => d.Name).ToList();
-        // TaskA: bypass not generated (warning); the group names Tuned, which is no bypass model (error).
-        Assert.Contains(("RT0014", "TaskA"), ids);
-        var error = Assert.Single(result.GeneratorDiagnostics, d => d.Id == "RT0016");
-        Assert.Equal("Multi-task model 'Tuned': task 'Tuned' must be a [ResTuningBypass<TinyVit>] model", error.GetMessage());
-        Assert.Empty(result.Sources);
-    }
-
-    [Fact]
     public void Bypass_without_taps_is_reported() =>
         Single("[ResTuningBypass<Demo.TinyVit>(Classes = 10)]", "RT0013", "Tuned");
 

@@ -55,6 +55,21 @@ public sealed class SnapshotTests
             [LoRA("blocks.*.mlp.fc1")]
             [Trainable("head")]
             """ },
+        { "BypassAdaptersHeadPrivateStart", """
+            [ResTuningBypass<Demo.TinyVit>(Classes = 10, Features = 16)]
+            [BypassTaps(Start = "stem", Taps = "blocks.*")]
+            [Lateral(TunerKind.Adapter, Dim = 8), Vertical(TunerKind.Adapter, Dim = 8)]
+            """ },
+        { "BypassReentryLoRALearnedLambda", """
+            [ResTuningBypass<Demo.TinyVit>(Features = 16, Lambda = 0.3, LearnLambda = true)]
+            [BypassTaps(Taps = "blocks.0..2, extra.0", Output = "norm")]
+            [Lateral(TunerKind.LoRA, Rank = 2, Alpha = 4), Vertical(TunerKind.Identity)]
+            """ },
+        { "BypassWidthsUpsampleFixedLambda", """
+            [ResTuningBypass<Demo.TinyVit>(Widths = new[] { 16, 16, 16 }, Classes = 2, Lambda = 0.5)]
+            [BypassTaps(Taps = "blocks.1, blocks.3", Upsample = true)]
+            [Lateral(TunerKind.Adapter, Dim = 4, Residual = true, Dropout = 0.1)]
+            """ },
     };
 
     [Theory]
@@ -70,6 +85,7 @@ public sealed class SnapshotTests
         Assert.Equal("Demo.Models.Tuned.g.cs", generated.HintName);
         Snapshot.Match(name + ".g.cs", generated.SourceText.ToString());
         // ResTuning ships the checkpoint API, so every tuned class gets tuner-only checkpoints.
+        Assert.DoesNotContain("RegisterComponents", generated.SourceText.ToString());
         Assert.Contains("public void SaveTuners(string path)", generated.SourceText.ToString());
         Assert.Contains("public void LoadTuners(string path)", generated.SourceText.ToString());
     }
@@ -94,5 +110,34 @@ public sealed class SnapshotTests
         var generated = Assert.Single(result.Sources);
         Assert.Equal("Outer.Inner.g.cs", generated.HintName);
         Snapshot.Match("NestedGlobalNamespace.g.cs", generated.SourceText.ToString());
+    }
+
+    [Fact]
+    public void Multi_task_group_shares_one_tap_source_and_compiles_cleanly()
+    {
+        var model = """
+            using ResTuning;
+
+            namespace Demo.Models;
+
+            [ResTuningBypass<Demo.TinyVit>(Classes = 10, Features = 16)]
+            [BypassTaps(Start = "stem", Taps = "blocks.*")]
+            public partial class Shapes;
+
+            [ResTuningBypass<Demo.TinyVit>(Classes = 3, Features = 16)]
+            [BypassTaps(Start = "stem", Taps = "blocks.*")]
+            [Lateral(TunerKind.LoRA, Rank = 4)]
+            public partial class Colors;
+
+            [ResTuningMultiTask<Demo.TinyVit>(typeof(Shapes), typeof(Colors))]
+            public partial class AllTasks;
+            """;
+        var result = Harness.Run(Sources.Backbone, model);
+
+        Assert.Empty(result.GeneratorDiagnostics);
+        Assert.Empty(result.CompilerProblems());
+        Assert.Equal(new[] { "Demo.Models.AllTasks.g.cs", "Demo.Models.Colors.g.cs", "Demo.Models.Shapes.g.cs" },
+            result.Sources.Select(s => s.HintName).OrderBy(n => n, StringComparer.Ordinal));
+        Snapshot.Match("MultiTask.g.cs", result.Sources.Single(s => s.HintName == "Demo.Models.AllTasks.g.cs").SourceText.ToString());
     }
 }

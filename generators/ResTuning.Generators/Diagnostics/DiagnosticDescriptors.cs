@@ -79,11 +79,6 @@ internal static class DiagnosticDescriptors
         "Bypass model '{0}' declares no taps; add [BypassTaps(Start = ..., Taps = ...)]",
         DiagnosticSeverity.Error);
 
-    public static readonly DiagnosticDescriptor BypassNotGenerated = Create(DiagnosticIds.BypassNotGenerated,
-        "Bypass code generation not available",
-        "'{0}': the bypass configuration was checked, but this version of the generator emits no code for bypass models yet",
-        DiagnosticSeverity.Warning);
-
     public static readonly DiagnosticDescriptor InternalError = Create(DiagnosticIds.InternalError,
         "ResTuning generator failed",
         "The ResTuning generator could not process '{0}': {1}",
@@ -94,11 +89,58 @@ internal static class DiagnosticDescriptors
         "Multi-task model '{0}': task '{1}' must be a [ResTuningBypass<{2}>] model",
         DiagnosticSeverity.Error);
 
+    public static readonly DiagnosticDescriptor OverlappingTaps = Create(DiagnosticIds.OverlappingTaps,
+        "Bypass taps overlap",
+        "Tap '{0}' overlaps '{1}': {2}; tap each module once, and not a module together with its own child",
+        DiagnosticSeverity.Error);
+
+    public static readonly DiagnosticDescriptor TapsOutOfOrder = Create(DiagnosticIds.TapsOutOfOrder,
+        "Bypass taps not in forward order",
+        "'{0}' runs before '{1}' in the backbone but is listed after it; list the start and the taps in the order the backbone runs them",
+        DiagnosticSeverity.Error);
+
+    public static readonly DiagnosticDescriptor OutputBeforeLastTap = Create(DiagnosticIds.OutputBeforeLastTap,
+        "Bypass output point is not after the last tap",
+        "Output '{0}' {1}; the bypass output can only re-enter the backbone after its last tap '{2}'",
+        DiagnosticSeverity.Error);
+
+    public static readonly DiagnosticDescriptor BypassTunerNotUsable = Create(DiagnosticIds.BypassTunerNotUsable,
+        "Tuner kind not usable in a bypass",
+        "{0}: {1} cannot be a bypass tuner: {2}; use TunerKind.Adapter, TunerKind.LoRA or TunerKind.Identity",
+        DiagnosticSeverity.Error);
+
+    public static readonly DiagnosticDescriptor BypassWidthUnknown = Create(DiagnosticIds.BypassWidthUnknown,
+        "Bypass width unknown",
+        "Bypass model '{0}' needs the width of its taps for {1}; set Features (every tap the same width) or Widths (one per tap)",
+        DiagnosticSeverity.Error);
+
+    public static readonly DiagnosticDescriptor WidthsMismatch = Create(DiagnosticIds.WidthsMismatch,
+        "Bypass widths do not match the taps",
+        "Widths of '{0}' {1}",
+        DiagnosticSeverity.Error);
+
+    public static readonly DiagnosticDescriptor TaskMismatch = Create(DiagnosticIds.TaskMismatch,
+        "Multi-task member cannot share the backbone pass",
+        "Multi-task model '{0}': task '{1}' {2}",
+        DiagnosticSeverity.Error);
+
+    public static readonly DiagnosticDescriptor IgnoredInBypass = Create(DiagnosticIds.IgnoredInBypass,
+        "Attribute has no effect on a bypass model",
+        "{0} has no effect on bypass model '{1}': the bypass backbone runs frozen without autograd; {2}",
+        DiagnosticSeverity.Warning);
+
+    public static readonly DiagnosticDescriptor SingleModuleExpected = Create(DiagnosticIds.SingleModuleExpected,
+        "Bypass start or output must name one module",
+        "{0} '{1}' must name exactly one module, but it selects {2}",
+        DiagnosticSeverity.Error);
+
     /// <summary>Every descriptor, in id order.</summary>
     public static readonly ImmutableArray<DiagnosticDescriptor> All = ImmutableArray.Create(
         NotPartial, NotSupportedType, BackboneNotModule, MalformedTap, UnresolvedTap, IndexOutOfRange,
         IncompatibleModule, ParameterOutOfRange, UnknownWidth, ConflictingModes, EmptySelection,
-        SegmentKindMismatch, BypassWithoutTaps, BypassNotGenerated, InternalError, InvalidTask);
+        SegmentKindMismatch, BypassWithoutTaps, InternalError, InvalidTask,
+        OverlappingTaps, TapsOutOfOrder, OutputBeforeLastTap, BypassTunerNotUsable, BypassWidthUnknown, WidthsMismatch,
+        TaskMismatch, IgnoredInBypass, SingleModuleExpected);
 
     private static readonly Dictionary<string, DiagnosticDescriptor> ById = All.ToDictionary(d => d.Id);
 

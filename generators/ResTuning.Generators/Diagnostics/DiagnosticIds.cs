@@ -16,7 +16,17 @@ internal static class DiagnosticIds
     public const string EmptySelection = "RT0011";
     public const string SegmentKindMismatch = "RT0012";
     public const string BypassWithoutTaps = "RT0013";
-    public const string BypassNotGenerated = "RT0014";
     public const string InternalError = "RT0015";
     public const string InvalidTask = "RT0016";
+
+    // RT0030-RT0039: Res-Tuning-Bypass configurations.
+    public const string OverlappingTaps = "RT0030";
+    public const string TapsOutOfOrder = "RT0031";
+    public const string OutputBeforeLastTap = "RT0032";
+    public const string BypassTunerNotUsable = "RT0033";
+    public const string BypassWidthUnknown = "RT0034";
+    public const string WidthsMismatch = "RT0035";
+    public const string TaskMismatch = "RT0036";
+    public const string IgnoredInBypass = "RT0037";
+    public const string SingleModuleExpected = "RT0038";
 }

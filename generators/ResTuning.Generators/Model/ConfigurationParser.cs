@@ -15,7 +15,7 @@ namespace ResTuning.Generators.Model;
 /// parses and resolves every tap, checks every parameter, and collects diagnostics with exact spans.
 /// Shared by the generator and the analyzers. Never throws for bad user input.
 /// </summary>
-internal static class ConfigurationParser
+internal static partial class ConfigurationParser
 {
     public const string Namespace = "ResTuning";
     public const string ParallelAttribute = "ResTuningAttribute`1";
@@ -24,32 +24,6 @@ internal static class ConfigurationParser
     public const string BypassAttributeMetadataName = Namespace + "." + BypassAttribute;
     public const string MultiTaskAttribute = "ResTuningMultiTaskAttribute`1";
     public const string MultiTaskAttributeMetadataName = Namespace + "." + MultiTaskAttribute;
-
-    /// <summary>Checks a multi-task class: partial, a module backbone, and tasks that are bypass models over that backbone.</summary>
-    public static ModelResult ParseMultiTask(INamedTypeSymbol type, SyntaxNode declaration, AttributeData modeAttribute, Compilation compilation, CancellationToken cancellationToken)
-    {
-        var diagnostics = new List<DiagnosticInfo>();
-        var known = new KnownTypes(compilation);
-        var typeSpec = CheckType(type, declaration, diagnostics);
-        var backbone = CheckBackbone(modeAttribute, known, diagnostics);
-        var taskLocation = LocationInfo.From(modeAttribute.ApplicationSyntaxReference?.GetSyntax());
-        var tasks = modeAttribute.ConstructorArguments.Length == 1 && modeAttribute.ConstructorArguments[0].Kind == TypedConstantKind.Array
-            ? modeAttribute.ConstructorArguments[0].Values.Select(v => v.Value as INamedTypeSymbol).ToList()
-            : new List<INamedTypeSymbol?>();
-        foreach (var task in tasks)
-        {
-            cancellationToken.ThrowIfCancellationRequested();
-            var bypass = task?.GetAttributes().FirstOrDefault(a => AttributeName(a) == BypassAttribute);
-            var taskBackbone = bypass?.AttributeClass?.TypeArguments.FirstOrDefault();
-            if (task is null || bypass is null || backbone is null || !SymbolEqualityComparer.Default.Equals(taskBackbone, backbone))
-                diagnostics.Add(DiagnosticInfo.Create(DiagnosticIds.InvalidTask, taskLocation, type.Name, task?.Name ?? "null", backbone?.Name ?? "TBackbone"));
-        }
-        if (tasks.Count == 0)
-            diagnostics.Add(DiagnosticInfo.Create(DiagnosticIds.BypassWithoutTaps, IdentifierLocation(declaration), type.Name));
-        if (!diagnostics.Any(d => DiagnosticDescriptors.Get(d.Id).DefaultSeverity == DiagnosticSeverity.Error) && typeSpec is not null)
-            diagnostics.Add(DiagnosticInfo.Create(DiagnosticIds.BypassNotGenerated, IdentifierLocation(declaration), type.Name));
-        return new ModelResult(null, null, diagnostics.ToEquatableArray());
-    }
 
     /// <summary>Parses a class annotated with the parallel mode attribute.</summary>
     public static ModelResult ParseParallel(INamedTypeSymbol type, SyntaxNode declaration, AttributeData modeAttribute, Compilation compilation, CancellationToken cancellationToken)
@@ -103,70 +77,6 @@ internal static class ConfigurationParser
             : new ParallelSpec(typeSpec, TapResolver.FullName(backbone), tuners.ToEquatableArray(), trainable.ToEquatableArray(),
                 known.HasTunerCheckpoint, TrainableCount(tuners, trainable));
         return new ModelResult(spec, null, diagnostics.ToEquatableArray());
-    }
-
-    /// <summary>Parses and checks a class annotated with the bypass mode attribute.</summary>
-    public static ModelResult ParseBypass(INamedTypeSymbol type, SyntaxNode declaration, AttributeData modeAttribute, Compilation compilation, CancellationToken cancellationToken)
-    {
-        var diagnostics = new List<DiagnosticInfo>();
-        var known = new KnownTypes(compilation);
-        var typeSpec = CheckType(type, declaration, diagnostics);
-        var backbone = CheckBackbone(modeAttribute, known, diagnostics);
-        var classes = NamedInt(modeAttribute, "Classes", 0);
-        if (classes < 0) diagnostics.Add(ParameterError(modeAttribute, "Classes", "[ResTuningBypass]", "Classes", "0 or positive", classes));
-        var lambda = NamedDouble(modeAttribute, "Lambda", double.NaN);
-        if (!double.IsNaN(lambda) && !(lambda >= 0 && lambda <= 1))
-            diagnostics.Add(ParameterError(modeAttribute, "Lambda", "[ResTuningBypass]", "Lambda", "in [0, 1]", lambda));
-
-        ResolvedTap? start = null, taps = null, output = null;
-        BypassTunerSpec? lateral = null, vertical = null;
-        var sawTaps = false;
-        foreach (var attribute in type.GetAttributes())
-        {
-            cancellationToken.ThrowIfCancellationRequested();
-            switch (AttributeName(attribute))
-            {
-                case "BypassTapsAttribute":
-                    if (backbone is null) break;
-                    start = ResolveNamedTap(attribute, "Start", backbone, known, compilation, type, diagnostics);
-                    taps = ResolveNamedTap(attribute, "Taps", backbone, known, compilation, type, diagnostics);
-                    output = ResolveNamedTap(attribute, "Output", backbone, known, compilation, type, diagnostics);
-                    sawTaps = NamedString(attribute, "Taps") is not null;
-                    break;
-                case "LateralAttribute":
-                    lateral = ParseBypassTuner(attribute, "[Lateral]", diagnostics);
-                    break;
-                case "VerticalAttribute":
-                    vertical = ParseBypassTuner(attribute, "[Vertical]", diagnostics);
-                    break;
-            }
-        }
-        if (!sawTaps) diagnostics.Add(DiagnosticInfo.Create(DiagnosticIds.BypassWithoutTaps, IdentifierLocation(declaration), type.Name));
-
-        var hasErrors = diagnostics.Any(d => DiagnosticDescriptors.Get(d.Id).DefaultSeverity == DiagnosticSeverity.Error);
-        BypassSpec? spec = null;
-        // A class with both modes is reported once, by the parallel pipeline (RT0010).
-        if (!hasErrors && typeSpec is not null && backbone is not null && taps is not null && !HasAttribute(type, ParallelAttribute))
-        {
-            spec = new BypassSpec(typeSpec, TapResolver.FullName(backbone), start, taps, output, lateral, vertical, classes, lambda,
-                NamedBool(modeAttribute, "LearnLambda", false));
-            diagnostics.Add(DiagnosticInfo.Create(DiagnosticIds.BypassNotGenerated, IdentifierLocation(declaration), type.Name));
-        }
-        return new ModelResult(null, spec, diagnostics.ToEquatableArray());
-    }
-
-    private static BypassTunerSpec ParseBypassTuner(AttributeData attribute, string label, List<DiagnosticInfo> diagnostics)
-    {
-        var kind = attribute.ConstructorArguments.Length == 1 && attribute.ConstructorArguments[0].Value is int k ? k : 0;
-        var dim = NamedInt(attribute, "Dim", 64);
-        var length = NamedInt(attribute, "Length", 10);
-        var rank = NamedInt(attribute, "Rank", 8);
-        var dropout = NamedDouble(attribute, "Dropout", 0);
-        if (dim <= 0) diagnostics.Add(ParameterError(attribute, "Dim", label, "Dim", "positive", dim));
-        if (length <= 0) diagnostics.Add(ParameterError(attribute, "Length", label, "Length", "positive", length));
-        if (rank <= 0) diagnostics.Add(ParameterError(attribute, "Rank", label, "Rank", "positive", rank));
-        if (!(dropout >= 0 && dropout < 1)) diagnostics.Add(ParameterError(attribute, "Dropout", label, "Dropout", "in [0, 1)", dropout));
-        return new BypassTunerSpec(kind, dim, length, rank, dropout);
     }
 
     private static TunerSpec? ParseTuner(TunerKindModel kind, string name, AttributeData attribute, ITypeSymbol? backbone, int features,
@@ -337,20 +247,21 @@ internal static class ConfigurationParser
         return text is null ? null : ResolveText(text, ArgumentSyntax(attribute, property), backbone, known, compilation, within, diagnostics);
     }
 
+    /// <summary>Parses and resolves a tap path written at <paramref name="baseOffset"/> in the literal <paramref name="syntax"/>.</summary>
     private static ResolvedTap? ResolveText(string? text, ExpressionSyntax? syntax, ITypeSymbol backbone, KnownTypes known,
-        Compilation compilation, INamedTypeSymbol within, List<DiagnosticInfo> diagnostics)
+        Compilation compilation, INamedTypeSymbol within, List<DiagnosticInfo> diagnostics, int baseOffset = 0)
     {
         var path = TapPath.TryParse(text, out var parseError);
         if (path is null)
         {
-            diagnostics.Add(DiagnosticInfo.Create(DiagnosticIds.MalformedTap, SegmentLocation(syntax, parseError!.Offset, parseError.Length), text ?? "", parseError.Message));
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticIds.MalformedTap, SegmentLocation(syntax, baseOffset + parseError!.Offset, parseError.Length), text ?? "", parseError.Message));
             return null;
         }
         var resolved = TapResolver.Resolve(backbone, path, known, compilation, within, out var failure);
         if (resolved is null)
         {
             var segment = path.Segments[failure!.SegmentIndex];
-            diagnostics.Add(new DiagnosticInfo(failure.DiagnosticId, SegmentLocation(syntax, segment.Offset, segment.Length), failure.Arguments));
+            diagnostics.Add(new DiagnosticInfo(failure.DiagnosticId, SegmentLocation(syntax, baseOffset + segment.Offset, segment.Length), failure.Arguments));
         }
         return resolved;
     }

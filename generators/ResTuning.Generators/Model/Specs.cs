@@ -94,21 +94,48 @@ internal sealed record ParallelSpec(
     }
 }
 
-/// <summary>A lateral or vertical bypass tuner.</summary>
-internal sealed record BypassTunerSpec(int Kind, int Dim, int Length, int Rank, double Dropout);
+/// <summary>The tuner kinds usable as bypass lateral/vertical tuners (values of <c>ResTuning.TunerKind</c>).</summary>
+internal enum BypassTunerKind
+{
+    Adapter = 0,
+    Prefix = 1,
+    Prompt = 2,
+    LoRA = 3,
+    Identity = 4,
+}
 
-/// <summary>A checked Res-Tuning-Bypass configuration (no code is generated for it yet).</summary>
+/// <summary>A lateral or vertical bypass tuner, validated.</summary>
+internal sealed record BypassTunerSpec(BypassTunerKind Kind, int Dim, int Rank, double Alpha, double Dropout, bool Residual);
+
+/// <summary>
+/// Everything the emitter needs for a Res-Tuning-Bypass model. <see cref="Widths"/> holds the widths of x_0..x_L
+/// (one entry: every tap has that width; empty: unknown, only possible with identity tuners and no head).
+/// </summary>
 internal sealed record BypassSpec(
     TypeSpec Type,
     string BackboneType,
     ResolvedTap? Start,
-    ResolvedTap Taps,
+    EquatableArray<ResolvedTap> Taps,
     ResolvedTap? Output,
-    BypassTunerSpec? Lateral,
-    BypassTunerSpec? Vertical,
+    BypassTunerSpec Lateral,
+    BypassTunerSpec Vertical,
+    EquatableArray<int> Widths,
+    bool Upsample,
     int Classes,
     double Lambda,
-    bool LearnLambda);
+    bool LearnLambda,
+    bool HasCheckpoints,
+    long TrainableParameterCount,
+    string Source);
+
+/// <summary>A multi-task group: bypass models over one backbone, run on one backbone pass.</summary>
+internal sealed record MultiTaskSpec(TypeSpec Type, string BackboneType, EquatableArray<string> Tasks, bool HasCheckpoints);
 
 /// <summary>The result of the transform for one annotated class: a spec when valid, and the diagnostics.</summary>
-internal sealed record ModelResult(ParallelSpec? Parallel, BypassSpec? Bypass, EquatableArray<DiagnosticInfo> Diagnostics);
+internal sealed record ModelResult(ParallelSpec? Parallel, BypassSpec? Bypass, MultiTaskSpec? MultiTask, EquatableArray<DiagnosticInfo> Diagnostics)
+{
+    public ModelResult(ParallelSpec? parallel, BypassSpec? bypass, EquatableArray<DiagnosticInfo> diagnostics)
+        : this(parallel, bypass, null, diagnostics)
+    {
+    }
+}

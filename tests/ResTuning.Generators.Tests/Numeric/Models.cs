@@ -34,3 +34,30 @@ public partial class NumPrivateTuned;
 [ResTuning<NumSequential>]
 [ResAdapter("layers.*", In = NumBackbone.Width, Dim = 2, ZeroInit = false)]
 public partial class NumSequentialTuned;
+
+/// <summary>Adapter bypass over both blocks with a class-token head (x_0 = the input of block 0).</summary>
+[ResTuningBypass<NumBackbone>(Classes = 4, Features = NumBackbone.Width)]
+[BypassTaps(Taps = "blocks.*")]
+[Lateral(TunerKind.Adapter, Dim = 3), Vertical(TunerKind.Adapter, Dim = 2)]
+public partial class NumBypass;
+
+/// <summary>The paper's λ form with LoRA laterals, re-entering at the final norm.</summary>
+[ResTuningBypass<NumNormed>(Features = NumBackbone.Width, Lambda = 0.25, LearnLambda = true)]
+[BypassTaps(Taps = "blocks.*", Output = "norm")]
+[Lateral(TunerKind.LoRA, Rank = 2), Vertical(TunerKind.Adapter, Dim = 2)]
+public partial class NumReentry;
+
+/// <summary>A second task on the same taps as <see cref="NumBypass"/>.</summary>
+[ResTuningBypass<NumBackbone>(Classes = 2, Features = NumBackbone.Width)]
+[BypassTaps(Taps = "blocks.*")]
+[Lateral(TunerKind.LoRA, Rank = 2), Vertical(TunerKind.Identity)]
+public partial class NumBypassColors;
+
+/// <summary>Both tasks on one backbone pass.</summary>
+[ResTuningMultiTask<NumBackbone>(typeof(NumBypass), typeof(NumBypassColors))]
+public partial class NumTasks;
+
+/// <summary>Default tuners (residual adapter laterals, since it re-enters) and the plain sum: starts as the backbone.</summary>
+[ResTuningBypass<NumNormed>(Features = NumBackbone.Width)]
+[BypassTaps(Taps = "blocks.*", Output = "norm")]
+public partial class NumReentrySum;

@@ -107,3 +107,26 @@ public sealed class NumSequential : nn.Module<Tensor, Tensor>
 
     public override Tensor forward(Tensor x) => layers.call(x);
 }
+
+/// <summary>Blocks, then a final norm whose input a bypass may replace, then a mean-pooled head.</summary>
+public sealed class NumNormed : nn.Module<Tensor, Tensor>
+{
+    [ModuleCount(2)]
+    public readonly ModuleList<NumBlock> blocks;
+    public readonly LayerNorm norm;
+    public readonly Linear head;
+
+    public NumNormed() : base("normed")
+    {
+        blocks = new ModuleList<NumBlock>(new NumBlock(), new NumBlock());
+        norm = nn.LayerNorm(NumBackbone.Width);
+        head = nn.Linear(NumBackbone.Width, 3);
+        RegisterComponents();
+    }
+
+    public override Tensor forward(Tensor x)
+    {
+        foreach (var block in blocks) x = block.call(x);
+        return head.call(norm.call(x).mean(new long[] { 1 }));
+    }
+}

@@ -1,0 +1,87 @@
+using System.Linq;
+using ResTuning.Generators.Model;
+
+namespace ResTuning.Generators.Emit;
+
+internal static partial class BypassEmitter
+{
+    private const string Stage = "global::ResTuning.Bypass.BypassStage";
+
+    private static void EmitStages(SourceWriter w, BypassSpec spec)
+    {
+        if (spec.Widths.Count > 1)
+        {
+            w.Line("// Widths of x_0..x_L, from [ResTuningBypass(Widths = ...)].");
+            w.Line($"private static readonly long[] TapWidths = {{ {string.Join(", ", spec.Widths.Select(v => TapWalk.Int(v)))} }};");
+            w.Line();
+        }
+        w.Line("/// <summary>Width of tap x_l.</summary>");
+        w.Line(spec.Widths.Count switch
+        {
+            0 => "private static long Width(int l) => throw new global::System.InvalidOperationException(\"The bypass width is not known.\");",
+            1 => $"private static long Width(int l) => {TapWalk.Int(spec.Widths[0])};",
+            _ => "private static long Width(int l) => TapWidths[l];",
+        });
+        w.Line();
+        w.Line("/// <summary>One stage per tap after x_0: " + Display(spec.Lateral) + " lateral, " + Display(spec.Vertical) + " vertical.</summary>");
+        w.Open($"private static global::System.Collections.Generic.List<{Stage}> CreateStages(int count)");
+        if (spec.Widths.Count > 1)
+        {
+            w.Open("if (count != TapWidths.Length - 1)");
+            w.Line("throw new global::System.InvalidOperationException($\"The backbone has {count + 1} taps (x_0..x_L) but Widths lists \" + TapWidths.Length + \"; give one width per tap.\");");
+            w.Close();
+        }
+        w.Line($"var stages = new global::System.Collections.Generic.List<{Stage}>(count);");
+        w.Open("for (var l = 1; l <= count; l++)");
+        w.Line($"stages.Add(new {Stage}(");
+        w.Line($"    {Tuner(spec.Lateral, "lateral")},");
+        w.Line($"    {Tuner(spec.Vertical, "vertical")},");
+        w.Line($"    {Mix(spec)},");
+        w.Line($"    {(spec.Upsample ? "new global::ResTuning.Bypass.UpsampleStage(Width(l - 1), Width(l))" : "null")},");
+        w.Line("    $\"stage{l}\"));");
+        w.Close();
+        w.Line("return stages;");
+        w.Close();
+    }
+
+    private static void EmitHead(SourceWriter w, BypassSpec spec)
+    {
+        if (spec.Classes > 0)
+        {
+            w.Line($"/// <summary>The generated head: a class-token classifier over b_L with {TapWalk.Int(spec.Classes)} classes.</summary>");
+            w.Line($"private static {ModelFile.TensorModule}? CreateHead(int lastTap) => new global::ResTuning.Bypass.ClassTokenHead(Width(lastTap), {TapWalk.Int(spec.Classes)});");
+        }
+        else
+        {
+            w.Line("/// <summary>No generated head (Classes = 0): the output is b_L, or the backbone's output after re-entry.</summary>");
+            w.Line($"private static {ModelFile.TensorModule}? CreateHead(int lastTap) => null;");
+        }
+    }
+
+    private static string Tuner(BypassTunerSpec t, string role)
+    {
+        var inner = t.Kind switch
+        {
+            BypassTunerKind.Adapter =>
+                $"new global::ResTuning.Tuners.ResAdapter(Width(l), {TapWalk.Int(t.Dim)}, null, global::ResTuning.Tuners.AdapterActivation.Gelu, {TapWalk.Double(t.Dropout)}, true, \"{role}\")",
+            BypassTunerKind.LoRA =>
+                $"new global::ResTuning.Tuners.LoRA(Width(l), Width(l), {TapWalk.Int(t.Rank)}, {TapWalk.Double(t.Alpha)}, {TapWalk.Double(t.Dropout)}, true, \"{role}\")",
+            _ => "global::TorchSharp.torch.nn.Identity()",
+        };
+        // A residual identity is 2·x: keep the identity plain.
+        return t.Residual && t.Kind != BypassTunerKind.Identity ? $"new global::ResTuning.Bypass.Residual({inner}, \"{role}\")" : inner;
+    }
+
+    private static string Mix(BypassSpec spec)
+    {
+        if (spec.LearnLambda) return $"global::ResTuning.Bypass.BypassMix.LearnedLambda({TapWalk.Double(double.IsNaN(spec.Lambda) ? 0.5 : spec.Lambda)})";
+        return double.IsNaN(spec.Lambda) ? "global::ResTuning.Bypass.BypassMix.Sum()" : $"global::ResTuning.Bypass.BypassMix.Lambda({TapWalk.Double(spec.Lambda)})";
+    }
+
+    private static string Display(BypassTunerSpec t) => (t.Residual && t.Kind != BypassTunerKind.Identity ? "residual " : "") + t.Kind switch
+    {
+        BypassTunerKind.Adapter => $"adapter (dim {TapWalk.Int(t.Dim)})",
+        BypassTunerKind.LoRA => $"LoRA (rank {TapWalk.Int(t.Rank)})",
+        _ => "identity",
+    };
+}

@@ -1,0 +1,148 @@
+using ResTuning.Generators.Model;
+
+namespace ResTuning.Generators.Emit;
+
+/// <summary>
+/// Emits the members of a Res-Tuning-Bypass model: the backbone's taps through a <c>HookTapSource</c>, the bypass
+/// chain as a <c>ResTuningBypass</c>, forward, parameters and checkpoints. <c>BypassEmitter.Stages.cs</c> writes
+/// the stage and head factories.
+/// </summary>
+internal static partial class BypassEmitter
+{
+    private const string Source = "global::ResTuning.Bypass.HookTapSource";
+    private const string Bypass = "global::ResTuning.Bypass.ResTuningBypass";
+    private const string TapList = "global::System.Collections.Generic.List<(string Name, " + ModelFile.TensorModule + " Module)>";
+
+    public static string Emit(BypassSpec spec) => ModelFile.Emit(spec.Type, ModelFile.TensorModule, new[]
+    {
+        $"Res-Tuning-Bypass over a frozen <see cref=\"{spec.BackboneType}\"/>: the backbone runs once without autograd,",
+        "its detached taps feed a separate chain <c>b_l = lateral(x_l) + vertical(b_(l-1))</c>, and gradients never enter it.",
+        "The backbone is not a registered submodule: this model's state dict holds the bypass and its head only.",
+    }, w =>
+    {
+        EmitFields(w, spec);
+        w.Line();
+        EmitConstructors(w, spec);
+        w.Line();
+        EmitTapSource(w, spec);
+        w.Line();
+        EmitStages(w, spec);
+        w.Line();
+        EmitHead(w, spec);
+        w.Line();
+        EmitForward(w);
+        w.Line();
+        TrainableMembers.EmitParameters(w, spec.TrainableParameterCount,
+            "new global::ResTuning.ParameterCounts(global::ResTuning.ParameterCounts.Of(this).Trainable, global::ResTuning.ParameterCounts.Of(this).Total + global::ResTuning.ParameterCounts.Of(backbone).Total)",
+            "Number of trainable parameters (bypass and head), computed at compile time from the widths and the tap count.",
+            "The trainable parameters (bypass stages and head) with their state-dict names.");
+        if (spec.HasCheckpoints)
+        {
+            w.Line();
+            TrainableMembers.EmitCheckpoints(w, "bypass stages and head");
+        }
+    });
+
+    private static void EmitFields(SourceWriter w, BypassSpec spec)
+    {
+        w.Line($"private readonly {spec.BackboneType} backbone;");
+        w.Line($"private readonly {Source} source;");
+        w.Line($"private readonly {Bypass} bypass;");
+        w.Line();
+        w.Line("/// <summary>The frozen backbone (not registered, so not in this model's state dict; move it to a device yourself).</summary>");
+        w.Line($"public {spec.BackboneType} Backbone => backbone;");
+        w.Line();
+        w.Line("/// <summary>The backbone's taps x_0..x_L, read through forward hooks.</summary>");
+        w.Line($"public {Source} Source => source;");
+        w.Line();
+        w.Line("/// <summary>The bypass chain and head, registered as <c>bypass</c>.</summary>");
+        w.Line($"public {Bypass} Bypass => bypass;");
+    }
+
+    private static void EmitConstructors(SourceWriter w, BypassSpec spec)
+    {
+        var name = spec.Type.Name;
+        w.Line("/// <summary>Freezes <paramref name=\"backbone\"/>, hooks its taps and creates the bypass.</summary>");
+        w.Line("/// <param name=\"backbone\">The backbone, with its pretrained weights loaded.</param>");
+        w.Line("/// <param name=\"head\">Replaces the generated head (applied to b_L, or to the backbone's output after re-entry).</param>");
+        w.Line($"public {name}({spec.BackboneType} backbone, {ModelFile.TensorModule}? head = null)");
+        w.Line("    : this(backbone, CreateTapSource(backbone), head)");
+        w.Open("");
+        w.Close();
+        w.Line();
+        w.Line("/// <summary>Creates the bypass on taps already hooked, e.g. shared by the tasks of a multi-task model.</summary>");
+        w.Line("/// <param name=\"backbone\">The backbone.</param>");
+        w.Line("/// <param name=\"source\">Its taps, from <see cref=\"CreateTapSource\"/>.</param>");
+        w.Line("/// <param name=\"head\">Replaces the generated head.</param>");
+        w.Open($"public {name}({spec.BackboneType} backbone, {Source} source, {ModelFile.TensorModule}? head = null) : base(\"{name}\")");
+        w.Line("this.backbone = backbone ?? throw new global::System.ArgumentNullException(nameof(backbone));");
+        w.Line("this.source = source ?? throw new global::System.ArgumentNullException(nameof(source));");
+        w.Open("if (!ReferenceEquals(source.Backbone, backbone))");
+        w.Line("throw new global::System.ArgumentException(\"The tap source hooks another backbone; create it with CreateTapSource(backbone).\", nameof(source));");
+        w.Close();
+        var reenter = spec.Output is null ? "null" : $"\"{spec.Output.Path.Text}\"";
+        w.Line("var stages = CreateStages(source.TapNames.Count - 1);");
+        w.Line($"bypass = new {Bypass}(source, stages, head ?? CreateHead(stages.Count), reenterAt: {reenter}, name: \"bypass\");");
+        w.Line("register_module(\"bypass\", bypass);");
+        w.Close();
+    }
+
+    private static void EmitTapSource(SourceWriter w, BypassSpec spec)
+    {
+        w.Line("/// <summary>");
+        w.Line("/// Hooks the taps of <paramref name=\"backbone\"/> (and freezes it): " + Describe(spec) + ".");
+        w.Line("/// </summary>");
+        w.Line("/// <param name=\"backbone\">The backbone.</param>");
+        w.Line("/// <returns>The tap source; several bypass models may share it.</returns>");
+        w.Open($"public static {Source} CreateTapSource({spec.BackboneType} backbone)");
+        w.Line("if (backbone is null) throw new global::System.ArgumentNullException(nameof(backbone));");
+        w.Line($"(string Name, {ModelFile.TensorModule} Module)? start = null;");
+        if (spec.Start is { } start)
+        {
+            w.Open("");
+            TapWalk.Emit(w, start, "backbone", (body, path) => body.Line($"start = ({path}, module);"));
+            w.Close();
+        }
+        w.Line($"var taps = new {TapList}();");
+        foreach (var tap in spec.Taps)
+        {
+            w.Line($"// {tap.Path.Text}");
+            w.Open("");
+            TapWalk.Emit(w, tap, "backbone", (body, path) => body.Line($"taps.Add(({path}, module));"));
+            w.Close();
+        }
+        w.Line($"var reentry = new {TapList}();");
+        if (spec.Output is { } output)
+        {
+            w.Open("");
+            TapWalk.Emit(w, output, "backbone", (body, path) => body.Line($"reentry.Add(({path}, module));"));
+            w.Close();
+        }
+        w.Line($"return new {Source}(backbone, start, taps, reentry);");
+        w.Close();
+    }
+
+    private static void EmitForward(SourceWriter w)
+    {
+        w.Line("/// <summary>Runs the backbone once without autograd (stopping after the last tap, or re-entering), then the bypass.</summary>");
+        w.Line("/// <param name=\"input\">The backbone's input.</param>");
+        w.Line("/// <returns>The head's output (or b_L when there is no head).</returns>");
+        w.Line($"public override {ModelFile.Tensor} forward({ModelFile.Tensor} input) => bypass.call(input);");
+        w.Line();
+        w.Line("/// <summary>Runs the bypass on taps collected by <see cref=\"Source\"/> (one backbone pass shared by several tasks).</summary>");
+        w.Line("/// <param name=\"taps\">x_0..x_L, at least <see cref=\"LastTap\"/> + 1 of them.</param>");
+        w.Line("/// <returns>The head's output (or b_L when there is no head).</returns>");
+        w.Line($"public {ModelFile.Tensor} Run(global::System.Collections.Generic.IReadOnlyList<{ModelFile.Tensor}> taps) => bypass.Run(taps);");
+        w.Line();
+        w.Line("/// <summary>Index of the last tap this bypass reads.</summary>");
+        w.Line("public int LastTap => bypass.LastTap;");
+    }
+
+    private static string Describe(BypassSpec spec)
+    {
+        var start = spec.Start is null ? "x_0 is the input of the first tap" : $"x_0 is the output of <c>{spec.Start.Path.Text}</c>";
+        var taps = string.Join(", ", System.Linq.Enumerable.Select(spec.Taps, t => t.Path.Text));
+        var output = spec.Output is null ? "" : $", and b_L replaces the input of <c>{spec.Output.Path.Text}</c>";
+        return $"{start}, x_1..x_L are the outputs of <c>{taps}</c>{output}";
+    }
+}

@@ -1,0 +1,92 @@
+using System.Collections.Generic;
+using System.Linq;
+using ResTuning.Generators.Model;
+
+namespace ResTuning.Generators.Emit;
+
+/// <summary>
+/// Emits a multi-task model: one frozen backbone hooked once, N task bypasses sharing its taps, and
+/// <c>ForwardAll</c>, which runs the backbone once and every task on the same taps.
+/// </summary>
+internal static class MultiTaskEmitter
+{
+    private const string Outputs = "global::TorchSharp.torch.Tensor[]";
+
+    public static string Emit(MultiTaskSpec spec)
+    {
+        var names = RegisteredNames(spec.Tasks);
+        return ModelFile.Emit(spec.Type, $"global::TorchSharp.torch.nn.Module<{ModelFile.Tensor}, {Outputs}>", new[]
+        {
+            $"Multi-task inference and training on one frozen <see cref=\"{spec.BackboneType}\"/>: the backbone runs once per input",
+            "and every task's bypass (with its head) runs on the same detached taps.",
+        }, w =>
+        {
+            w.Line($"private readonly {spec.BackboneType} backbone;");
+            w.Line("private readonly global::ResTuning.Bypass.HookTapSource source;");
+            for (var i = 0; i < spec.Tasks.Count; i++) w.Line($"private readonly {spec.Tasks[i]} task{i};");
+            w.Line();
+            w.Line("/// <summary>The frozen backbone (not registered).</summary>");
+            w.Line($"public {spec.BackboneType} Backbone => backbone;");
+            w.Line();
+            w.Line("/// <summary>The taps every task reads.</summary>");
+            w.Line("public global::ResTuning.Bypass.HookTapSource Source => source;");
+            for (var i = 0; i < spec.Tasks.Count; i++)
+            {
+                w.Line();
+                w.Line($"/// <summary>Task {TapWalk.Int(i)}, registered as <c>{names[i]}</c>.</summary>");
+                w.Line($"public {spec.Tasks[i]} {names[i]} => task{i};");
+            }
+            w.Line();
+            w.Line("/// <summary>Freezes <paramref name=\"backbone\"/>, hooks its taps once and creates every task on them.</summary>");
+            w.Line("/// <param name=\"backbone\">The shared backbone, with its pretrained weights loaded.</param>");
+            w.Open($"public {spec.Type.Name}({spec.BackboneType} backbone) : base(\"{spec.Type.Name}\")");
+            w.Line("this.backbone = backbone ?? throw new global::System.ArgumentNullException(nameof(backbone));");
+            w.Line($"source = {spec.Tasks[0]}.CreateTapSource(backbone);");
+            for (var i = 0; i < spec.Tasks.Count; i++)
+            {
+                w.Line($"task{i} = new {spec.Tasks[i]}(backbone, source);");
+                w.Line($"register_module(\"{names[i]}\", task{i});");
+            }
+            w.Close();
+            w.Line();
+            w.Line("/// <summary>Runs the backbone once (up to the deepest tap any task reads) and every task on its taps.</summary>");
+            w.Line("/// <param name=\"input\">The backbone's input.</param>");
+            w.Line("/// <returns>One output per task, in declaration order.</returns>");
+            w.Open($"public {Outputs} ForwardAll({ModelFile.Tensor} input)");
+            var lastTap = spec.Tasks.Count == 1 ? "task0.LastTap" : string.Join("", Enumerable.Range(1, spec.Tasks.Count - 1).Select(_ => "global::System.Math.Max(")) + "task0.LastTap"
+                + string.Concat(Enumerable.Range(1, spec.Tasks.Count - 1).Select(i => $", task{i}.LastTap)"));
+            w.Line($"var taps = source.Collect(input, {lastTap});");
+            w.Line($"return new {ModelFile.Tensor}[] {{ {string.Join(", ", Enumerable.Range(0, spec.Tasks.Count).Select(i => $"task{i}.Run(taps)"))} }};");
+            w.Close();
+            w.Line();
+            w.Line("/// <summary>Same as <see cref=\"ForwardAll\"/>.</summary>");
+            w.Line("/// <param name=\"input\">The backbone's input.</param>");
+            w.Line("/// <returns>One output per task.</returns>");
+            w.Line($"public override {Outputs} forward({ModelFile.Tensor} input) => ForwardAll(input);");
+            w.Line();
+            TrainableMembers.EmitParameters(w, -1,
+                "new global::ResTuning.ParameterCounts(global::ResTuning.ParameterCounts.Of(this).Trainable, global::ResTuning.ParameterCounts.Of(this).Total + global::ResTuning.ParameterCounts.Of(backbone).Total)",
+                "",
+                "The trainable parameters of every task with their state-dict names (<c>TaskName.bypass.*</c>).");
+            if (spec.HasCheckpoints)
+            {
+                w.Line();
+                TrainableMembers.EmitCheckpoints(w, "every task's bypass and head");
+            }
+        });
+    }
+
+    /// <summary>Registered names: the task types' simple names, suffixed where a type appears twice.</summary>
+    private static List<string> RegisteredNames(EquatableArray<string> tasks)
+    {
+        var names = new List<string>();
+        foreach (var task in tasks)
+        {
+            var simple = task.Substring(task.LastIndexOf('.') + 1);
+            var name = simple;
+            for (var n = 1; names.Contains(name); n++) name = simple + "_" + TapWalk.Int(n);
+            names.Add(name);
+        }
+        return names;
+    }
+}

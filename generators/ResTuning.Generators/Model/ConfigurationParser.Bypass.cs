@@ -1,0 +1,332 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.Linq;
+using System.Threading;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using ResTuning.Generators.Diagnostics;
+
+namespace ResTuning.Generators.Model;
+
+/// <summary>The bypass and multi-task modes of <see cref="ConfigurationParser"/>.</summary>
+internal static partial class ConfigurationParser
+{
+    private const string BypassTapsAttribute = "BypassTapsAttribute";
+
+    /// <summary>Parses and checks a class annotated with the bypass mode attribute.</summary>
+    public static ModelResult ParseBypass(INamedTypeSymbol type, SyntaxNode declaration, AttributeData modeAttribute, Compilation compilation, CancellationToken cancellationToken)
+    {
+        // A class with both modes is reported once, by the parallel pipeline (RT0010).
+        if (HasAttribute(type, ParallelAttribute)) return new ModelResult(null, null, EquatableArray<DiagnosticInfo>.Empty);
+        var diagnostics = new List<DiagnosticInfo>();
+        var known = new KnownTypes(compilation);
+        var typeSpec = CheckType(type, declaration, diagnostics);
+        if (typeSpec is not null && type.BaseType is { SpecialType: not SpecialType.System_Object } baseType && !SymbolEqualityComparer.Default.Equals(baseType, known.TensorModule))
+        {
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticIds.NotSupportedType, IdentifierLocation(declaration), type.Name,
+                $"it derives from {baseType.Name}; the generator makes it an nn.Module<Tensor, Tensor>, so declare no base class or that one"));
+            typeSpec = null;
+        }
+        var backbone = CheckBackbone(modeAttribute, known, diagnostics);
+        var classes = NamedInt(modeAttribute, "Classes", 0);
+        if (classes < 0) diagnostics.Add(ParameterError(modeAttribute, "Classes", "[ResTuningBypass]", "Classes", "0 or positive", classes));
+        var features = NamedInt(modeAttribute, "Features", 0);
+        if (features < 0) diagnostics.Add(ParameterError(modeAttribute, "Features", "[ResTuningBypass]", "Features", "positive, or 0 when Widths is set", features));
+        var widths = NamedInts(modeAttribute, "Widths");
+        for (var i = 0; i < widths.Count; i++)
+            if (widths[i] <= 0) diagnostics.Add(ParameterError(modeAttribute, "Widths", "[ResTuningBypass]", $"Widths[{i}]", "positive", widths[i]));
+        var lambda = NamedDouble(modeAttribute, "Lambda", double.NaN);
+        if (!double.IsNaN(lambda) && !(lambda >= 0 && lambda <= 1))
+            diagnostics.Add(ParameterError(modeAttribute, "Lambda", "[ResTuningBypass]", "Lambda", "in [0, 1]", lambda));
+
+        AttributeData? tapsAttribute = null;
+        BypassTunerSpec? lateral = null, vertical = null;
+        AttributeData? lateralAttribute = null, verticalAttribute = null;
+        foreach (var attribute in type.GetAttributes())
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            switch (AttributeName(attribute))
+            {
+                case BypassTapsAttribute:
+                    tapsAttribute = attribute;
+                    break;
+                case "LateralAttribute":
+                    lateralAttribute = attribute;
+                    break;
+                case "VerticalAttribute":
+                    verticalAttribute = attribute;
+                    break;
+                case "ResAdapterAttribute" or "ResPrefixAttribute" or "ResPromptAttribute" or "LoRAAttribute" or "TrainableAttribute":
+                    diagnostics.Add(DiagnosticInfo.Create(DiagnosticIds.IgnoredInBypass, LocationInfo.From(attribute.ApplicationSyntaxReference?.GetSyntax()),
+                        SourceText(attribute), type.Name, AttributeName(attribute) == "TrainableAttribute"
+                            ? "train a head or the bypass instead"
+                            : "use [Lateral]/[Vertical] for the bypass tuners, or [ResTuning<T>] for parallel tuners"));
+                    break;
+            }
+        }
+
+        ResolvedTap? start = null, output = null;
+        var taps = new List<ResolvedTap>();
+        var tapOffsets = new List<int>();
+        if (tapsAttribute is null || NamedString(tapsAttribute, "Taps") is null)
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticIds.BypassWithoutTaps, IdentifierLocation(declaration), type.Name));
+        else if (backbone is not null)
+        {
+            var before = diagnostics.Count;
+            start = ResolveSingle(tapsAttribute, "Start", backbone, known, compilation, type, diagnostics);
+            output = ResolveSingle(tapsAttribute, "Output", backbone, known, compilation, type, diagnostics);
+            ResolveTapList(tapsAttribute, backbone, known, compilation, type, diagnostics, taps, tapOffsets);
+            if (diagnostics.Count == before) CheckTapGeometry(tapsAttribute, start, taps, tapOffsets, output, diagnostics);
+        }
+
+        var reenters = output is not null || (tapsAttribute is not null && NamedString(tapsAttribute, "Output") is not null);
+        lateral = lateralAttribute is null
+            ? new BypassTunerSpec(BypassTunerKind.Adapter, 64, 8, 16, 0, reenters)
+            : ParseBypassTuner(lateralAttribute, "[Lateral]", "lateral", reenters, diagnostics);
+        vertical = verticalAttribute is null
+            ? new BypassTunerSpec(BypassTunerKind.Adapter, 64, 8, 16, 0, false)
+            : ParseBypassTuner(verticalAttribute, "[Vertical]", "vertical", false, diagnostics);
+
+        var tapCount = TapCount(taps);
+        // Widths are only checked on otherwise valid taps and parameters, so one mistake gives one diagnostic.
+        var hasErrorsSoFar = diagnostics.Any(d => DiagnosticDescriptors.Get(d.Id).DefaultSeverity == DiagnosticSeverity.Error);
+        var resolvedWidths = hasErrorsSoFar ? new List<int>() : ResolveWidths(type, declaration, modeAttribute, features, widths, tapCount, lateral, vertical, classes, diagnostics);
+
+        var hasErrors = diagnostics.Any(d => DiagnosticDescriptors.Get(d.Id).DefaultSeverity == DiagnosticSeverity.Error);
+        BypassSpec? spec = null;
+        if (!hasErrors && typeSpec is not null && backbone is not null && taps.Count > 0)
+        {
+            var upsample = NamedBool(tapsAttribute!, "Upsample", false);
+            var learn = NamedBool(modeAttribute, "LearnLambda", false);
+            spec = new BypassSpec(typeSpec, TapResolver.FullName(backbone), start, taps.ToEquatableArray(), output, lateral, vertical,
+                resolvedWidths.ToEquatableArray(), upsample, classes, lambda, learn, known.HasTunerCheckpoint,
+                BypassParameterCount.Of(tapCount, resolvedWidths, lateral, vertical, upsample, learn, classes),
+                SourceText(modeAttribute));
+        }
+        return new ModelResult(null, spec, diagnostics.ToEquatableArray());
+    }
+
+    /// <summary>Checks a multi-task class: partial, a module backbone, and tasks that are bypass models over that backbone sharing its taps.</summary>
+    public static ModelResult ParseMultiTask(INamedTypeSymbol type, SyntaxNode declaration, AttributeData modeAttribute, Compilation compilation, CancellationToken cancellationToken)
+    {
+        var diagnostics = new List<DiagnosticInfo>();
+        var known = new KnownTypes(compilation);
+        var typeSpec = CheckType(type, declaration, diagnostics);
+        if (typeSpec is not null && type.BaseType is { SpecialType: not SpecialType.System_Object } baseType)
+        {
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticIds.NotSupportedType, IdentifierLocation(declaration), type.Name,
+                $"it derives from {baseType.Name}; the generator makes it an nn.Module<Tensor, Tensor[]>, so declare no base class"));
+            typeSpec = null;
+        }
+        var backbone = CheckBackbone(modeAttribute, known, diagnostics);
+        var taskLocation = LocationInfo.From(modeAttribute.ApplicationSyntaxReference?.GetSyntax());
+        var tasks = modeAttribute.ConstructorArguments.Length == 1 && modeAttribute.ConstructorArguments[0].Kind == TypedConstantKind.Array
+            ? modeAttribute.ConstructorArguments[0].Values.Select(v => v.Value as INamedTypeSymbol).ToList()
+            : new List<INamedTypeSymbol?>();
+        string? firstTaps = null;
+        string? firstName = null;
+        var names = new List<string>();
+        foreach (var task in tasks)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var bypass = task?.GetAttributes().FirstOrDefault(a => AttributeName(a) == BypassAttribute);
+            var taskBackbone = bypass?.AttributeClass?.TypeArguments.FirstOrDefault();
+            if (task is null || bypass is null || backbone is null || !SymbolEqualityComparer.Default.Equals(taskBackbone, backbone))
+            {
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticIds.InvalidTask, taskLocation, type.Name, task?.Name ?? "null", backbone?.Name ?? "TBackbone"));
+                continue;
+            }
+            names.Add(TapResolver.FullName(task));
+            var tapsAttribute = task.GetAttributes().FirstOrDefault(a => AttributeName(a) == BypassTapsAttribute);
+            if (tapsAttribute is not null && NamedString(tapsAttribute, "Output") is { } point)
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticIds.TaskMismatch, taskLocation, type.Name, task.Name,
+                    $"re-enters the backbone at '{point}', which needs a backbone pass of its own; give the task a head (Classes) instead of Output"));
+            var signature = tapsAttribute is null ? "" : Normalize(NamedString(tapsAttribute, "Start")) + "|" + Normalize(NamedString(tapsAttribute, "Taps"));
+            if (firstTaps is null)
+            {
+                firstTaps = signature;
+                firstName = task.Name;
+            }
+            else if (signature != firstTaps)
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticIds.TaskMismatch, taskLocation, type.Name, task.Name,
+                    $"taps the backbone differently from '{firstName}'; every task must declare the same Start and Taps to share one backbone pass"));
+        }
+        if (tasks.Count == 0)
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticIds.BypassWithoutTaps, IdentifierLocation(declaration), type.Name));
+
+        var hasErrors = diagnostics.Any(d => DiagnosticDescriptors.Get(d.Id).DefaultSeverity == DiagnosticSeverity.Error);
+        var spec = hasErrors || typeSpec is null || backbone is null
+            ? null
+            : new MultiTaskSpec(typeSpec, TapResolver.FullName(backbone), names.ToEquatableArray(), known.HasTunerCheckpoint);
+        return new ModelResult(null, null, spec, diagnostics.ToEquatableArray());
+    }
+
+    private static BypassTunerSpec ParseBypassTuner(AttributeData attribute, string label, string role, bool residualByDefault, List<DiagnosticInfo> diagnostics)
+    {
+        var value = attribute.ConstructorArguments.Length == 1 && attribute.ConstructorArguments[0].Value is int k ? k : 0;
+        var kind = (BypassTunerKind)value;
+        var dim = NamedInt(attribute, "Dim", 64);
+        var rank = NamedInt(attribute, "Rank", 8);
+        var alpha = NamedDouble(attribute, "Alpha", 16);
+        var dropout = NamedDouble(attribute, "Dropout", 0);
+        var residual = Named(attribute, "Residual") is null ? residualByDefault : NamedBool(attribute, "Residual", false);
+        switch (kind)
+        {
+            case BypassTunerKind.Adapter:
+                if (dim <= 0) diagnostics.Add(ParameterError(attribute, "Dim", label, "Dim", "positive", dim));
+                break;
+            case BypassTunerKind.LoRA:
+                if (rank <= 0) diagnostics.Add(ParameterError(attribute, "Rank", label, "Rank", "positive", rank));
+                if (!(alpha > 0)) diagnostics.Add(ParameterError(attribute, "Alpha", label, "Alpha", "positive", alpha));
+                break;
+            case BypassTunerKind.Identity:
+                break;
+            case BypassTunerKind.Prefix or BypassTunerKind.Prompt:
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticIds.BypassTunerNotUsable, ArgumentLocation(attribute, null), label,
+                    kind == BypassTunerKind.Prefix ? "Res-Prefix" : "Res-Prompt",
+                    $"it queries a frozen attention's projections, and a {role} tuner reads detached features with no attention of its own"));
+                break;
+            default:
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticIds.ParameterOutOfRange, ArgumentLocation(attribute, null), label, "the tuner kind", "a TunerKind",
+                    value.ToString(CultureInfo.InvariantCulture)));
+                break;
+        }
+        if (!(dropout >= 0 && dropout < 1)) diagnostics.Add(ParameterError(attribute, "Dropout", label, "Dropout", "in [0, 1)", dropout));
+        return new BypassTunerSpec(kind, dim, rank, alpha, dropout, residual);
+    }
+
+    private static ResolvedTap? ResolveSingle(AttributeData attribute, string property, ITypeSymbol backbone, KnownTypes known,
+        Compilation compilation, INamedTypeSymbol within, List<DiagnosticInfo> diagnostics)
+    {
+        var tap = ResolveNamedTap(attribute, property, backbone, known, compilation, within, diagnostics);
+        if (tap is null) return null;
+        if (tap.Steps.Any(s => s.IsLoop))
+        {
+            var selects = tap.MatchCount >= 0 ? tap.MatchCount.ToString(CultureInfo.InvariantCulture) + " modules" : "several modules";
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticIds.SingleModuleExpected, ArgumentLocation(attribute, property), property, tap.Path.Text, selects));
+            return null;
+        }
+        if (!tap.IsTensorModule)
+        {
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticIds.IncompatibleModule, ArgumentLocation(attribute, property), tap.Path.Text,
+                "the bypass " + property.ToLowerInvariant(), ShortType(tap.ModuleType), "it must be an nn.Module<Tensor, Tensor>"));
+            return null;
+        }
+        return tap;
+    }
+
+    /// <summary>Resolves the comma-separated paths of <c>Taps</c>, each reported at its own span.</summary>
+    private static void ResolveTapList(AttributeData attribute, ITypeSymbol backbone, KnownTypes known, Compilation compilation,
+        INamedTypeSymbol within, List<DiagnosticInfo> diagnostics, List<ResolvedTap> taps, List<int> offsets)
+    {
+        var text = NamedString(attribute, "Taps")!;
+        var syntax = ArgumentSyntax(attribute, "Taps");
+        var offset = 0;
+        foreach (var part in text.Split(','))
+        {
+            var trimmed = part.Trim();
+            var at = offset + part.IndexOf(trimmed, StringComparison.Ordinal);
+            offset += part.Length + 1;
+            var tap = ResolveText(trimmed.Length == 0 ? null : trimmed, syntax, backbone, known, compilation, within, diagnostics,
+                trimmed.Length == 0 ? offset - part.Length - 1 : at);
+            if (tap is null) continue;
+            if (!tap.IsTensorModule)
+            {
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticIds.IncompatibleModule, SegmentLocation(syntax, at, trimmed.Length), tap.Path.Text,
+                    "a bypass tap", ShortType(tap.ModuleType), "it must be an nn.Module<Tensor, Tensor>"));
+                continue;
+            }
+            taps.Add(tap);
+            offsets.Add(at);
+        }
+    }
+
+    /// <summary>Overlaps, forward order, and the output point after the last tap, as far as the paths tell.</summary>
+    private static void CheckTapGeometry(AttributeData attribute, ResolvedTap? start, List<ResolvedTap> taps, List<int> offsets, ResolvedTap? output,
+        List<DiagnosticInfo> diagnostics)
+    {
+        var tapsSyntax = ArgumentSyntax(attribute, "Taps");
+
+        var ordered = new List<(ResolvedTap Tap, LocationInfo? Location)>();
+        if (start is not null) ordered.Add((start, ArgumentLocation(attribute, "Start")));
+        ordered.AddRange(taps.Select((t, i) => (t, SegmentLocation(tapsSyntax, offsets[i], t.Path.Text.Length))));
+        for (var j = 1; j < ordered.Count; j++)
+        {
+            for (var i = 0; i < j; i++)
+            {
+                var (earlier, _) = ordered[i];
+                var (later, location) = ordered[j];
+                if (TapGeometry.Overlap(earlier.Path, later.Path))
+                {
+                    var why = earlier.Path.Text == later.Path.Text ? "the same module is listed twice"
+                        : earlier.Path.Segments.Count == later.Path.Segments.Count ? "they select common modules"
+                        : "one is inside the other";
+                    diagnostics.Add(DiagnosticInfo.Create(DiagnosticIds.OverlappingTaps, location, later.Path.Text, earlier.Path.Text, why));
+                }
+                else if (TapGeometry.SurelyBefore(later.Path, earlier.Path))
+                    diagnostics.Add(DiagnosticInfo.Create(DiagnosticIds.TapsOutOfOrder, location, later.Path.Text, earlier.Path.Text));
+            }
+        }
+
+        if (output is null) return;
+        var outputLocation = ArgumentLocation(attribute, "Output");
+        foreach (var (tap, _) in ordered)
+        {
+            if (TapGeometry.Overlap(tap.Path, output.Path))
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticIds.OutputBeforeLastTap, outputLocation, output.Path.Text,
+                    $"overlaps the tap '{tap.Path.Text}'", taps[taps.Count - 1].Path.Text));
+            else if (TapGeometry.SurelyBefore(output.Path, tap.Path))
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticIds.OutputBeforeLastTap, outputLocation, output.Path.Text,
+                    $"runs before the tap '{tap.Path.Text}'", taps[taps.Count - 1].Path.Text));
+        }
+    }
+
+    /// <summary>Number of taps x_0..x_L (x_0 included), or -1 when a list count is only known at run time.</summary>
+    private static int TapCount(List<ResolvedTap> taps)
+    {
+        var count = 1; // x_0: the start module's output, or the first tap's input
+        foreach (var tap in taps)
+        {
+            if (tap.MatchCount < 0) return -1;
+            count += tap.MatchCount;
+        }
+        return count;
+    }
+
+    /// <summary>The widths of x_0..x_L: one entry when uniform, one per tap from <c>Widths</c>, none when not needed.</summary>
+    private static List<int> ResolveWidths(INamedTypeSymbol type, SyntaxNode declaration, AttributeData modeAttribute, int features, List<int> widths,
+        int tapCount, BypassTunerSpec lateral, BypassTunerSpec vertical, int classes, List<DiagnosticInfo> diagnostics)
+    {
+        if (widths.Count > 0)
+        {
+            var location = ArgumentLocation(modeAttribute, "Widths");
+            if (tapCount < 0)
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticIds.WidthsMismatch, location, type.Name,
+                    "need the number of taps at compile time; tap explicit indices or a list with [ModuleCount], or use Features"));
+            else if (widths.Count != tapCount)
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticIds.WidthsMismatch, location, type.Name,
+                    $"has {widths.Count} entries but the bypass has {tapCount} taps (x_0 and {tapCount - 1} after it); give one width per tap"));
+            return widths;
+        }
+        if (features > 0) return new List<int> { features };
+        var needs = new List<string>();
+        if (lateral.Kind != BypassTunerKind.Identity) needs.Add("its lateral tuners");
+        if (vertical.Kind != BypassTunerKind.Identity) needs.Add("its vertical tuners");
+        if (classes > 0) needs.Add("its head");
+        if (needs.Count > 0)
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticIds.BypassWidthUnknown, IdentifierLocation(declaration), type.Name, string.Join(" and ", needs)));
+        return new List<int>();
+    }
+
+    private static List<int> NamedInts(AttributeData attribute, string name)
+    {
+        var list = new List<int>();
+        if (Named(attribute, name) is { Kind: TypedConstantKind.Array, IsNull: false } array)
+            foreach (var v in array.Values)
+                if (v.Value is int i) list.Add(i);
+        return list;
+    }
+
+    private static string Normalize(string? path) => path is null ? "" : string.Join(",", path.Split(',').Select(p => p.Trim()));
+}
