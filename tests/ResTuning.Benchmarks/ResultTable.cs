@@ -17,7 +17,7 @@ internal static class ResultTable
         var c = o.VitConfig;
         sb.AppendLine(inv, $"ViT {o.Model} (D={c.EmbedDim}, depth={c.Depth}), image {o.Image}, batch {o.Batch}, {o.Dtype} on {o.Device}, {o.Warmup} warmup + {o.Steps} timed steps, {Environment.ProcessorCount} logical cores");
         sb.AppendLine(inv, $"{"method",-20} {"ms/step",10} {"min ms",10} {"peak MiB",10} {"above base",11} {"trainable",12}");
-        foreach (var r in results)
+        foreach (var r in results.Where(r => r.TryGetProperty("peak_bytes", out _)))
         {
             var peak = r.GetProperty("peak_bytes").GetInt64();
             var baseBytes = r.GetProperty("baseline_bytes").GetInt64();
@@ -39,6 +39,8 @@ internal static class ResultTable
         sb.AppendLine(inv, $"bypass / inference_forward time:                {Show(Ratio("bypass", "inference_forward", Ms))} (GPU target <= 1.25; fastest steps: {Show(Ratio("bypass", "inference_forward", MinMs))})");
         sb.AppendLine(inv, $"multitask_shared / multitask_separate time:     {Show(Ratio("multitask_shared", "multitask_separate", Ms))} (target <= 0.30; fastest steps: {Show(Ratio("multitask_shared", "multitask_separate", MinMs))})");
         sb.AppendLine(inv, $"bypass / full_finetune time:                    {Show(Ratio("bypass", "full_finetune", Ms))}");
+        if (Find(GeneratedComparison.Method) is { } g)
+            sb.AppendLine(inv, $"generated / hand-written training step time:    {g.GetProperty("generated_vs_handwritten").GetDouble():F3} (target <= 1.03; parallel {g.GetProperty("parallel_ratio").GetDouble():F3} = {g.GetProperty("parallel_ms_generated").GetDouble():F1}/{g.GetProperty("parallel_ms_handwritten").GetDouble():F1} ms, bypass {g.GetProperty("bypass_ratio").GetDouble():F3} = {g.GetProperty("bypass_ms_generated").GetDouble():F1}/{g.GetProperty("bypass_ms_handwritten").GetDouble():F1} ms, interleaved in one process)");
         return sb.ToString();
     }
 }

@@ -28,6 +28,17 @@ internal static class TrainingBenchmark
         using (NewDisposeScope()) _ = ones(4, 4).matmul(ones(4, 4)).sum().item<float>();
         var baseline = ProcessMemory.ResidentBytes();
 
+        if (o.Method == GeneratedComparison.Method)
+        {
+            var comparison = GeneratedComparison.Run(o, device, dtype);
+            comparison["model"] = o.Model;
+            comparison["batch"] = o.Batch;
+            comparison["steps"] = o.Steps;
+            comparison["device"] = o.Device;
+            comparison["dtype"] = o.Dtype;
+            GeneratedComparison.Print(comparison);
+            return 0;
+        }
         var prepared = TrainingMethods.Prepare(o.Method!, o, device, dtype);
         for (var i = 0; i < o.Warmup; i++) prepared.Step();
         Sync(device);
@@ -74,7 +85,7 @@ internal static class TrainingBenchmark
     {
         var results = new List<JsonElement>();
         var failed = 0;
-        foreach (var method in TrainingMethods.All)
+        foreach (var method in TrainingMethods.All.Append(GeneratedComparison.Method))
         {
             var (exe, prefix) = SelfCommand();
             var psi = new ProcessStartInfo(exe) { RedirectStandardOutput = true, UseShellExecute = false };

@@ -1,6 +1,5 @@
 using System;
 using System.Collections.Generic;
-using System.Collections.ObjectModel;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -22,7 +21,6 @@ public sealed class VisionTransformer : nn.Module<Tensor, Tensor>
     private readonly ModuleList<VitBlock> blocks;
     private readonly LayerNorm norm;
     private readonly nn.Module<Tensor, Tensor> head;
-    private readonly ReadOnlyCollection<VitBlock> blockView;
 
     /// <summary>Creates a randomly initialised ViT (truncated normal, std 0.02, as timm).</summary>
     /// <param name="config">The shape; validated.</param>
@@ -35,7 +33,6 @@ public sealed class VisionTransformer : nn.Module<Tensor, Tensor>
         patch_embed = new PatchEmbed(config);
         blocks = new ModuleList<VitBlock>();
         for (var i = 0; i < config.Depth; i++) blocks.Add(new VitBlock(config));
-        blockView = new ReadOnlyCollection<VitBlock>(blocks);
         norm = nn.LayerNorm(config.EmbedDim, config.LayerNormEps);
         head = config.NumClasses > 0 ? nn.Linear(config.EmbedDim, config.NumClasses) : nn.Identity();
 
@@ -66,8 +63,8 @@ public sealed class VisionTransformer : nn.Module<Tensor, Tensor>
     /// <summary>The patch embedding.</summary>
     public PatchEmbed PatchEmbed => patch_embed;
 
-    /// <summary>The transformer blocks, in order.</summary>
-    public IReadOnlyList<VitBlock> Blocks => blockView;
+    /// <summary>The transformer blocks, in order (registered as <c>blocks</c>; DSL tap paths such as <c>blocks.*.mlp</c> go through it).</summary>
+    public ModuleList<VitBlock> Blocks => blocks;
 
     /// <summary>The final LayerNorm.</summary>
     public LayerNorm Norm => norm;

@@ -44,6 +44,14 @@ public sealed class VitBlock : nn.Module<Tensor, Tensor>
     /// <summary>The attention (a <see cref="MultiHeadSelfAttention"/> unless wrapped).</summary>
     public nn.Module<Tensor, Tensor> Attention => attn;
 
+    /// <summary>
+    /// The attention as its concrete type (registered as <c>attn</c>), so DSL tap paths such as <c>blocks.*.attn</c>
+    /// (Res-Prefix, Res-Prompt) and <c>blocks.*.attn.qkv</c> (LoRA) resolve at compile time.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">When <see cref="WrapAttention"/> replaced it; use <see cref="Attention"/>.</exception>
+    public MultiHeadSelfAttention Attn => attn as MultiHeadSelfAttention
+        ?? throw new InvalidOperationException("The attention of this block was replaced with WrapAttention; use the Attention property.");
+
     /// <summary>The MLP (an <see cref="Backbones.Mlp"/> unless wrapped).</summary>
     public nn.Module<Tensor, Tensor> Mlp => mlp;
 
