@@ -1,20 +1,34 @@
 using System;
 using System.Linq;
 using ResTuning.Benchmarks;
+using ResTuning.Benchmarks.Generator;
 
-// Usage: training [--json] [--model tiny|small|base] [--batch N] [--steps N] [--warmup N]
-//                 [--device cpu|cuda] [--dtype float32|bfloat16] [--image N] [--tasks N] [--method NAME]
-if (args.Length == 0 || args[0] != "training")
-{
-    Console.Error.WriteLine("usage: ResTuning.Benchmarks training [--json] [--model tiny|small|base] [--batch N] [--steps N] [--warmup N] [--device cpu|cuda] [--dtype float32|bfloat16] [--image N] [--tasks N] [--method NAME]");
-    return 2;
-}
+// Commands (each prints figures; --json for machine-readable lines):
+//   training [--json] [--model tiny|small|base] [--batch N] [--steps N] [--warmup N]
+//            [--device cpu|cuda] [--dtype float32|bfloat16] [--image N] [--tasks N] [--method NAME]
+//   generator [--json] [--classes N] [--runs N] [--warmup N]
+const string TrainingUsage = "training [--json] [--model tiny|small|base] [--batch N] [--steps N] [--warmup N] [--device cpu|cuda] [--dtype float32|bfloat16] [--image N] [--tasks N] [--method NAME]";
+
+var command = args.FirstOrDefault();
+var rest = args.Skip(1).ToArray();
 try
 {
-    return TrainingBenchmark.Run(BenchmarkOptions.Parse(args.Skip(1).ToArray()));
+    return command switch
+    {
+        "training" => TrainingBenchmark.Run(BenchmarkOptions.Parse(rest)),
+        "generator" => GeneratorBenchmark.Run(GeneratorOptions.Parse(rest)),
+        _ => Usage(),
+    };
 }
 catch (ArgumentException e)
 {
     Console.Error.WriteLine(e.Message);
+    return 2;
+}
+
+static int Usage()
+{
+    Console.Error.WriteLine($"usage: ResTuning.Benchmarks {TrainingUsage}");
+    Console.Error.WriteLine($"       ResTuning.Benchmarks {GeneratorOptions.Usage}");
     return 2;
 }

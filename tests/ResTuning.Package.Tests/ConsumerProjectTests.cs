@@ -1,0 +1,67 @@
+using System.Diagnostics;
+using System.IO;
+using ResTuning.Package.Tests.Support;
+using Xunit.Abstractions;
+
+namespace ResTuning.Package.Tests;
+
+/// <summary>
+/// A consumer builds against the packed package (so the generator is loaded from analyzers/dotnet/cs, not a project
+/// reference) and runs: the generated constructor, <c>PrintTrainableParameters</c> and a forward pass.
+/// </summary>
+[Collection(PackageCollection.Name)]
+public sealed class ConsumerProjectTests(PackedPackage package, ITestOutputHelper output)
+{
+    private static readonly TimeSpan BuildTimeout = TimeSpan.FromMinutes(15);
+    private static readonly TimeSpan RunTimeout = TimeSpan.FromMinutes(5);
+
+    [Fact]
+    public void A_consumer_of_the_package_generates_builds_and_runs_the_tuned_model()
+    {
+        var total = Stopwatch.StartNew();
+        var directory = Path.Combine(package.Root, "consumer");
+        ConsumerProject.Write(directory, package.Feed, package.Version, SharedPackagesFolder());
+
+        // The packed package goes to a private packages folder (deleted with the temp folder); TorchSharp and its
+        // natives are read from the shared one.
+        var environment = new Dictionary<string, string?> { ["NUGET_PACKAGES"] = Path.Combine(package.Root, "packages") };
+
+        var build = ChildProcess.RunDotNet(directory, BuildTimeout, environment, "build", "-nologo", "-nodeReuse:false").EnsureSuccess();
+        var problems = build.Output.Split('\n').Where(l => l.Contains(": warning CS", StringComparison.Ordinal) || l.Contains(": warning RT", StringComparison.Ordinal)).ToList();
+        Assert.True(problems.Count == 0, "The consumer built with compiler warnings:\n" + string.Join('\n', problems));
+
+        var generated = Directory.GetFiles(Path.Combine(directory, "obj"), "Consumer.Tuned.g.cs", SearchOption.AllDirectories);
+        var file = Assert.Single(generated);
+        Assert.Contains("ResTuning.Generators", file, StringComparison.Ordinal);
+        AssertGeneratorCameFromPackage(directory);
+
+        var dll = Directory.GetFiles(Path.Combine(directory, "bin"), ConsumerProject.Name + ".dll", SearchOption.AllDirectories).Single();
+        var run = ChildProcess.RunDotNet(directory, RunTimeout, environment, dll).EnsureSuccess();
+        var lines = run.Output.Split('\n').Select(l => l.TrimEnd('\r')).ToList();
+        string Failure(string what) => $"{what}. Consumer output:\n{run.Output}";
+
+        Assert.True(lines.Contains(ConsumerProject.ExpectedParameterLine()), Failure($"Expected the line '{ConsumerProject.ExpectedParameterLine()}'"));
+        Assert.True(lines.Contains($"output shape: [{ConsumerProject.Batch}, {ConsumerProject.Out}]"), Failure("Wrong or missing output shape"));
+        Assert.True(lines.Contains("zero-init max abs difference: 0"), Failure("The zero-initialised tuners changed the backbone's output"));
+        Assert.True(lines.Contains("checkpoint round trip: ok"), Failure("The tuner checkpoint did not round-trip"));
+
+        output.WriteLine($"pack {package.Pack.Elapsed.TotalSeconds:F1} s, consumer restore+build {build.Elapsed.TotalSeconds:F1} s, run {run.Elapsed.TotalSeconds:F1} s, test total {total.Elapsed.TotalSeconds:F1} s");
+        output.WriteLine(run.Output);
+    }
+
+    /// <summary>The restore resolved the generator from the packed package, at the packed version.</summary>
+    private void AssertGeneratorCameFromPackage(string directory)
+    {
+        var assets = File.ReadAllText(Path.Combine(directory, "obj", "project.assets.json"));
+        Assert.Contains($"\"{PackedPackage.Id}/{package.Version}\"", assets, StringComparison.Ordinal);
+        Assert.Contains("analyzers/dotnet/cs/ResTuning.Generators.dll", assets, StringComparison.Ordinal);
+    }
+
+    private static string SharedPackagesFolder()
+    {
+        var configured = Environment.GetEnvironmentVariable("NUGET_PACKAGES");
+        return !string.IsNullOrEmpty(configured)
+            ? configured
+            : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".nuget", "packages");
+    }
+}

@@ -1,0 +1,81 @@
+using System.IO;
+using System.IO.Compression;
+using System.Xml.Linq;
+using ResTuning.Package.Tests.Support;
+
+namespace ResTuning.Package.Tests;
+
+/// <summary>What the package holds: the two libraries with their docs, the Roslyn components, the README, one dependency.</summary>
+[Collection(PackageCollection.Name)]
+public sealed class PackageLayoutTests(PackedPackage package)
+{
+    private const string AnalyzerFolder = "analyzers/dotnet/cs/";
+
+    [Theory]
+    [InlineData("lib/net8.0/ResTuning.dll")]
+    [InlineData("lib/net8.0/ResTuning.xml")]
+    [InlineData("lib/net8.0/ResTuning.Abstractions.dll")]
+    [InlineData("lib/net8.0/ResTuning.Abstractions.xml")]
+    [InlineData(AnalyzerFolder + "ResTuning.Generators.dll")]
+    [InlineData("README.md")]
+    public void Package_holds(string entry) => Assert.Contains(entry, Entries());
+
+    [Fact]
+    public void Nothing_but_the_Roslyn_components_is_in_the_analyzer_folder_and_no_library_is_there()
+    {
+        var analyzers = Entries().Where(e => e.StartsWith("analyzers/", StringComparison.Ordinal)).ToList();
+        Assert.All(analyzers, e => Assert.StartsWith(AnalyzerFolder, e, StringComparison.Ordinal));
+        Assert.DoesNotContain(AnalyzerFolder + "ResTuning.dll", analyzers);
+        Assert.DoesNotContain(AnalyzerFolder + "ResTuning.Abstractions.dll", analyzers);
+    }
+
+    [Fact]
+    public void Every_analyzer_project_of_the_repository_is_packed()
+    {
+        var folder = Path.Combine(BuildInfo.RepoRoot, "analyzers");
+        var projects = Directory.Exists(folder) ? Directory.GetFiles(folder, "*.csproj", SearchOption.AllDirectories) : Array.Empty<string>();
+        var entries = Entries();
+        foreach (var project in projects)
+        {
+            var dll = AnalyzerFolder + Path.GetFileNameWithoutExtension(project) + ".dll";
+            Assert.True(entries.Contains(dll),
+                $"{dll} is missing: add {Path.GetRelativePath(BuildInfo.RepoRoot, project)} to the analyzer item group of src/ResTuning/ResTuning.csproj.");
+        }
+    }
+
+    [Fact]
+    public void The_only_dependency_is_managed_TorchSharp()
+    {
+        var nuspec = Nuspec();
+        var dependencies = nuspec.Descendants().Where(e => e.Name.LocalName == "dependency").ToList();
+        var dependency = Assert.Single(dependencies);
+        Assert.Equal("TorchSharp", (string?)dependency.Attribute("id"));
+        Assert.Equal(BuildInfo.TorchSharpVersion, (string?)dependency.Attribute("version"));
+        Assert.Equal("net8.0", (string?)dependency.Parent!.Attribute("targetFramework"));
+    }
+
+    [Fact]
+    public void Id_version_and_readme_are_set()
+    {
+        var metadata = Nuspec().Root!.Elements().Single(e => e.Name.LocalName == "metadata");
+        string? Value(string name) => metadata.Elements().SingleOrDefault(e => e.Name.LocalName == name)?.Value;
+        Assert.Equal(PackedPackage.Id, Value("id"));
+        Assert.Equal(package.Version, Value("version"));
+        Assert.Equal("README.md", Value("readme"));
+        Assert.False(string.IsNullOrWhiteSpace(Value("description")));
+    }
+
+    private HashSet<string> Entries()
+    {
+        using var zip = ZipFile.OpenRead(package.NupkgPath);
+        return zip.Entries.Select(e => e.FullName).ToHashSet(StringComparer.Ordinal);
+    }
+
+    private XDocument Nuspec()
+    {
+        using var zip = ZipFile.OpenRead(package.NupkgPath);
+        var entry = zip.Entries.Single(e => e.FullName == PackedPackage.Id + ".nuspec");
+        using var stream = entry.Open();
+        return XDocument.Load(stream);
+    }
+}
