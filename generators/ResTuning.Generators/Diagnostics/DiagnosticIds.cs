@@ -19,4 +19,9 @@ internal static class DiagnosticIds
     public const string BypassNotGenerated = "RT0014";
     public const string InternalError = "RT0015";
     public const string InvalidTask = "RT0016";
+    public const string DuplicateTuner = "RT0017";
+    public const string TrainableTap = "RT0018";
+    public const string RedundantTrainable = "RT0019";
+    public const string NothingToTrain = "RT0020";
+    public const string ZeroFixedScale = "RT0021";
 }
