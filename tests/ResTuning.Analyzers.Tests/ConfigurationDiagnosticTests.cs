@@ -138,8 +138,8 @@ public sealed class ConfigurationDiagnosticTests
     public Task Two_modes_on_a_non_partial_class_report_RT0001_once() =>
         // Both parsers find the missing partial; the analyzer reports it once, next to the conflict.
         Verify.Analyzer(Sources.Model("[ResTuning<Demo.TinyVit>]\n[ResTuningBypass<Demo.TinyVit>]\n[BypassTaps(Taps = \"blocks.*\")]", "public class {|#0:Tuned|};"),
-            Verify.Diagnostic("RT0001").WithLocation(0),
-            Verify.Diagnostic("RT0010").WithLocation(0));
+            Verify.Diagnostic("RT0001").WithLocation(0).WithArguments("Tuned"),
+            Verify.Diagnostic("RT0010").WithLocation(0).WithArguments("Tuned", "ResTuning, ResTuningBypass"));
 
     [Fact]
     public Task Valid_bypass_is_checked_but_generates_nothing_yet() =>
