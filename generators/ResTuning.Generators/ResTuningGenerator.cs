@@ -1,5 +1,4 @@
 using System;
-using System.Linq;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using ResTuning.Generators.Diagnostics;
@@ -40,13 +39,8 @@ public sealed class ResTuningGenerator : IIncrementalGenerator
                     (INamedTypeSymbol)ctx.TargetSymbol, ctx.TargetNode, ctx.Attributes[0], ctx.SemanticModel.Compilation, ct)))
             .WithTrackingName(TrackingNames.MultiTaskModels);
 
-        var diagnostics = parallel.Collect().Combine(bypass.Collect()).Combine(multiTask.Collect())
-            .Select(static (all, _) => all.Left.Left.Concat(all.Left.Right).Concat(all.Right).SelectMany(r => r.Diagnostics).ToEquatableArray())
-            .WithTrackingName(TrackingNames.Diagnostics);
-        context.RegisterSourceOutput(diagnostics, static (spc, list) =>
-        {
-            foreach (var d in list) spc.ReportDiagnostic(d.ToDiagnostic());
-        });
+        // Diagnostics are reported by ResTuning.Analyzers (shipped in the same package), which runs this same parser:
+        // reporting them here too would show every one twice. Invalid models simply produce no source.
 
         var specs = parallel
             .Where(static r => r.Parallel is not null)

@@ -20,7 +20,4 @@ public static class TrackingNames
 
     /// <summary>Valid multi-task specs that produce source.</summary>
     public const string MultiTaskSpecs = nameof(MultiTaskSpecs);
-
-    /// <summary>Diagnostics of every model.</summary>
-    public const string Diagnostics = nameof(Diagnostics);
 }

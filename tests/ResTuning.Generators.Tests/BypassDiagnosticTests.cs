@@ -13,7 +13,8 @@ public sealed class BypassDiagnosticTests
     {
         var model = Sources.Model(attributes);
         var result = Harness.Run(Sources.Backbone, model);
-        var diagnostic = Assert.Single(result.GeneratorDiagnostics);
+        Assert.Empty(result.GeneratorDiagnostics);
+        var diagnostic = Assert.Single(result.ConfigurationDiagnostics);
         Assert.Equal(id, diagnostic.Id);
         var from = after.Length == 0 ? 0 : model.IndexOf(after, StringComparison.Ordinal) + after.Length;
         var start = model.IndexOf(needle, from, StringComparison.Ordinal);
@@ -28,7 +29,7 @@ public sealed class BypassDiagnosticTests
     {
         var result = Harness.Run(Sources.Backbone, Sources.Model($"[ResTuningBypass<Demo.TinyVit>(Classes = 10, Features = 16)]\n[BypassTaps(Taps = \"blocks.*\")]\n{Adapters}"));
 
-        Assert.Empty(result.GeneratorDiagnostics);
+        Assert.Empty(result.ConfigurationDiagnostics);
         Assert.Empty(result.CompilerProblems());
         Assert.Contains("CreateTapSource", Assert.Single(result.Sources).SourceText.ToString());
     }
@@ -85,7 +86,7 @@ public sealed class BypassDiagnosticTests
     {
         var result = Harness.Run(Sources.Backbone, Sources.Model("[ResTuningBypass<Demo.TinyVit>]\n[BypassTaps(Taps = \"blocks.*\")]\n[Lateral(TunerKind.Identity), Vertical(TunerKind.Identity)]"));
 
-        Assert.Empty(result.GeneratorDiagnostics);
+        Assert.Empty(result.ConfigurationDiagnostics);
         Assert.Empty(result.CompilerProblems());
     }
 
@@ -106,7 +107,7 @@ public sealed class BypassDiagnosticTests
         var model = Sources.Model($"[ResTuningBypass<Demo.TinyVit>(Features = 16)]\n[BypassTaps(Taps = \"blocks.*\")]\n{Adapters}\n[Trainable(\"head\")]");
         var result = Harness.Run(Sources.Backbone, model);
 
-        var d = Assert.Single(result.GeneratorDiagnostics);
+        var d = Assert.Single(result.ConfigurationDiagnostics);
         Assert.Equal(("RT0037", DiagnosticSeverity.Warning), (d.Id, d.Severity));
         Assert.Equal("Trainable(\"head\")", model.Substring(d.Location.SourceSpan.Start, d.Location.SourceSpan.Length));
         Assert.Single(result.Sources);
@@ -140,7 +141,7 @@ public sealed class BypassDiagnosticTests
             """);
         var result = Harness.Run(Sources.Backbone, source);
 
-        var messages = result.GeneratorDiagnostics.Where(d => d.Id == "RT0036").Select(d => d.GetMessage()).ToList();
+        var messages = result.ConfigurationDiagnostics.Where(d => d.Id == "RT0036").Select(d => d.GetMessage()).ToList();
         Assert.Equal(2, messages.Count);
         Assert.Contains(messages, m => m.Contains("task 'TaskB' re-enters the backbone at 'norm'", StringComparison.Ordinal));
         Assert.Contains(messages, m => m.Contains("task 'TaskC' taps the backbone differently from 'TaskA'", StringComparison.Ordinal));

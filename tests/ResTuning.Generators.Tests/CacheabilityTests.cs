@@ -33,7 +33,7 @@ public sealed class CacheabilityTests
     private static readonly string[] AllSteps =
     {
         TrackingNames.ParallelModels, TrackingNames.BypassModels, TrackingNames.MultiTaskModels, TrackingNames.ParallelSpecs,
-        TrackingNames.BypassSpecs, TrackingNames.MultiTaskSpecs, TrackingNames.Diagnostics,
+        TrackingNames.BypassSpecs, TrackingNames.MultiTaskSpecs,
     };
 
     [Fact]

@@ -80,6 +80,7 @@ public sealed class SnapshotTests
         var result = Harness.Run(sources.ToArray());
 
         Assert.Empty(result.GeneratorDiagnostics);
+        Assert.Empty(result.ConfigurationDiagnostics);
         Assert.Empty(result.CompilerProblems());
         var generated = Assert.Single(result.Sources);
         Assert.Equal("Demo.Models.Tuned.g.cs", generated.HintName);
@@ -106,6 +107,7 @@ public sealed class SnapshotTests
         var result = Harness.Run(Sources.Backbone, model);
 
         Assert.Empty(result.GeneratorDiagnostics);
+        Assert.Empty(result.ConfigurationDiagnostics);
         Assert.Empty(result.CompilerProblems());
         var generated = Assert.Single(result.Sources);
         Assert.Equal("Outer.Inner.g.cs", generated.HintName);
@@ -135,6 +137,7 @@ public sealed class SnapshotTests
         var result = Harness.Run(Sources.Backbone, model);
 
         Assert.Empty(result.GeneratorDiagnostics);
+        Assert.Empty(result.ConfigurationDiagnostics);
         Assert.Empty(result.CompilerProblems());
         Assert.Equal(new[] { "Demo.Models.AllTasks.g.cs", "Demo.Models.Colors.g.cs", "Demo.Models.Shapes.g.cs" },
             result.Sources.Select(s => s.HintName).OrderBy(n => n, StringComparer.Ordinal));

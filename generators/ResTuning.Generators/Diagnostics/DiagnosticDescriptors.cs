@@ -133,12 +133,37 @@ internal static class DiagnosticDescriptors
         "Bypass start or output must name one module",
         "{0} '{1}' must name exactly one module, but it selects {2}",
         DiagnosticSeverity.Error);
+    public static readonly DiagnosticDescriptor DuplicateTuner = Create(DiagnosticIds.DuplicateTuner,
+        "Duplicate tuner",
+        "{0} repeats an earlier tuner of the same kind on tap '{1}' with the same parameters; remove it, or change its parameters if a second tuner is meant",
+        DiagnosticSeverity.Warning);
+
+    public static readonly DiagnosticDescriptor TrainableTap = Create(DiagnosticIds.TrainableTap,
+        "Tuner beside a trainable module",
+        "[Trainable(\"{0}\")] keeps trainable the operator that {1} is attached to; the tuner adds parameters next to a module that is trained anyway",
+        DiagnosticSeverity.Warning);
+
+    public static readonly DiagnosticDescriptor RedundantTrainable = Create(DiagnosticIds.RedundantTrainable,
+        "Trainable path already covered",
+        "[Trainable(\"{0}\")] selects only modules that [Trainable(\"{1}\")] already keeps trainable; remove it",
+        DiagnosticSeverity.Warning);
+
+    public static readonly DiagnosticDescriptor NothingToTrain = Create(DiagnosticIds.NothingToTrain,
+        "Nothing to train",
+        "'{0}' declares no tuner and no [Trainable] module: the whole backbone is frozen and the model has no trainable parameter",
+        DiagnosticSeverity.Warning);
+
+    public static readonly DiagnosticDescriptor ZeroFixedScale = Create(DiagnosticIds.ZeroFixedScale,
+        "Tuner output scaled by a fixed 0",
+        "{0}: a Fixed scale of 0 multiplies the tuner's output by 0, so it never changes the model and receives no gradient; use a learned scale or a non-zero ScaleValue",
+        DiagnosticSeverity.Warning);
 
     /// <summary>Every descriptor, in id order.</summary>
     public static readonly ImmutableArray<DiagnosticDescriptor> All = ImmutableArray.Create(
         NotPartial, NotSupportedType, BackboneNotModule, MalformedTap, UnresolvedTap, IndexOutOfRange,
         IncompatibleModule, ParameterOutOfRange, UnknownWidth, ConflictingModes, EmptySelection,
         SegmentKindMismatch, BypassWithoutTaps, InternalError, InvalidTask,
+        DuplicateTuner, TrainableTap, RedundantTrainable, NothingToTrain, ZeroFixedScale,
         OverlappingTaps, TapsOutOfOrder, OutputBeforeLastTap, BypassTunerNotUsable, BypassWidthUnknown, WidthsMismatch,
         TaskMismatch, IgnoredInBypass, SingleModuleExpected);
 

@@ -18,6 +18,11 @@ internal static class DiagnosticIds
     public const string BypassWithoutTaps = "RT0013";
     public const string InternalError = "RT0015";
     public const string InvalidTask = "RT0016";
+    public const string DuplicateTuner = "RT0017";
+    public const string TrainableTap = "RT0018";
+    public const string RedundantTrainable = "RT0019";
+    public const string NothingToTrain = "RT0020";
+    public const string ZeroFixedScale = "RT0021";
 
     // RT0030-RT0039: Res-Tuning-Bypass configurations.
     public const string OverlappingTaps = "RT0030";

@@ -113,7 +113,10 @@ internal static partial class ConfigurationParser
         var diagnostics = new List<DiagnosticInfo>();
         var known = new KnownTypes(compilation);
         var typeSpec = CheckType(type, declaration, diagnostics);
-        if (typeSpec is not null && type.BaseType is { SpecialType: not SpecialType.System_Object } baseType)
+        var generatedBase = known.ModuleOfT is not null && known.Tensor is not null
+            ? known.ModuleOfT.Construct(known.Tensor, compilation.CreateArrayTypeSymbol(known.Tensor))
+            : null;
+        if (typeSpec is not null && type.BaseType is { SpecialType: not SpecialType.System_Object } baseType && !SymbolEqualityComparer.Default.Equals(baseType, generatedBase))
         {
             diagnostics.Add(DiagnosticInfo.Create(DiagnosticIds.NotSupportedType, IdentifierLocation(declaration), type.Name,
                 $"it derives from {baseType.Name}; the generator makes it an nn.Module<Tensor, Tensor[]>, so declare no base class"));

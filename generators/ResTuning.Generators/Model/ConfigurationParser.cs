@@ -45,6 +45,8 @@ internal static partial class ConfigurationParser
 
         var tuners = new List<TunerSpec>();
         var trainable = new List<TrainableSpec>();
+        var tunerAttributes = new List<AttributeData>();
+        var trainableAttributes = new List<AttributeData>();
         var kindCounts = new Dictionary<TunerKindModel, int>();
         foreach (var attribute in type.GetAttributes())
         {
@@ -59,7 +61,10 @@ internal static partial class ConfigurationParser
                 case "LoRAAttribute": kind = TunerKindModel.LoRA; break;
                 case "TrainableAttribute":
                     if (backbone is not null && ResolveTap(attribute, backbone, known, compilation, type, diagnostics) is { } kept)
+                    {
                         trainable.Add(new TrainableSpec(kept, SourceText(attribute)));
+                        trainableAttributes.Add(attribute);
+                    }
                     continue;
                 default: continue;
             }
@@ -68,8 +73,14 @@ internal static partial class ConfigurationParser
             kindCounts[kind] = ordinal + 1;
             var tunerName = BaseName(kind) + (ordinal == 0 ? "" : "_" + ordinal.ToString(CultureInfo.InvariantCulture));
             var tuner = ParseTuner(kind, tunerName, attribute, backbone, features, known, compilation, type, diagnostics);
-            if (tuner is not null) tuners.Add(tuner);
+            if (tuner is not null)
+            {
+                tuners.Add(tuner);
+                tunerAttributes.Add(attribute);
+            }
         }
+        if (typeSpec is not null && backbone is not null)
+            ParallelChecks.Check(type.Name, declaration, tuners, tunerAttributes, trainable, trainableAttributes, diagnostics);
 
         var hasErrors = diagnostics.Any(d => DiagnosticDescriptors.Get(d.Id).DefaultSeverity == DiagnosticSeverity.Error);
         var spec = hasErrors || typeSpec is null || backbone is null
@@ -261,7 +272,8 @@ internal static partial class ConfigurationParser
         if (resolved is null)
         {
             var segment = path.Segments[failure!.SegmentIndex];
-            diagnostics.Add(new DiagnosticInfo(failure.DiagnosticId, SegmentLocation(syntax, baseOffset + segment.Offset, segment.Length), failure.Arguments));
+            var info = new DiagnosticInfo(failure.DiagnosticId, SegmentLocation(syntax, baseOffset + segment.Offset, segment.Length), failure.Arguments);
+            diagnostics.Add(failure.Suggestion is { } suggestion ? info.WithProperty(DiagnosticPropertyNames.Suggestion, suggestion) : info);
         }
         return resolved;
     }
@@ -291,14 +303,19 @@ internal static partial class ConfigurationParser
         return null;
     }
 
-    private static LocationInfo? ArgumentLocation(AttributeData attribute, string? property) =>
+    /// <summary>The location of an attribute's positional (<paramref name="property"/> null) or named argument; the attribute's when absent.</summary>
+    internal static LocationInfo? ArgumentLocation(AttributeData attribute, string? property) =>
         LocationInfo.From(ArgumentSyntax(attribute, property)) ?? LocationInfo.From(attribute.ApplicationSyntaxReference?.GetSyntax());
 
-    private static DiagnosticInfo ParameterError(AttributeData attribute, string property, string owner, string parameter, string expected, object actual) =>
-        DiagnosticInfo.Create(DiagnosticIds.ParameterOutOfRange, ArgumentLocation(attribute, property), owner, parameter, expected,
+    private static DiagnosticInfo ParameterError(AttributeData attribute, string property, string owner, string parameter, string expected, object actual)
+    {
+        var info = DiagnosticInfo.Create(DiagnosticIds.ParameterOutOfRange, ArgumentLocation(attribute, property), owner, parameter, expected,
             Convert.ToString(actual, CultureInfo.InvariantCulture) ?? "");
+        return ParameterRanges.NearestValid(expected, actual) is { } valid ? info.WithProperty(DiagnosticPropertyNames.ValidValue, valid) : info;
+    }
 
-    private static LocationInfo? IdentifierLocation(SyntaxNode declaration) => declaration is BaseTypeDeclarationSyntax t
+    /// <summary>The location of a type declaration's name.</summary>
+    internal static LocationInfo? IdentifierLocation(SyntaxNode declaration) => declaration is BaseTypeDeclarationSyntax t
         ? LocationInfo.From(t.SyntaxTree, t.Identifier.Span)
         : LocationInfo.From(declaration);
 

@@ -6,8 +6,11 @@ using ResTuning.Generators.Diagnostics;
 
 namespace ResTuning.Generators.Model;
 
-/// <summary>Why a tap path did not resolve: the diagnostic id, the failing segment and the message arguments.</summary>
-internal sealed record TapFailure(string DiagnosticId, int SegmentIndex, EquatableArray<string> Arguments);
+/// <summary>
+/// Why a tap path did not resolve: the diagnostic id, the failing segment, the message arguments, and the registered
+/// name closest to a misspelled segment (when there is one close enough).
+/// </summary>
+internal sealed record TapFailure(string DiagnosticId, int SegmentIndex, EquatableArray<string> Arguments, string? Suggestion = null);
 
 /// <summary>
 /// Resolves a <see cref="TapPath"/> against a backbone type at compile time, following TorchSharp's
@@ -106,7 +109,9 @@ internal static class TapResolver
                 var hint = suggestion is not null
                     ? $"; did you mean '{suggestion}'?"
                     : names.Count > 0 ? $"; registered children: {string.Join(", ", names)}" : $"; {current.Name} has no module fields";
-                return Fail(out failure, DiagnosticIds.UnresolvedTap, i, path.Text, segment.Text, current.Name, hint);
+                Fail(out failure, DiagnosticIds.UnresolvedTap, i, path.Text, segment.Text, current.Name, hint);
+                failure = failure with { Suggestion = suggestion };
+                return null;
             }
 
             var memberType = match.Type;

@@ -10,7 +10,7 @@ namespace ResTuning.Benchmarks.Generator;
 /// <param name="Runs">Timed runs of each kind.</param>
 /// <param name="MedianRunMs">Median warm full generator run (a fresh driver over an edited compilation).</param>
 /// <param name="EditRerunMs">Median rerun of a warm driver after an edit of an unrelated file.</param>
-/// <param name="AnalyzerMsPerClass">Median analyzer pass per class; null until the analyzers are measured.</param>
+/// <param name="AnalyzerMsPerClass">Median analyzer pass per class; a full pass of ResTuning.Analyzers over the same compilation, binding included.</param>
 internal sealed record GeneratorBenchmarkResult(int Classes, int Runs, double MedianRunMs, double EditRerunMs, double? AnalyzerMsPerClass = null)
 {
     /// <summary>Median warm full run divided by <see cref="Classes"/>.</summary>

@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.Diagnostics;
 using ResTuning.Generators;
 
 namespace ResTuning.Generators.Tests.Support;
@@ -37,10 +38,18 @@ internal static class Harness
     {
         var compilation = Compilation(sources);
         var driver = Driver().RunGeneratorsAndUpdateCompilation(compilation, out var output, out var generatorDiagnostics);
-        return new Result(driver, compilation, output, generatorDiagnostics);
+        var analyzerDiagnostics = compilation
+            .WithAnalyzers(ImmutableArray.Create<DiagnosticAnalyzer>(new ResTuning.Analyzers.ResTuningConfigurationAnalyzer()))
+            .GetAnalyzerDiagnosticsAsync().GetAwaiter().GetResult();
+        return new Result(driver, compilation, output, generatorDiagnostics, analyzerDiagnostics);
     }
 
-    internal sealed record Result(GeneratorDriver Driver, Compilation Input, Compilation Output, ImmutableArray<Diagnostic> GeneratorDiagnostics)
+    /// <summary>
+    /// A generator run. <see cref="GeneratorDiagnostics"/> are what the generator itself reported (nothing, by design);
+    /// <see cref="ConfigurationDiagnostics"/> are the RT diagnostics of the ResTuning analyzer on the same input.
+    /// </summary>
+    internal sealed record Result(GeneratorDriver Driver, Compilation Input, Compilation Output, ImmutableArray<Diagnostic> GeneratorDiagnostics,
+        ImmutableArray<Diagnostic> ConfigurationDiagnostics)
     {
         public GeneratorDriverRunResult RunResult => Driver.GetRunResult();
 

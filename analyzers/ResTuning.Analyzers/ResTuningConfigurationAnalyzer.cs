@@ -1,0 +1,111 @@
+using System;
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using System.Threading;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Diagnostics;
+using ResTuning.Generators.Diagnostics;
+using ResTuning.Generators.Model;
+
+namespace ResTuning.Analyzers;
+
+/// <summary>
+/// Reports every invalid (RT errors) or suspicious (RT warnings) Res-Tuning configuration: each class annotated with
+/// <c>[ResTuning&lt;T&gt;]</c>, <c>[ResTuningBypass&lt;T&gt;]</c> or <c>[ResTuningMultiTask&lt;T&gt;]</c> is parsed by the same
+/// <see cref="ConfigurationParser"/> the generator uses, and its diagnostics are reported at their source spans.
+/// </summary>
+[DiagnosticAnalyzer(LanguageNames.CSharp)]
+public sealed class ResTuningConfigurationAnalyzer : DiagnosticAnalyzer
+{
+    private delegate ModelResult Parser(INamedTypeSymbol type, SyntaxNode declaration, AttributeData modeAttribute, Compilation compilation, CancellationToken cancellationToken);
+
+    /// <inheritdoc />
+    public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics => DiagnosticDescriptors.All;
+
+    /// <inheritdoc />
+    public override void Initialize(AnalysisContext context)
+    {
+        context.EnableConcurrentExecution();
+        context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
+        context.RegisterCompilationStartAction(static start =>
+        {
+            var modes = ModeAttributes.Find(start.Compilation);
+            if (modes is null) return;
+            start.RegisterSymbolAction(symbol => Analyze(symbol, modes), SymbolKind.NamedType);
+        });
+    }
+
+    private static void Analyze(SymbolAnalysisContext context, ModeAttributes modes)
+    {
+        var type = (INamedTypeSymbol)context.Symbol;
+        var reported = new HashSet<DiagnosticInfo>();
+        foreach (var attribute in type.GetAttributes())
+        {
+            var parse = modes.ParserFor(attribute);
+            // Like the generator (ForAttributeWithMetadataName over class declarations), only class declarations are parsed.
+            if (parse is null || attribute.ApplicationSyntaxReference?.GetSyntax(context.CancellationToken).Parent?.Parent is not ClassDeclarationSyntax declaration)
+                continue;
+            foreach (var info in Parse(parse, type, declaration, attribute, context.Compilation, context.CancellationToken))
+            {
+                // A class with two modes is parsed twice; report what both parses find (RT0001, say) once.
+                if (reported.Add(info)) context.ReportDiagnostic(info.ToDiagnostic(context.Compilation));
+            }
+        }
+    }
+
+    private static EquatableArray<DiagnosticInfo> Parse(Parser parse, INamedTypeSymbol type, ClassDeclarationSyntax declaration, AttributeData attribute,
+        Compilation compilation, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return parse(type, declaration, attribute, compilation, cancellationToken).Diagnostics;
+        }
+        catch (OperationCanceledException)
+        {
+            throw;
+        }
+#pragma warning disable CA1031 // Like the generator: an unexpected failure becomes RT0015, never an AD0001 crash report.
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            return EquatableArray<DiagnosticInfo>.Empty.Append(DiagnosticInfo.Create(DiagnosticIds.InternalError,
+                LocationInfo.From(declaration.SyntaxTree, declaration.Identifier.Span), type.Name, ex.GetType().Name + ": " + ex.Message));
+        }
+    }
+
+    /// <summary>The three mode attribute classes of one compilation, looked up once.</summary>
+    private sealed class ModeAttributes
+    {
+        private readonly INamedTypeSymbol? parallel;
+        private readonly INamedTypeSymbol? bypass;
+        private readonly INamedTypeSymbol? multiTask;
+
+        private ModeAttributes(INamedTypeSymbol? parallel, INamedTypeSymbol? bypass, INamedTypeSymbol? multiTask)
+        {
+            this.parallel = parallel;
+            this.bypass = bypass;
+            this.multiTask = multiTask;
+        }
+
+        /// <summary>The mode attributes of <paramref name="compilation"/>; null when it references none (no ResTuning.Abstractions).</summary>
+        public static ModeAttributes? Find(Compilation compilation)
+        {
+            var parallel = compilation.GetTypeByMetadataName(ConfigurationParser.ParallelAttributeMetadataName);
+            var bypass = compilation.GetTypeByMetadataName(ConfigurationParser.BypassAttributeMetadataName);
+            var multiTask = compilation.GetTypeByMetadataName(ConfigurationParser.MultiTaskAttributeMetadataName);
+            return parallel is null && bypass is null && multiTask is null ? null : new ModeAttributes(parallel, bypass, multiTask);
+        }
+
+        /// <summary>The parser of the mode <paramref name="attribute"/> declares; null when it declares none.</summary>
+        public Parser? ParserFor(AttributeData attribute)
+        {
+            var definition = attribute.AttributeClass?.OriginalDefinition;
+            if (definition is null) return null;
+            if (SymbolEqualityComparer.Default.Equals(definition, parallel)) return ConfigurationParser.ParseParallel;
+            if (SymbolEqualityComparer.Default.Equals(definition, bypass)) return ConfigurationParser.ParseBypass;
+            if (SymbolEqualityComparer.Default.Equals(definition, multiTask)) return ConfigurationParser.ParseMultiTask;
+            return null;
+        }
+    }
+}

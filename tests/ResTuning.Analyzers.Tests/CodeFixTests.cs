@@ -1,0 +1,125 @@
+using System.Threading.Tasks;
+using ResTuning.Analyzers.CodeFixes;
+using ResTuning.Analyzers.Tests.Support;
+using ResTuning.Generators.Model;
+using ResTuning.Generators.Tests.Support;
+
+namespace ResTuning.Analyzers.Tests;
+
+/// <summary>
+/// Every code fix turns its bad example into the fixed one, on which the analyzer is then silent (checked by the
+/// testing framework, including the fix-all pass).
+/// </summary>
+public sealed class CodeFixTests
+{
+    [Fact]
+    public Task Add_partial_to_the_model() =>
+        Verify.CodeFix<AddPartialCodeFix>(
+            Sources.Model("[ResTuning<Demo.TinyVit>]\n[Trainable(\"head\")]", "public sealed class {|RT0001:Tuned|};"),
+            Sources.Model("[ResTuning<Demo.TinyVit>]\n[Trainable(\"head\")]", "public sealed partial class Tuned;"));
+
+    [Fact]
+    public Task Add_partial_to_a_model_without_modifiers() =>
+        Verify.CodeFix<AddPartialCodeFix>(
+            Sources.Model("[ResTuning<Demo.TinyVit>]\n[Trainable(\"head\")]", "class {|RT0001:Tuned|};"),
+            Sources.Model("[ResTuning<Demo.TinyVit>]\n[Trainable(\"head\")]", "partial class Tuned;"));
+
+    [Fact]
+    public Task Add_partial_to_every_containing_type() =>
+        Verify.CodeFix<AddPartialCodeFix>("""
+            using ResTuning;
+
+            namespace Demo.Models;
+
+            public static class Outer
+            {
+                internal class Middle
+                {
+                    [ResTuning<Demo.TinyVit>]
+                    [Trainable("head")]
+                    public class {|RT0001:Inner|};
+                }
+            }
+            """, """
+            using ResTuning;
+
+            namespace Demo.Models;
+
+            public static partial class Outer
+            {
+                internal partial class Middle
+                {
+                    [ResTuning<Demo.TinyVit>]
+                    [Trainable("head")]
+                    public partial class Inner;
+                }
+            }
+            """);
+
+    [Theory]
+    [InlineData("[ResAdapter(\"blocks.*.{|RT0005:mpl|}\", In = 16)]", "[ResAdapter(\"blocks.*.mlp\", In = 16)]")]
+    [InlineData("[Trainable(\"{|RT0005:haed|}\")]", "[Trainable(\"head\")]")]
+    [InlineData("[LoRA(\"blocks.0.attn.{|RT0005:qvk|}\")]", "[LoRA(\"blocks.0.attn.qkv\")]")]
+    public Task Use_the_suggested_tap_name(string bad, string fixedAttribute) =>
+        Verify.CodeFix<UseSuggestedTapNameCodeFix>(
+            Sources.Model("[ResTuning<Demo.TinyVit>]\n" + bad),
+            Sources.Model("[ResTuning<Demo.TinyVit>]\n" + fixedAttribute));
+
+    [Fact]
+    public Task No_tap_name_is_offered_without_a_close_one() =>
+        // The fixed state equals the bad one: no code action may be offered.
+        Verify.CodeFix<UseSuggestedTapNameCodeFix>(
+            Sources.Model("[ResTuning<Demo.TinyVit>]\n[Trainable(\"{|RT0005:classifier|}\")]"),
+            Sources.Model("[ResTuning<Demo.TinyVit>]\n[Trainable(\"{|RT0005:classifier|}\")]"));
+
+    [Theory]
+    [InlineData("[ResAdapter(\"blocks.0.mlp\", In = 16, Dim = {|RT0008:0|})]", "[ResAdapter(\"blocks.0.mlp\", In = 16, Dim = 1)]")]
+    [InlineData("[ResAdapter(\"blocks.0.mlp\", In = 16, Dim = {|RT0008:-4|})]", "[ResAdapter(\"blocks.0.mlp\", In = 16, Dim = 1)]")]
+    [InlineData("[ResAdapter(\"head\", In = {|RT0008:-16|})]", "[ResAdapter(\"head\", In = 0)]")]
+    [InlineData("[ResAdapter(\"blocks.0.mlp\", In = 16, Dropout = {|RT0008:1.5|})]", "[ResAdapter(\"blocks.0.mlp\", In = 16, Dropout = 0.0)]")]
+    [InlineData("[LoRA(\"blocks.0.attn.qkv\", Rank = {|RT0008:0|}, Alpha = {|RT0008:-1|})]", "[LoRA(\"blocks.0.attn.qkv\", Rank = 1, Alpha = 1.0)]")]
+    [InlineData("[ResPrefix(\"blocks.0.attn\", Length = {|RT0008:0|}, InitStd = {|RT0008:-0.5|})]", "[ResPrefix(\"blocks.0.attn\", Length = 1, InitStd = 0.0)]")]
+    public Task Clamp_a_parallel_parameter_to_its_nearest_valid_value(string bad, string fixedAttribute) =>
+        Verify.CodeFix<ClampParameterCodeFix>(
+            Sources.Model("[ResTuning<Demo.TinyVit>]\n" + bad),
+            Sources.Model("[ResTuning<Demo.TinyVit>]\n" + fixedAttribute));
+
+    [Fact]
+    public Task Clamp_the_bypass_lambda_into_the_unit_interval() =>
+        Verify.CodeFix<ClampParameterCodeFix>(
+            Sources.Model("[ResTuningBypass<Demo.TinyVit>(Features = 16, Lambda = {|RT0008:2|})]\n[BypassTaps(Taps = \"blocks.*\")]"),
+            // With the error gone, the bypass is valid.
+            Sources.Model("[ResTuningBypass<Demo.TinyVit>(Features = 16, Lambda = 1.0)]\n[BypassTaps(Taps = \"blocks.*\")]"));
+
+    [Fact]
+    public Task Clamp_the_model_features() =>
+        Verify.CodeFix<ClampParameterCodeFix>(
+            Sources.Model("[ResTuning<Demo.TinyVit>(Features = {|RT0008:-8|})]\n[Trainable(\"head\")]"),
+            Sources.Model("[ResTuning<Demo.TinyVit>(Features = 0)]\n[Trainable(\"head\")]"));
+
+    [Theory]
+    [InlineData("a TunerScaleKind", 7)]
+    [InlineData("finite", double.NaN)]
+    [InlineData("positive", double.NaN)]
+    [InlineData("positive", 3)]
+    public void No_valid_value_is_offered_where_none_is_obvious(string expected, object actual) =>
+        Assert.Null(ParameterRanges.NearestValid(expected, actual));
+
+    [Fact]
+    public Task Remove_a_duplicate_tuner() =>
+        Verify.CodeFix<RemoveRedundantAttributeCodeFix>(
+            Sources.Model("[ResTuning<Demo.TinyVit>(Features = 16)]\n[ResAdapter(\"blocks.*.mlp\")]\n[{|RT0017:ResAdapter(\"blocks.*.mlp\")|}]"),
+            Sources.Model("[ResTuning<Demo.TinyVit>(Features = 16)]\n[ResAdapter(\"blocks.*.mlp\")]"));
+
+    [Fact]
+    public Task Remove_a_duplicate_tuner_from_a_shared_attribute_list() =>
+        Verify.CodeFix<RemoveRedundantAttributeCodeFix>(
+            Sources.Model("[ResTuning<Demo.TinyVit>]\n[Trainable(\"head\"), LoRA(\"blocks.0.attn.qkv\"), {|RT0017:LoRA(\"blocks.0.attn.qkv\")|}]"),
+            Sources.Model("[ResTuning<Demo.TinyVit>]\n[Trainable(\"head\"), LoRA(\"blocks.0.attn.qkv\")]"));
+
+    [Fact]
+    public Task Remove_a_covered_trainable_path() =>
+        Verify.CodeFix<RemoveRedundantAttributeCodeFix>(
+            Sources.Model("[ResTuning<Demo.TinyVit>]\n[Trainable(\"blocks.*\")]\n[Trainable({|RT0019:\"blocks.1.mlp\"|})]"),
+            Sources.Model("[ResTuning<Demo.TinyVit>]\n[Trainable(\"blocks.*\")]"));
+}

@@ -1,0 +1,175 @@
+using System.Threading.Tasks;
+using Microsoft.CodeAnalysis.Testing;
+using ResTuning.Analyzers.Tests.Support;
+using ResTuning.Generators.Tests.Support;
+
+namespace ResTuning.Analyzers.Tests;
+
+/// <summary>
+/// RT0001–RT0016 through the analyzer (ported from the generator's former DiagnosticTests): each bad configuration
+/// gets exactly its diagnostic at the marked span, naming the offending element, and nothing else.
+/// </summary>
+public sealed class ConfigurationDiagnosticTests
+{
+    private static Task Single(string attributes, string declaration = "public partial class Tuned;") =>
+        Verify.Analyzer(Sources.Model(attributes, declaration));
+
+    private static Task Single(string attributes, string id, string message, string declaration = "public partial class Tuned;") =>
+        Verify.Analyzer(Sources.Model(attributes, declaration), Verify.Diagnostic(id).WithLocation(0).WithMessage(message));
+
+    [Fact]
+    public Task Unresolved_segment_is_named_with_the_closest_registered_name() =>
+        Single("[ResTuning<Demo.TinyVit>]\n[ResAdapter(\"blocks.*.{|#0:mpl|}\", In = 16)]", "RT0005",
+            "Tap 'blocks.*.mpl': 'mpl' is not a registered module of Block; did you mean 'mlp'?");
+
+    [Fact]
+    public Task Unresolved_segment_without_a_close_name_lists_the_children() =>
+        Single("[ResTuning<Demo.TinyVit>]\n[Trainable(\"{|#0:classifier|}\")]", "RT0005",
+            "Tap 'classifier': 'classifier' is not a registered module of TinyVit; registered children: stem, blocks, extra, norm, head, neck, task_heads");
+
+    [Fact]
+    public Task Component_name_replaces_the_field_name() =>
+        Single("[ResTuning<Demo.TinyVit>]\n[Trainable(\"{|#0:final_norm|}\")]", "RT0005",
+            "Tap 'final_norm': 'final_norm' is not a registered module of TinyVit; registered children: stem, blocks, extra, norm, head, neck, task_heads");
+
+    [Fact]
+    public Task Misspelled_trainable_path_suggests_the_registered_name() =>
+        Single("[ResTuning<Demo.TinyVit>]\n[Trainable(\"{|#0:haed|}\")]", "RT0005",
+            "Tap 'haed': 'haed' is not a registered module of TinyVit; did you mean 'head'?");
+
+    [Fact]
+    public Task Non_partial_class_is_reported_on_its_name() =>
+        Single("[ResTuning<Demo.TinyVit>]\n[ResAdapter(\"blocks.0.mlp\", In = 16)]", "public class {|RT0001:Tuned|};");
+
+    [Fact]
+    public Task Non_partial_containing_type_is_reported_on_the_model() =>
+        Verify.Analyzer("""
+            using ResTuning;
+
+            public static class Outer
+            {
+                [ResTuning<Demo.TinyVit>]
+                [ResAdapter("blocks.0.mlp", In = 16)]
+                public partial class {|RT0001:Inner|};
+            }
+            """);
+
+    [Fact]
+    public Task Generic_class_is_reported() =>
+        Single("[ResTuning<Demo.TinyVit>]", "RT0002", "'Tuned' must be a non-generic, non-static class: it is generic",
+            "public partial class {|#0:Tuned|}<T>;");
+
+    [Fact]
+    public Task Other_base_class_is_reported() =>
+        Single("[ResTuning<Demo.TinyVit>]", "RT0002",
+            "'Tuned' must be a non-generic, non-static class: it derives from Exception; the generator makes it an nn.Module<Tensor, Tensor>, so declare no base class or that one",
+            "public partial class {|#0:Tuned|} : System.Exception;");
+
+    [Fact]
+    public async Task Declaring_the_module_base_class_is_allowed()
+    {
+        var test = Verify.AnalyzerTest(Sources.Model("[ResTuning<Demo.TinyVit>]\n[ResAdapter(\"blocks.0.mlp\", In = 16)]",
+            "public partial class Tuned : TorchSharp.torch.nn.Module<TorchSharp.torch.Tensor, TorchSharp.torch.Tensor>;"));
+        // Without the generator the class lacks the constructor and forward it would emit: only the analyzer is checked here.
+        test.CompilerDiagnostics = CompilerDiagnostics.None;
+        await test.RunAsync();
+    }
+
+    [Fact]
+    public Task Range_beyond_a_known_count_is_reported_on_the_range() =>
+        Single("[ResTuning<Demo.TinyVit>]\n[ResAdapter(\"blocks.{|#0:2..6|}.mlp\", In = 16)]", "RT0006",
+            "Tap 'blocks.2..6.mlp': range 2..6 is out of bounds; 'blocks' has 4 elements");
+
+    [Fact]
+    public Task Index_beyond_a_known_count_is_reported() =>
+        Single("[ResTuning<Demo.TinyVit>]\n[LoRA(\"blocks.{|RT0006:4|}.attn.qkv\")]");
+
+    [Fact]
+    public Task Empty_range_is_malformed() =>
+        Single("[ResTuning<Demo.TinyVit>]\n[LoRA(\"blocks.{|RT0004:3..3|}.attn.qkv\")]");
+
+    [Fact]
+    public Task Trailing_dot_is_malformed() =>
+        Single("[ResTuning<Demo.TinyVit>]\n[ResAdapter(\"blocks.*.{|#0:|}\", In = 16)]", "RT0004",
+            "Tap path 'blocks.*.' is malformed: a segment is empty (two dots in a row, or a leading or trailing dot)");
+
+    [Theory]
+    [InlineData("[LoRA(\"blocks.0.attn.qkv\", Rank = {|#0:0|})]", "[LoRA(\"blocks.0.attn.qkv\")]: Rank must be positive, but is 0")]
+    [InlineData("[LoRA(\"blocks.0.attn.qkv\", Alpha = {|#0:-1|})]", "[LoRA(\"blocks.0.attn.qkv\")]: Alpha must be positive, but is -1")]
+    [InlineData("[LoRA(\"blocks.0.attn.qkv\", Dropout = {|#0:1.0|})]", "[LoRA(\"blocks.0.attn.qkv\")]: Dropout must be in [0, 1), but is 1")]
+    [InlineData("[ResAdapter(\"blocks.0.mlp\", In = 16, Dim = {|#0:-4|})]", "[ResAdapter(\"blocks.0.mlp\")]: Dim must be positive, but is -4")]
+    [InlineData("[ResPrefix(\"blocks.0.attn\", Length = {|#0:0|})]", "[ResPrefix(\"blocks.0.attn\")]: Length must be positive, but is 0")]
+    [InlineData("[ResAdapter(\"blocks.0.mlp\", In = 16, Scale = {|#0:TunerScaleKind.Lambda|})]",
+        "[ResAdapter(\"blocks.0.mlp\")]: Scale must be Fixed, LearnedScalar or LearnedPerChannel (Lambda is for Res-Prefix/Res-Prompt), but is Lambda")]
+    public Task Parameter_out_of_range_is_reported_on_its_value(string attribute, string message) =>
+        Single("[ResTuning<Demo.TinyVit>]\n" + attribute, "RT0008", message);
+
+    [Fact]
+    public Task LoRA_on_a_module_that_is_not_linear_is_reported() =>
+        Single("[ResTuning<Demo.TinyVit>]\n[LoRA({|#0:\"blocks.0.mlp\"|})]", "RT0007",
+            "Tap 'blocks.0.mlp': LoRA cannot be attached to Mlp: LoRA needs a Linear module");
+
+    [Fact]
+    public Task Prefix_on_a_module_that_is_not_an_attention_is_reported() =>
+        Single("[ResTuning<Demo.TinyVit>]\n[ResPrefix({|RT0007:\"blocks.0.mlp\"|})]");
+
+    [Fact]
+    public Task Name_after_a_module_list_is_a_segment_mismatch() =>
+        Single("[ResTuning<Demo.TinyVit>]\n[ResAdapter(\"blocks.{|#0:mlp|}\", In = 16)]", "RT0012",
+            "Tap 'blocks.mlp': segment 'mlp' does not fit: 'blocks' is a ModuleList; expected an index, '*' or a range such as 0..6");
+
+    [Fact]
+    public Task Index_on_a_plain_module_is_a_segment_mismatch() =>
+        Single("[ResTuning<Demo.TinyVit>]\n[ResAdapter(\"head.{|RT0012:0|}\", In = 16)]");
+
+    [Fact]
+    public Task Adapter_width_that_cannot_be_inferred_is_reported() =>
+        Single("[ResTuning<Demo.TinyVit>]\n[ResAdapter({|RT0009:\"blocks.0.mlp\"|})]");
+
+    [Fact]
+    public Task Backbone_that_is_not_a_module_is_reported_on_the_type_argument() =>
+        Single("[ResTuning<{|RT0003:string|}>]");
+
+    [Fact]
+    public Task Two_modes_on_one_class_conflict() =>
+        Single("[ResTuning<Demo.TinyVit>]\n[ResTuningBypass<Demo.TinyVit>]\n[BypassTaps(Taps = \"blocks.*\")]", "public partial class {|RT0010:Tuned|};");
+
+    [Fact]
+    public Task Two_modes_on_a_non_partial_class_report_RT0001_once() =>
+        // Both parsers find the missing partial; the analyzer reports it once, next to the conflict.
+        Verify.Analyzer(Sources.Model("[ResTuning<Demo.TinyVit>]\n[ResTuningBypass<Demo.TinyVit>]\n[BypassTaps(Taps = \"blocks.*\")]", "public class {|#0:Tuned|};"),
+            Verify.Diagnostic("RT0001").WithLocation(0).WithArguments("Tuned"),
+            Verify.Diagnostic("RT0010").WithLocation(0).WithArguments("Tuned", "ResTuning, ResTuningBypass"));
+
+    [Fact]
+    public Task Valid_bypass_raises_nothing() =>
+        Single("[ResTuningBypass<Demo.TinyVit>(Classes = 10, Features = 16)]\n[BypassTaps(Start = \"stem\", Taps = \"blocks.*\")]\n[Lateral(TunerKind.Adapter, Dim = 8), Vertical(TunerKind.Adapter, Dim = 8)]");
+
+    [Fact]
+    public Task Multi_task_member_that_is_no_bypass_model_is_reported() =>
+        // TaskA is a valid bypass model; the group names Tuned, which is no bypass model (error).
+        Verify.Analyzer(Sources.Model("""
+            [ResTuningBypass<Demo.TinyVit>(Classes = 10, Features = 16)]
+            [BypassTaps(Taps = "blocks.*")]
+            public partial class TaskA;
+
+            [{|#0:ResTuningMultiTask<Demo.TinyVit>(typeof(TaskA), typeof(Tuned))|}]
+            """),
+            Verify.Diagnostic("RT0016").WithLocation(0).WithMessage("Multi-task model 'Tuned': task 'Tuned' must be a [ResTuningBypass<TinyVit>] model"));
+
+    [Fact]
+    public Task Bypass_without_taps_is_reported() =>
+        Single("[ResTuningBypass<Demo.TinyVit>(Classes = 10)]", "public partial class {|RT0013:Tuned|};");
+
+    [Fact]
+    public Task Bypass_tap_is_resolved_like_a_parallel_tap() =>
+        Single("[ResTuningBypass<Demo.TinyVit>]\n[BypassTaps(Start = \"stem\", Taps = \"{|RT0005:block|}.*\")]");
+
+    [Fact]
+    public Task Bypass_lambda_out_of_range_is_reported() =>
+        Single("[ResTuningBypass<Demo.TinyVit>(Lambda = {|RT0008:1.5|})]\n[BypassTaps(Taps = \"blocks.*\")]");
+
+    [Fact]
+    public Task A_class_without_a_mode_attribute_is_not_analyzed() =>
+        Verify.Analyzer(Sources.Model("[ResAdapter(\"blocks.*.nope\", Dim = -1)]", "public class Tuned;"));
+}
