@@ -24,13 +24,12 @@ public static class MethodRun
         var pretrained = SafeTensorsFile.Read(backbonePath).Where(kv => !kv.Key.StartsWith("head.", System.StringComparison.Ordinal)).ToDictionary(kv => kv.Key, kv => kv.Value);
         StateDictLoader.Load(vit, pretrained, backbonePath, pretrained.Keys);
 
-        var model = new TunedClassifier(vit, method);
-        model.to(device);
+        var (model, trainable) = TunedModel.Create(vit, method, device);
         var counts = ParameterCounts.Of(model);
         PeakMemory.ResetPeak();
         var baseline = PeakMemory.CurrentBytes();
         var learningRate = method == TuningMethod.Full ? 3e-4 : 2e-3;
-        var (losses, accuracies, medianMs) = Trainer.Train(method.Name(), x => model.call(x), t => model.train(t), model.Trainable,
+        var (losses, accuracies, medianMs) = Trainer.Train(method.Name(), x => model.call(x), t => model.train(t), trainable,
             train, test, settings.Epochs, settings.Batch, learningRate, device, settings.Seed);
 
         var result = new MethodResult
