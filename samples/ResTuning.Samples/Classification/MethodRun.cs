@@ -19,10 +19,7 @@ public static class MethodRun
     {
         manual_seed(settings.Seed);
         var (train, test) = DownstreamData(settings);
-        var vit = new VisionTransformer(SampleVit.Config(settings.ImageSize, train.Classes));
-        // Load everything but the head: the downstream task has its own classes.
-        var pretrained = SafeTensorsFile.Read(backbonePath).Where(kv => !kv.Key.StartsWith("head.", System.StringComparison.Ordinal)).ToDictionary(kv => kv.Key, kv => kv.Value);
-        StateDictLoader.Load(vit, pretrained, backbonePath, pretrained.Keys);
+        var vit = Pretraining.LoadBackbone(backbonePath, settings.ImageSize, train.Classes);
 
         var (model, trainable) = TunedModel.Create(vit, method, device);
         var counts = ParameterCounts.Of(model);
