@@ -6,6 +6,7 @@ using ResTuning.Backbones;
 using ResTuning.Checkpoints;
 using ResTuning.Samples.Data;
 using ResTuning.Samples.Reporting;
+using Spectre.Console;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -29,6 +30,7 @@ public static class MethodRun
         var (losses, accuracies, medianMs) = Trainer.Train(method.Name(), x => model.call(x), t => model.train(t), trainable,
             train, test, settings.Epochs, settings.Batch, learningRate, device, settings.Seed);
 
+        SaveTuners(model, Path.Combine(settings.Output, $"tuners-{method.Name()}.safetensors"));
         var result = new MethodResult
         {
             Method = method.Name(),
@@ -43,6 +45,25 @@ public static class MethodRun
         };
         File.WriteAllText(resultPath, JsonSerializer.Serialize(result));
         return result;
+    }
+
+    /// <summary>For the generated DSL models: prints PEFT's summary line and writes the tuner-only checkpoint.</summary>
+    private static void SaveTuners(nn.Module<Tensor, Tensor> model, string path)
+    {
+        switch (model)
+        {
+            case VitLoRA lora:
+                lora.PrintTrainableParameters();
+                lora.SaveTuners(path);
+                break;
+            case VitResTuning resTuning:
+                resTuning.PrintTrainableParameters();
+                resTuning.SaveTuners(path);
+                break;
+            default:
+                return;
+        }
+        AnsiConsole.MarkupLine($"[grey]Tuners only (with the head): {Markup.Escape(path)} ({new FileInfo(path).Length / 1024} KiB)[/]");
     }
 
     /// <summary>The downstream train/test split: the user's image folder, or the synthetic downstream task.</summary>
