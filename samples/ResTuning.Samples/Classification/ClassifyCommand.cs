@@ -7,7 +7,6 @@ using System.Text.Json;
 using ResTuning.Samples.CommandLine;
 using ResTuning.Samples.Reporting;
 using Spectre.Console;
-using static TorchSharp.torch;
 
 namespace ResTuning.Samples.Classification;
 

@@ -1,13 +1,8 @@
-using System.Collections.Generic;
 using System.IO;
-using System.Linq;
 using System.Text.Json;
-using ResTuning.Backbones;
-using ResTuning.Checkpoints;
 using ResTuning.Samples.Data;
 using ResTuning.Samples.Reporting;
 using Spectre.Console;
-using TorchSharp;
 using static TorchSharp.torch;
 
 namespace ResTuning.Samples.Classification;

@@ -1,5 +1,3 @@
-using ResTuning.Backbones;
-
 namespace ResTuning.Samples.Classification;
 
 /// <summary>LoRA (r = 8, α = 16) beside every attention's qkv projection of the sample ViT, plus its head; built by the DSL's generator.</summary>

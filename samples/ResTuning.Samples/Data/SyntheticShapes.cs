@@ -1,4 +1,3 @@
-using System;
 using static TorchSharp.torch;
 
 namespace ResTuning.Samples.Data;

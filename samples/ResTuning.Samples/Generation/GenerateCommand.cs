@@ -9,7 +9,6 @@ using ResTuning.Checkpoints;
 using ResTuning.Samples.CommandLine;
 using ResTuning.Samples.Reporting;
 using Spectre.Console;
-using TorchSharp;
 using static TorchSharp.torch;
 
 namespace ResTuning.Samples.Generation;
