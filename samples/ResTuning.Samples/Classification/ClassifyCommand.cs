@@ -1,12 +1,12 @@
 using System;
 using System.Collections.Generic;
-using System.Diagnostics;
+using System.CommandLine;
 using System.IO;
 using System.Linq;
 using System.Text.Json;
+using ResTuning.Samples.CommandLine;
 using ResTuning.Samples.Reporting;
 using Spectre.Console;
-using static TorchSharp.torch;
 
 namespace ResTuning.Samples.Classification;
 
@@ -17,6 +17,44 @@ namespace ResTuning.Samples.Classification;
 /// </summary>
 public static class ClassifyCommand
 {
+    /// <summary>The <c>classify</c> command.</summary>
+    public static Command Create()
+    {
+        var options = new VitOptions("out/classify", defaultEpochs: 4, defaultTrainExamples: 2048);
+        var names = string.Join(", ", TuningMethods.All.Select(m => m.Name()));
+        var method = new Option<string[]>("--method", "-m") { Description = $"Methods to compare: {names} (default: all)", AllowMultipleArgumentsPerToken = true };
+        method.Validators.Add(result =>
+        {
+            foreach (var value in result.GetValueOrDefault<string[]>() ?? Array.Empty<string>())
+                if (!TuningMethods.TryParse(value, out _))
+                    result.AddError($"Unknown method '{value}'. Use one of: {names}.");
+        });
+        var data = new Option<string?>("--data") { Description = "An image folder root/<class>/<image> to tune on instead of the synthetic downstream task" };
+        var childMethod = new Option<string?>("--child-method") { Hidden = true };
+        var childResult = new Option<string?>("--child-result") { Hidden = true };
+
+        var command = new Command("classify", "Pretrain a small ViT, tune it with full fine-tuning, linear probe, LoRA, Res-Tuning and Res-Tuning-Bypass; print the comparison and write plots.")
+        {
+            method, data, childMethod, childResult,
+        };
+        options.AddTo(command);
+        command.SetAction(parse => CliOptions.Guard(() =>
+        {
+            var settings = options.Read(parse) with { DataFolder = parse.GetValue(data) };
+            if (parse.GetValue(childMethod) is { } child)
+            {
+                TuningMethods.TryParse(child, out var m);
+                MethodRun.Run(m, settings.Pretrained!, settings, SampleDevice.Resolve(settings.Device), parse.GetValue(childResult)!);
+                return 0;
+            }
+            var chosen = parse.GetValue(method) is { Length: > 0 } given
+                ? given.Select(n => { TuningMethods.TryParse(n, out var m); return m; }).Distinct().ToArray()
+                : TuningMethods.All;
+            return Run(settings, chosen);
+        }));
+        return command;
+    }
+
     /// <summary>Runs the methods and reports; returns the process exit code.</summary>
     public static int Run(SampleSettings settings, IReadOnlyList<TuningMethod> methods)
     {
@@ -50,8 +88,7 @@ public static class ClassifyCommand
 
     private static int RunChild(TuningMethod method, string backbone, SampleSettings settings, string resultPath)
     {
-        var (file, prefix) = SelfInvocation();
-        var args = new List<string>(prefix)
+        var args = new List<string>
         {
             "classify", "--child-method", method.Name(), "--child-result", resultPath, "--pretrained", backbone,
             "--epochs", settings.Epochs.ToString(), "--batch", settings.Batch.ToString(), "--device", settings.Device,
@@ -59,19 +96,6 @@ public static class ClassifyCommand
             "--test-examples", settings.TestExamples.ToString(), "--seed", settings.Seed.ToString(),
         };
         if (settings.DataFolder is not null) args.AddRange(new[] { "--data", settings.DataFolder });
-        var info = new ProcessStartInfo(file) { UseShellExecute = false };
-        foreach (var a in args) info.ArgumentList.Add(a);
-        using var child = Process.Start(info)!;
-        child.WaitForExit();
-        return child.ExitCode;
-    }
-
-    /// <summary>How to start this program again: the apphost, or <c>dotnet app.dll</c>.</summary>
-    private static (string File, string[] Prefix) SelfInvocation()
-    {
-        var process = Environment.ProcessPath!;
-        return Path.GetFileNameWithoutExtension(process) == "dotnet"
-            ? (process, new[] { typeof(ClassifyCommand).Assembly.Location })
-            : (process, Array.Empty<string>());
+        return ChildProcess.Run(args);
     }
 }

@@ -1,12 +1,8 @@
-using System.Collections.Generic;
 using System.IO;
-using System.Linq;
 using System.Text.Json;
-using ResTuning.Backbones;
-using ResTuning.Checkpoints;
 using ResTuning.Samples.Data;
 using ResTuning.Samples.Reporting;
-using TorchSharp;
+using Spectre.Console;
 using static TorchSharp.torch;
 
 namespace ResTuning.Samples.Classification;
@@ -19,20 +15,17 @@ public static class MethodRun
     {
         manual_seed(settings.Seed);
         var (train, test) = DownstreamData(settings);
-        var vit = new VisionTransformer(SampleVit.Config(settings.ImageSize, train.Classes));
-        // Load everything but the head: the downstream task has its own classes.
-        var pretrained = SafeTensorsFile.Read(backbonePath).Where(kv => !kv.Key.StartsWith("head.", System.StringComparison.Ordinal)).ToDictionary(kv => kv.Key, kv => kv.Value);
-        StateDictLoader.Load(vit, pretrained, backbonePath, pretrained.Keys);
+        var vit = Pretraining.LoadBackbone(backbonePath, settings.ImageSize, train.Classes);
 
-        var model = new TunedClassifier(vit, method);
-        model.to(device);
+        var (model, trainable) = TunedModel.Create(vit, method, device);
         var counts = ParameterCounts.Of(model);
         PeakMemory.ResetPeak();
         var baseline = PeakMemory.CurrentBytes();
         var learningRate = method == TuningMethod.Full ? 3e-4 : 2e-3;
-        var (losses, accuracies, medianMs) = Trainer.Train(method.Name(), x => model.call(x), t => model.train(t), model.Trainable,
+        var (losses, accuracies, medianMs) = Trainer.Train(method.Name(), x => model.call(x), t => model.train(t), trainable,
             train, test, settings.Epochs, settings.Batch, learningRate, device, settings.Seed);
 
+        SaveTuners(model, Path.Combine(settings.Output, $"tuners-{method.Name()}.safetensors"));
         var result = new MethodResult
         {
             Method = method.Name(),
@@ -47,6 +40,25 @@ public static class MethodRun
         };
         File.WriteAllText(resultPath, JsonSerializer.Serialize(result));
         return result;
+    }
+
+    /// <summary>For the generated DSL models: prints PEFT's summary line and writes the tuner-only checkpoint.</summary>
+    private static void SaveTuners(nn.Module<Tensor, Tensor> model, string path)
+    {
+        switch (model)
+        {
+            case VitLoRA lora:
+                lora.PrintTrainableParameters();
+                lora.SaveTuners(path);
+                break;
+            case VitResTuning resTuning:
+                resTuning.PrintTrainableParameters();
+                resTuning.SaveTuners(path);
+                break;
+            default:
+                return;
+        }
+        AnsiConsole.MarkupLine($"[grey]Tuners only (with the head): {Markup.Escape(path)} ({new FileInfo(path).Length / 1024} KiB)[/]");
     }
 
     /// <summary>The downstream train/test split: the user's image folder, or the synthetic downstream task.</summary>

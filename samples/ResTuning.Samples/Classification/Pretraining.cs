@@ -41,4 +41,16 @@ public static class Pretraining
         SafeTensorsFile.Write(path, vit.state_dict());
         return path;
     }
+
+    /// <summary>
+    /// A sample ViT for <paramref name="classes"/> classes with the checkpoint's weights; the head is left new
+    /// (the checkpoint's head belongs to the source task).
+    /// </summary>
+    public static VisionTransformer LoadBackbone(string path, int imageSize, int classes)
+    {
+        var vit = new VisionTransformer(SampleVit.Config(imageSize, classes));
+        var weights = SafeTensorsFile.Read(path).Where(kv => !kv.Key.StartsWith("head.", System.StringComparison.Ordinal)).ToDictionary(kv => kv.Key, kv => kv.Value);
+        StateDictLoader.Load(vit, weights, path, weights.Keys);
+        return vit;
+    }
 }

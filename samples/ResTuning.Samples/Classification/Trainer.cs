@@ -3,7 +3,6 @@ using System.Collections.Generic;
 using System.Diagnostics;
 using System.Linq;
 using ResTuning.Samples.Data;
-using ResTuning.Samples.Reporting;
 using Spectre.Console;
 using TorchSharp;
 using static TorchSharp.torch;

@@ -1,4 +1,3 @@
-using System;
 using static TorchSharp.torch;
 
 namespace ResTuning.Samples.Data;
@@ -40,9 +39,53 @@ public static class SyntheticShapes
             radius = 0.12 + large * 0.16 + rand(n, generator: generator) * 0.05;
         }
 
+        var cx = 0.5 + (rand(n, generator: generator) - 0.5) * (1 - 2 * radius) * 0.9;
+        var cy = 0.5 + (rand(n, generator: generator) - 0.5) * (1 - 2 * radius) * 0.9;
+        var images = Render(shape, outline, radius, cx, cy, warm: task == ShapeTask.Source, imageSize, generator);
+        return new LabeledImages(images.MoveToOuterDisposeScope(), labels.MoveToOuterDisposeScope(), Classes(task), ClassNames(task));
+    }
+
+    /// <summary>
+    /// Makes <paramref name="count"/> images of random shapes (any of the four, solid or outlined, any size and place,
+    /// cool colours) with the attributes that drew them, for tasks that label the same images differently.
+    /// </summary>
+    public static ShapeScenes Scenes(int count, int imageSize, int seed)
+    {
+        using var scope = NewDisposeScope();
+        var generator = new Generator((ulong)seed);
+        var shape = randint(0, 4, new long[] { count }, generator: generator);
+        var outline = rand(count, generator: generator).lt(0.5);
+        var radius = rand(count, generator: generator) * 0.22 + 0.12;
+        var cx = 0.5 + (rand(count, generator: generator) - 0.5) * (1 - 2 * radius) * 0.9;
+        var cy = 0.5 + (rand(count, generator: generator) - 0.5) * (1 - 2 * radius) * 0.9;
+        var images = Render(shape, outline, radius, cx, cy, warm: false, imageSize, generator);
+        return new ShapeScenes(images.MoveToOuterDisposeScope(), shape.MoveToOuterDisposeScope(), outline.MoveToOuterDisposeScope(),
+            radius.MoveToOuterDisposeScope(), cx.MoveToOuterDisposeScope(), cy.MoveToOuterDisposeScope());
+    }
+
+    /// <summary>
+    /// Makes <paramref name="count"/> images of random shapes of one style: warm or cool colours, solid or outlined,
+    /// radius in [0.2, 0.4) of the side (the styles of the generative sample).
+    /// </summary>
+    public static Tensor Styled(int count, int imageSize, int seed, bool warm, bool outlined)
+    {
+        using var scope = NewDisposeScope();
+        var generator = new Generator((ulong)seed);
+        var shape = randint(0, 4, new long[] { count }, generator: generator);
+        var outline = full(count, outlined, ScalarType.Bool);
+        var radius = rand(count, generator: generator) * 0.2 + 0.2;
+        var cx = 0.5 + (rand(count, generator: generator) - 0.5) * (1 - 2 * radius) * 0.9;
+        var cy = 0.5 + (rand(count, generator: generator) - 0.5) * (1 - 2 * radius) * 0.9;
+        return Render(shape, outline, radius, cx, cy, warm, imageSize, generator).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>Draws one shape per image on a noisy background; <paramref name="warm"/> picks the source task's colours.</summary>
+    private static Tensor Render(Tensor shape, Tensor outline, Tensor radius, Tensor centreX, Tensor centreY, bool warm, int imageSize, Generator generator)
+    {
+        var n = shape.shape[0];
         var r = radius.view(n, 1, 1);
-        var cx = (0.5 + (rand(n, generator: generator) - 0.5) * (1 - 2 * radius) * 0.9).view(n, 1, 1);
-        var cy = (0.5 + (rand(n, generator: generator) - 0.5) * (1 - 2 * radius) * 0.9).view(n, 1, 1);
+        var cx = centreX.view(n, 1, 1);
+        var cy = centreY.view(n, 1, 1);
         var axis = (arange(imageSize, ScalarType.Float32) + 0.5) / imageSize;
         var x = axis.view(1, 1, imageSize);
         var y = axis.view(1, imageSize, 1);
@@ -53,12 +96,11 @@ public static class SyntheticShapes
 
         // Source colours are warm, downstream colours cool: the downstream task is a real shift.
         var colour = rand(new long[] { n, 3, 1, 1 }, generator: generator) * 0.5;
-        colour = task == ShapeTask.Source
+        colour = warm
             ? cat(new[] { colour.narrow(1, 0, 1) + 0.5, colour.narrow(1, 1, 1), colour.narrow(1, 2, 1) * 0.3 }, 1)
             : cat(new[] { colour.narrow(1, 0, 1) * 0.3, colour.narrow(1, 1, 1), colour.narrow(1, 2, 1) + 0.5 }, 1);
         var background = randn(new long[] { n, 3, imageSize, imageSize }, generator: generator) * 0.08;
-        var images = background + mask.unsqueeze(1) * colour - 0.25;
-        return new LabeledImages(images.MoveToOuterDisposeScope(), labels.MoveToOuterDisposeScope(), Classes(task), ClassNames(task));
+        return background + mask.unsqueeze(1) * colour - 0.25;
     }
 
     private static Tensor Mask(Tensor shape, Tensor dx, Tensor dy, Tensor r)

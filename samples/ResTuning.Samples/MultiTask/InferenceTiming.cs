@@ -1,0 +1,63 @@
+using System;
+using System.Collections.Generic;
+using System.Diagnostics;
+using System.Linq;
+using ResTuning.Bypass;
+using Spectre.Console;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace ResTuning.Samples.MultiTask;
+
+/// <summary>Median inference times of N tasks run two ways on the same batch.</summary>
+/// <param name="SeparateMs">N separate full forwards: backbone + bypass per task.</param>
+/// <param name="SharedMs">One backbone pass + N bypasses (<see cref="MultiTaskBypass"/>).</param>
+public sealed record InferenceTiming(double SeparateMs, double SharedMs)
+{
+    /// <summary>Shared time over separate time.</summary>
+    public double Ratio => SharedMs / SeparateMs;
+
+    /// <summary>
+    /// Times both ways <paramref name="repeats"/> times each, interleaved (so load from other processes hits both
+    /// alike), after two warm-up rounds, without autograd.
+    /// </summary>
+    public static InferenceTiming Measure(MultiTaskBypass shared, Tensor batch, int repeats, Device device)
+    {
+        var separate = new List<double>();
+        var together = new List<double>();
+        using var _ = inference_mode();
+        AnsiConsole.Progress()
+            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn())
+            .Start(ctx =>
+            {
+                var progress = ctx.AddTask("timing inference", maxValue: repeats + 2);
+                for (var r = 0; r < repeats + 2; r++)
+                {
+                    var s = Time(() => { foreach (var task in shared.Tasks) task.call(batch); }, device);
+                    var t = Time(() => shared.call(batch), device);
+                    if (r >= 2)
+                    {
+                        separate.Add(s);
+                        together.Add(t);
+                    }
+                    progress.Increment(1);
+                }
+            });
+        return new InferenceTiming(Median(separate), Median(together));
+    }
+
+    private static double Time(Action run, Device device)
+    {
+        using var scope = NewDisposeScope();
+        var watch = Stopwatch.StartNew();
+        run();
+        if (device.type == DeviceType.CUDA) cuda.synchronize();
+        return watch.Elapsed.TotalMilliseconds;
+    }
+
+    private static double Median(List<double> values)
+    {
+        var ordered = values.OrderBy(v => v).ToList();
+        return ordered.Count % 2 == 1 ? ordered[ordered.Count / 2] : (ordered[ordered.Count / 2 - 1] + ordered[ordered.Count / 2]) / 2;
+    }
+}
