@@ -112,6 +112,30 @@ public sealed class LoRAAttribute : TunerAttribute
     public bool ZeroInit { get; set; } = true;
 }
 
+/// <summary>
+/// A tuner of your own beside the tapped module. <typeparamref name="TTuner"/> must be a non-abstract TorchSharp
+/// <c>nn.Module&lt;Tensor, Tensor&gt;</c> with a public constructor <c>(long inFeatures, long outFeatures)</c>; it reads the
+/// module's input and its output is added to the module's output (zero-initialise its last projection so the tuned model
+/// starts as the backbone). Checked at compile time (RT0022).
+/// </summary>
+/// <typeparam name="TTuner">The tuner type.</typeparam>
+[AttributeUsage(AttributeTargets.Class, AllowMultiple = true, Inherited = false)]
+public sealed class CustomTunerAttribute<TTuner> : TunerAttribute
+    where TTuner : class
+{
+    /// <summary>Creates the attribute.</summary>
+    /// <param name="tap">Module path in the backbone.</param>
+    public CustomTunerAttribute(string tap) : base(tap)
+    {
+    }
+
+    /// <summary>Input width; 0 to read it from the tap (a <c>Linear</c> or an attention) or the model's <c>Features</c>.</summary>
+    public int In { get; set; }
+
+    /// <summary>Output width; 0 for the tap's output width, or <see cref="In"/>.</summary>
+    public int Out { get; set; }
+}
+
 /// <summary>Keeps a backbone module trainable (PEFT's <c>modules_to_save</c>); saved with the tuners.</summary>
 [AttributeUsage(AttributeTargets.Class, AllowMultiple = true, Inherited = false)]
 public sealed class TrainableAttribute : Attribute

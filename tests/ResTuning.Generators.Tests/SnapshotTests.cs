@@ -55,6 +55,11 @@ public sealed class SnapshotTests
             [LoRA("blocks.*.mlp.fc1")]
             [Trainable("head")]
             """ },
+        { "CustomTunerOnMlpAndLinear", """
+            [ResTuning<Demo.TinyVit>(Features = 16)]
+            [CustomTuner<Demo.ScaledBias>("blocks.*.mlp", Scale = TunerScaleKind.LearnedScalar)]
+            [CustomTuner<Demo.ScaledBias>("head")]
+            """ },
         { "BypassAdaptersHeadPrivateStart", """
             [ResTuningBypass<Demo.TinyVit>(Classes = 10, Features = 16)]
             [BypassTaps(Start = "stem", Taps = "blocks.*")]

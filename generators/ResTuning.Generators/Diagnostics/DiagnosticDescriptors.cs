@@ -89,6 +89,11 @@ internal static class DiagnosticDescriptors
         "Multi-task model '{0}': task '{1}' must be a [ResTuningBypass<{2}>] model",
         DiagnosticSeverity.Error);
 
+    public static readonly DiagnosticDescriptor CustomTunerContract = Create(DiagnosticIds.CustomTunerContract,
+        "Custom tuner does not satisfy the tuner contract",
+        "{0}: '{1}' cannot be a custom tuner: {2}; a custom tuner is a non-abstract class deriving from nn.Module<Tensor, Tensor> with a public constructor (long inFeatures, long outFeatures)",
+        DiagnosticSeverity.Error);
+
     public static readonly DiagnosticDescriptor OverlappingTaps = Create(DiagnosticIds.OverlappingTaps,
         "Bypass taps overlap",
         "Tap '{0}' overlaps '{1}': {2}; tap each module once, and not a module together with its own child",
@@ -163,7 +168,7 @@ internal static class DiagnosticDescriptors
         NotPartial, NotSupportedType, BackboneNotModule, MalformedTap, UnresolvedTap, IndexOutOfRange,
         IncompatibleModule, ParameterOutOfRange, UnknownWidth, ConflictingModes, EmptySelection,
         SegmentKindMismatch, BypassWithoutTaps, InternalError, InvalidTask,
-        DuplicateTuner, TrainableTap, RedundantTrainable, NothingToTrain, ZeroFixedScale,
+        DuplicateTuner, TrainableTap, RedundantTrainable, NothingToTrain, ZeroFixedScale, CustomTunerContract,
         OverlappingTaps, TapsOutOfOrder, OutputBeforeLastTap, BypassTunerNotUsable, BypassWidthUnknown, WidthsMismatch,
         TaskMismatch, IgnoredInBypass, SingleModuleExpected);
 

@@ -23,6 +23,7 @@ internal static class DiagnosticIds
     public const string RedundantTrainable = "RT0019";
     public const string NothingToTrain = "RT0020";
     public const string ZeroFixedScale = "RT0021";
+    public const string CustomTunerContract = "RT0022";
 
     // RT0030-RT0039: Res-Tuning-Bypass configurations.
     public const string OverlappingTaps = "RT0030";

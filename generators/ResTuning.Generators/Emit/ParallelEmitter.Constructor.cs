@@ -79,6 +79,8 @@ internal static partial class ParallelEmitter
             $"new global::ResTuning.Tuners.ResAdapter({WidthExpression(t.In)}, {TapWalk.Int(t.Dim)}, {WidthExpression(t.Out)}, global::ResTuning.Tuners.AdapterActivation.{Activation(t.Activation)}, {TapWalk.Double(t.Dropout)}, {TapWalk.Bool(t.ZeroInit)}, \"{t.Name}\")",
         TunerKindModel.Prefix =>
             $"new global::ResTuning.Tuners.ResPrefix(module, {TapWalk.Int(t.Length)}, {TapWalk.Bool(t.ZeroInit)}, {TapWalk.Double(t.InitStd)}, \"{t.Name}\")",
+        TunerKindModel.Custom =>
+            $"new {t.CustomType}({WidthExpression(t.In)}, {WidthExpression(t.Out)})",
         TunerKindModel.Prompt =>
             $"new global::ResTuning.Tuners.ResPrompt(module, {TapWalk.Int(t.Length)}, {(t.InitRange > 0 ? TapWalk.Double(t.InitRange) : "null")}, \"{t.Name}\")",
         _ =>

@@ -47,7 +47,7 @@ internal static partial class ConfigurationParser
         var trainable = new List<TrainableSpec>();
         var tunerAttributes = new List<AttributeData>();
         var trainableAttributes = new List<AttributeData>();
-        var kindCounts = new Dictionary<TunerKindModel, int>();
+        var nameCounts = new Dictionary<string, int>();
         foreach (var attribute in type.GetAttributes())
         {
             cancellationToken.ThrowIfCancellationRequested();
@@ -59,6 +59,7 @@ internal static partial class ConfigurationParser
                 case "ResPrefixAttribute": kind = TunerKindModel.Prefix; break;
                 case "ResPromptAttribute": kind = TunerKindModel.Prompt; break;
                 case "LoRAAttribute": kind = TunerKindModel.LoRA; break;
+                case CustomTunerAttribute: kind = TunerKindModel.Custom; break;
                 case "TrainableAttribute":
                     if (backbone is not null && ResolveTap(attribute, backbone, known, compilation, type, diagnostics) is { } kept)
                     {
@@ -69,9 +70,10 @@ internal static partial class ConfigurationParser
                 default: continue;
             }
 
-            kindCounts.TryGetValue(kind, out var ordinal);
-            kindCounts[kind] = ordinal + 1;
-            var tunerName = BaseName(kind) + (ordinal == 0 ? "" : "_" + ordinal.ToString(CultureInfo.InvariantCulture));
+            var baseName = kind == TunerKindModel.Custom ? CustomTunerName(attribute) : BaseName(kind);
+            nameCounts.TryGetValue(baseName, out var ordinal);
+            nameCounts[baseName] = ordinal + 1;
+            var tunerName = baseName + (ordinal == 0 ? "" : "_" + ordinal.ToString(CultureInfo.InvariantCulture));
             var tuner = ParseTuner(kind, tunerName, attribute, backbone, features, known, compilation, type, diagnostics);
             if (tuner is not null)
             {
@@ -93,7 +95,7 @@ internal static partial class ConfigurationParser
     private static TunerSpec? ParseTuner(TunerKindModel kind, string name, AttributeData attribute, ITypeSymbol? backbone, int features,
         KnownTypes known, Compilation compilation, INamedTypeSymbol within, List<DiagnosticInfo> diagnostics)
     {
-        var label = $"[{AttributeName(attribute).Replace("Attribute", "")}(\"{TapText(attribute)}\")]";
+        var label = $"[{AttributeName(attribute).Replace("Attribute`1", "").Replace("Attribute", "")}(\"{TapText(attribute)}\")]";
         var errors = diagnostics.Count;
         var dim = NamedInt(attribute, "Dim", 64);
         var inWidth = NamedInt(attribute, "In", 0);
@@ -119,6 +121,11 @@ internal static partial class ConfigurationParser
                 if (length <= 0) diagnostics.Add(ParameterError(attribute, "Length", label, "Length", "positive", length));
                 if (!(initStd >= 0)) diagnostics.Add(ParameterError(attribute, "InitStd", label, "InitStd", "0 or positive", initStd));
                 if (!(initRange >= 0)) diagnostics.Add(ParameterError(attribute, "InitRange", label, "InitRange", "0 or positive", initRange));
+                break;
+            case TunerKindModel.Custom:
+                if (inWidth < 0) diagnostics.Add(ParameterError(attribute, "In", label, "In", "positive, or 0 to infer", inWidth));
+                if (outWidth < 0) diagnostics.Add(ParameterError(attribute, "Out", label, "Out", "positive, or 0 to infer", outWidth));
+                CheckCustomTuner(attribute, label, known, diagnostics);
                 break;
             case TunerKindModel.LoRA:
                 if (rank <= 0) diagnostics.Add(ParameterError(attribute, "Rank", label, "Rank", "positive", rank));
@@ -180,7 +187,7 @@ internal static partial class ConfigurationParser
         if (diagnostics.Count > errors) return null;
         return new TunerSpec(kind, name, tap, inSpec, outSpec, dim, length, rank, alpha, dropout,
             NamedBool(attribute, "ZeroInit", true), initStd, initRange, NamedInt(attribute, "Activation", 0), scaleKind, scaleValue,
-            SourceText(attribute));
+            SourceText(attribute), kind == TunerKindModel.Custom ? TapResolver.FullName(attribute.AttributeClass!.TypeArguments[0]) : "");
     }
 
     /// <summary>Trainable parameters added by the tuners, when every width and count is a compile-time constant; else -1.</summary>
@@ -335,6 +342,7 @@ internal static partial class ConfigurationParser
         TunerKindModel.Adapter => "adapter",
         TunerKindModel.Prefix => "prefix",
         TunerKindModel.Prompt => "prompt",
+        TunerKindModel.Custom => "custom",
         _ => "lora",
     };
 
@@ -343,6 +351,7 @@ internal static partial class ConfigurationParser
         TunerKindModel.Adapter => "Res-Adapter",
         TunerKindModel.Prefix => "Res-Prefix",
         TunerKindModel.Prompt => "Res-Prompt",
+        TunerKindModel.Custom => "custom tuner",
         _ => "LoRA",
     };
 

@@ -9,6 +9,7 @@ internal enum TunerKindModel
     Prefix,
     Prompt,
     LoRA,
+    Custom,
 }
 
 /// <summary>Where a tuner width comes from.</summary>
@@ -70,7 +71,8 @@ internal sealed record TunerSpec(
     int Activation,
     int ScaleKind,
     double ScaleValue,
-    string Source);
+    string Source,
+    string CustomType = "");
 
 /// <summary>A backbone module kept trainable.</summary>
 internal sealed record TrainableSpec(ResolvedTap Tap, string Source);

@@ -223,6 +223,32 @@ public sealed class EquivalenceTests : IDisposable
     }
 
     [Fact]
+    public void Custom_tuner_output_is_added_to_each_mlp_as_written_by_hand()
+    {
+        var backbone = new NumBackbone();
+        var model = new NumCustom(backbone);
+        var input = randn(2, 3, NumBackbone.Width);
+        var gates = Enumerable.Range(0, 2).Select(i => (NumGate)model.Taps[$"blocks.{i}.mlp"].Tuner("numgate")).ToArray();
+
+        var output = model.call(input);
+        // By hand: x + attn(x), then x + (mlp(x) + tanh(x·Wᵀ)), per block; then the head.
+        var x = input;
+        for (var i = 0; i < 2; i++)
+        {
+            var block = backbone.blocks[i];
+            x = x + block.attn.forward(x);
+            x = x + block.mlp.forward(x) + tanh(x.matmul(gates[i].Weight.t()));
+        }
+        var expected = backbone.head.forward(x.mean(new long[] { 1 }));
+
+        Assert.True((output - expected).abs().max().ToDouble() < 1e-10);
+        var grads = torch.autograd.grad(new[] { output.square().sum() }, gates.Select(g => g.Weight).ToArray(), retain_graph: true);
+        var reference = torch.autograd.grad(new[] { expected.square().sum() }, gates.Select(g => g.Weight).ToArray());
+        for (var i = 0; i < 2; i++) Assert.True((grads[i] - reference[i]).abs().max().ToDouble() < 1e-10, $"gate {i}");
+        Assert.Equal(2 * NumBackbone.Width * NumBackbone.Width, model.CountParameters().Trainable);
+    }
+
+    [Fact]
     public void A_tap_the_backbone_never_calls_fails_the_first_forward()
     {
         var model = new NumSilent(new NumForwardCaller());

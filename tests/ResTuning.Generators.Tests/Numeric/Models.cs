@@ -61,3 +61,8 @@ public partial class NumTasks;
 [ResTuningBypass<NumNormed>(Features = NumBackbone.Width)]
 [BypassTaps(Taps = "blocks.*", Output = "norm")]
 public partial class NumReentrySum;
+
+/// <summary>A custom tuner (see <see cref="NumGate"/>) beside every MLP.</summary>
+[ResTuning<NumBackbone>(Features = NumBackbone.Width)]
+[CustomTuner<NumGate>("blocks.*.mlp")]
+public partial class NumCustom;

@@ -130,3 +130,16 @@ public sealed class NumNormed : nn.Module<Tensor, Tensor>
         return head.call(norm.call(x).mean(new long[] { 1 }));
     }
 }
+
+/// <summary>A user-written tuner for <c>[CustomTuner]</c>: <c>tanh(x·W)</c> with W of shape [out, in].</summary>
+public sealed class NumGate : nn.Module<Tensor, Tensor>
+{
+    public NumGate(long inFeatures, long outFeatures) : base("gate")
+    {
+        register_parameter("weight", nn.Parameter(randn(outFeatures, inFeatures) * 0.1));
+    }
+
+    public Tensor Weight => get_parameter("weight")!;
+
+    public override Tensor forward(Tensor x) => tanh(x.matmul(Weight.t()));
+}

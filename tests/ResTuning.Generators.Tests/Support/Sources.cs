@@ -49,6 +49,16 @@ internal static class Sources
             }
         }
 
+        public sealed class ScaledBias : nn.Module<Tensor, Tensor>
+        {
+            public ScaledBias(long inFeatures, long outFeatures) : base("scaled_bias")
+            {
+                register_parameter("bias", nn.Parameter(zeros(outFeatures)));
+            }
+
+            public override Tensor forward(Tensor x) => x * 0 + get_parameter("bias")!;
+        }
+
         public sealed class TinyVit : nn.Module<Tensor, Tensor>
         {
             private readonly Sequential stem;
