@@ -22,12 +22,7 @@ internal static partial class ConfigurationParser
         var diagnostics = new List<DiagnosticInfo>();
         var known = new KnownTypes(compilation);
         var typeSpec = CheckType(type, declaration, diagnostics);
-        if (typeSpec is not null && type.BaseType is { SpecialType: not SpecialType.System_Object } baseType && !SymbolEqualityComparer.Default.Equals(baseType, known.TensorModule))
-        {
-            diagnostics.Add(DiagnosticInfo.Create(DiagnosticIds.NotSupportedType, IdentifierLocation(declaration), type.Name,
-                $"it derives from {baseType.Name}; the generator makes it an nn.Module<Tensor, Tensor>, so declare no base class or that one"));
-            typeSpec = null;
-        }
+        typeSpec = CheckBaseType(typeSpec, type, declaration, known.TensorModule, "nn.Module<Tensor, Tensor>", diagnostics);
         var backbone = CheckBackbone(modeAttribute, known, diagnostics);
         var classes = NamedInt(modeAttribute, "Classes", 0);
         if (classes < 0) diagnostics.Add(ParameterError(modeAttribute, "Classes", "[ResTuningBypass]", "Classes", "0 or positive", classes));
@@ -116,12 +111,7 @@ internal static partial class ConfigurationParser
         var generatedBase = known.ModuleOfT is not null && known.Tensor is not null
             ? known.ModuleOfT.Construct(known.Tensor, compilation.CreateArrayTypeSymbol(known.Tensor))
             : null;
-        if (typeSpec is not null && type.BaseType is { SpecialType: not SpecialType.System_Object } baseType && !SymbolEqualityComparer.Default.Equals(baseType, generatedBase))
-        {
-            diagnostics.Add(DiagnosticInfo.Create(DiagnosticIds.NotSupportedType, IdentifierLocation(declaration), type.Name,
-                $"it derives from {baseType.Name}; the generator makes it an nn.Module<Tensor, Tensor[]>, so declare no base class"));
-            typeSpec = null;
-        }
+        typeSpec = CheckBaseType(typeSpec, type, declaration, generatedBase, "nn.Module<Tensor, Tensor[]>", diagnostics);
         var backbone = CheckBackbone(modeAttribute, known, diagnostics);
         var taskLocation = LocationInfo.From(modeAttribute.ApplicationSyntaxReference?.GetSyntax());
         var tasks = modeAttribute.ConstructorArguments.Length == 1 && modeAttribute.ConstructorArguments[0].Kind == TypedConstantKind.Array

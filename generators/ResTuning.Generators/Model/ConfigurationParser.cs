@@ -31,12 +31,7 @@ internal static partial class ConfigurationParser
         var diagnostics = new List<DiagnosticInfo>();
         var known = new KnownTypes(compilation);
         var typeSpec = CheckType(type, declaration, diagnostics);
-        if (typeSpec is not null && type.BaseType is { SpecialType: not SpecialType.System_Object } baseType && !SymbolEqualityComparer.Default.Equals(baseType, known.TensorModule))
-        {
-            diagnostics.Add(DiagnosticInfo.Create(DiagnosticIds.NotSupportedType, IdentifierLocation(declaration), type.Name,
-                $"it derives from {baseType.Name}; the generator makes it an nn.Module<Tensor, Tensor>, so declare no base class or that one"));
-            typeSpec = null;
-        }
+        typeSpec = CheckBaseType(typeSpec, type, declaration, known.TensorModule, "nn.Module<Tensor, Tensor>", diagnostics);
         if (HasAttribute(type, BypassAttribute))
             diagnostics.Add(DiagnosticInfo.Create(DiagnosticIds.ConflictingModes, IdentifierLocation(declaration), type.Name, "ResTuning, ResTuningBypass"));
         var backbone = CheckBackbone(modeAttribute, known, diagnostics);
@@ -232,6 +227,17 @@ internal static partial class ConfigurationParser
         }
         var ns = type.ContainingNamespace is { IsGlobalNamespace: false } n ? n.ToDisplayString() : "";
         return new TypeSpec(ns, type.Name, containing.ToEquatableArray());
+    }
+
+    /// <summary>The generated part declares the base class: the user's part may declare none, or that same one.</summary>
+    private static TypeSpec? CheckBaseType(TypeSpec? typeSpec, INamedTypeSymbol type, SyntaxNode declaration, ITypeSymbol? generatedBase, string display,
+        List<DiagnosticInfo> diagnostics)
+    {
+        if (typeSpec is null || type.BaseType is not { SpecialType: not SpecialType.System_Object } baseType || SymbolEqualityComparer.Default.Equals(baseType, generatedBase))
+            return typeSpec;
+        diagnostics.Add(DiagnosticInfo.Create(DiagnosticIds.NotSupportedType, IdentifierLocation(declaration), type.Name,
+            $"it derives from {baseType.Name}; the generator makes it an {display}, so declare no base class or that one"));
+        return null;
     }
 
     private static ITypeSymbol? CheckBackbone(AttributeData modeAttribute, KnownTypes known, List<DiagnosticInfo> diagnostics)

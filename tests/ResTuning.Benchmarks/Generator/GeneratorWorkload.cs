@@ -53,7 +53,7 @@ internal sealed class GeneratorWorkload
             "GeneratorWorkload",
             new[]
             {
-                CSharpSyntaxTree.ParseText(BackboneSource, ParseOptions, path: "Backbone.cs"),
+                CSharpSyntaxTree.ParseText(ResTuning.Generators.Tests.Support.Sources.Backbone, ParseOptions, path: "Backbone.cs"),
                 CSharpSyntaxTree.ParseText(ModelsSource(classes), ParseOptions, path: "Models.cs"),
                 CSharpSyntaxTree.ParseText(UnrelatedSource(0), ParseOptions, path: UnrelatedPath),
             },
@@ -99,79 +99,4 @@ internal sealed class GeneratorWorkload
 
     private static string UnrelatedSource(int value) => $"namespace Demo.Other; public static class Helper {{ public static int Value => {value}; }}";
 
-    /// <summary>A tiny ViT-like backbone: stem (Sequential), blocks (ModuleList of attention + MLP), extra, norm, head.</summary>
-    public const string BackboneSource = """
-        using System.Linq;
-        using ResTuning;
-        using ResTuning.Operators;
-        using TorchSharp;
-        using TorchSharp.Modules;
-        using TorchSharp.Utils;
-        using static TorchSharp.torch;
-
-        namespace Demo;
-
-        public sealed class Mlp : nn.Module<Tensor, Tensor>
-        {
-            public readonly Linear fc1;
-            public readonly Linear fc2;
-
-            public Mlp(long dim, long hidden) : base("mlp")
-            {
-                fc1 = nn.Linear(dim, hidden);
-                fc2 = nn.Linear(hidden, dim);
-                RegisterComponents();
-            }
-
-            public override Tensor forward(Tensor x) => fc2.call(nn.functional.gelu(fc1.call(x)));
-        }
-
-        public sealed class Block : nn.Module<Tensor, Tensor>
-        {
-            public readonly MultiHeadSelfAttention attn;
-            public readonly Mlp mlp;
-
-            public Block(long dim, long heads) : base("block")
-            {
-                attn = new MultiHeadSelfAttention(dim, heads);
-                mlp = new Mlp(dim, 2 * dim);
-                RegisterComponents();
-            }
-
-            public override Tensor forward(Tensor x)
-            {
-                x = x + attn.call(x);
-                return x + mlp.call(x);
-            }
-        }
-
-        public sealed class TinyVit : nn.Module<Tensor, Tensor>
-        {
-            private readonly Sequential stem;
-            [ModuleCount(4)]
-            public readonly ModuleList<Block> blocks;
-            public readonly ModuleList<Block> extra;
-            [ComponentName(Name = "norm")]
-            public readonly LayerNorm final_norm;
-            public readonly Linear head;
-
-            public TinyVit(long dim = 16, long heads = 2, long classes = 10) : base("vit")
-            {
-                stem = nn.Sequential(nn.Linear(dim, dim), nn.GELU());
-                blocks = new ModuleList<Block>(Enumerable.Range(0, 4).Select(_ => new Block(dim, heads)).ToArray());
-                extra = new ModuleList<Block>(new Block(dim, heads));
-                final_norm = nn.LayerNorm(dim);
-                head = nn.Linear(dim, classes);
-                RegisterComponents();
-            }
-
-            public override Tensor forward(Tensor x)
-            {
-                x = stem.call(x);
-                foreach (var block in blocks) x = block.call(x);
-                foreach (var block in extra) x = block.call(x);
-                return head.call(final_norm.call(x).mean(new long[] { 1 }));
-            }
-        }
-        """;
 }
