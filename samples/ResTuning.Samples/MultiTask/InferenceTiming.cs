@@ -9,13 +9,18 @@ using static TorchSharp.torch;
 
 namespace ResTuning.Samples.MultiTask;
 
-/// <summary>Median inference times of N tasks run two ways on the same batch.</summary>
-/// <param name="SeparateMs">N separate full forwards: backbone + bypass per task.</param>
-/// <param name="SharedMs">One backbone pass + N bypasses (<see cref="MultiTaskBypass"/>).</param>
-public sealed record InferenceTiming(double SeparateMs, double SharedMs)
+/// <summary>Inference times of N tasks run two ways on the same batch.</summary>
+/// <param name="SeparateMs">Median time of N separate full forwards: backbone + bypass per task.</param>
+/// <param name="SharedMs">Median time of one backbone pass + N bypasses (<see cref="MultiTaskBypass"/>).</param>
+/// <param name="SeparateMinMs">Fastest round of the separate forwards (least disturbed by other processes).</param>
+/// <param name="SharedMinMs">Fastest round of the shared pass.</param>
+public sealed record InferenceTiming(double SeparateMs, double SharedMs, double SeparateMinMs, double SharedMinMs)
 {
-    /// <summary>Shared time over separate time.</summary>
+    /// <summary>Shared time over separate time (medians).</summary>
     public double Ratio => SharedMs / SeparateMs;
+
+    /// <summary>Shared time over separate time (fastest rounds).</summary>
+    public double MinRatio => SharedMinMs / SeparateMinMs;
 
     /// <summary>
     /// Times both ways <paramref name="repeats"/> times each, interleaved (so load from other processes hits both
@@ -43,7 +48,7 @@ public sealed record InferenceTiming(double SeparateMs, double SharedMs)
                     progress.Increment(1);
                 }
             });
-        return new InferenceTiming(Median(separate), Median(together));
+        return new InferenceTiming(Median(separate), Median(together), separate.Min(), together.Min());
     }
 
     private static double Time(Action run, Device device)
