@@ -11,6 +11,8 @@ public static class Program
     /// <summary>Entry point.</summary>
     public static int Main(string[] args)
     {
+        // Redirected output (CI logs, files) would otherwise get Spectre's 80-column default and truncated tables.
+        if (System.Console.IsOutputRedirected) Spectre.Console.AnsiConsole.Profile.Width = 120;
         var root = new RootCommand("ResTuning.Dsl samples: parameter-efficient fine-tuning with Res-Tuning on TorchSharp.")
         {
             ClassifyCommand.Create(),

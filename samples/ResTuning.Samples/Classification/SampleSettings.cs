@@ -7,7 +7,7 @@ public sealed record SampleSettings
     public int Epochs { get; init; } = 4;
 
     /// <summary>Pretraining epochs on the source task (ignored with a pretrained checkpoint).</summary>
-    public int PretrainEpochs { get; init; } = 4;
+    public int PretrainEpochs { get; init; } = 8;
 
     /// <summary>Mini-batch size.</summary>
     public int Batch { get; init; } = 64;

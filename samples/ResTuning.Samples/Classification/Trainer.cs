@@ -12,13 +12,16 @@ namespace ResTuning.Samples.Classification;
 /// <summary>A plain supervised training loop with a progress bar, step timing and per-epoch accuracy.</summary>
 public static class Trainer
 {
-    /// <summary>Trains <paramref name="trainable"/> parameters of <paramref name="model"/> with AdamW.</summary>
+    /// <summary>Trains <paramref name="trainable"/> parameters of <paramref name="model"/> with AdamW and a one-cycle schedule peaking at <paramref name="learningRate"/>.</summary>
     /// <returns>The losses per step, accuracies per epoch and the median step time.</returns>
     public static (List<double> Losses, List<double> Accuracies, double MedianMs) Train(
         string title, Func<Tensor, Tensor> model, Action<bool> setTraining, IReadOnlyList<TorchSharp.Modules.Parameter> trainable,
         LabeledImages train, LabeledImages test, int epochs, int batch, double learningRate, Device device, int seed)
     {
         var optimizer = optim.AdamW(trainable, learningRate, weight_decay: 0.01);
+        var stepsTotal = Math.Max(1, epochs * (int)(train.Count / batch));
+        // Warm-up then cosine decay (one cycle): a ViT trained from scratch without warm-up stalls at chance.
+        var schedule = optim.lr_scheduler.OneCycleLR(optimizer, learningRate, stepsTotal, pct_start: 0.15);
         var losses = new List<double>();
         var accuracies = new List<double>();
         var stepMs = new List<double>();
@@ -40,6 +43,7 @@ public static class Trainer
                         var loss = nn.functional.cross_entropy(model(images.to(device)), labels.to(device));
                         loss.backward();
                         optimizer.step();
+                        schedule.step();
                         var value = loss.ToDouble();
                         stepMs.Add(watch.Elapsed.TotalMilliseconds);
                         losses.Add(value);

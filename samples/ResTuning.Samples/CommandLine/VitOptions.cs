@@ -18,7 +18,7 @@ public sealed class VitOptions
     public Option<int> Epochs { get; }
 
     /// <summary><c>--pretrain-epochs</c>.</summary>
-    public Option<int> PretrainEpochs { get; } = CliOptions.Positive("--pretrain-epochs", "Pretraining epochs on the synthetic source task", 4, max: 1000);
+    public Option<int> PretrainEpochs { get; } = CliOptions.Positive("--pretrain-epochs", "Pretraining epochs on the synthetic source task", 8, max: 1000);
 
     /// <summary><c>--batch</c>.</summary>
     public Option<int> Batch { get; } = CliOptions.Positive("--batch", "Mini-batch size", 64, max: 65536);
