@@ -2,7 +2,6 @@ using System;
 using System.Collections.Generic;
 using System.Diagnostics;
 using System.Linq;
-using ResTuning.Bypass;
 using Spectre.Console;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -11,7 +10,7 @@ namespace ResTuning.Samples.MultiTask;
 
 /// <summary>Inference times of N tasks run two ways on the same batch.</summary>
 /// <param name="SeparateMs">Median time of N separate full forwards: backbone + bypass per task.</param>
-/// <param name="SharedMs">Median time of one backbone pass + N bypasses (<see cref="MultiTaskBypass"/>).</param>
+/// <param name="SharedMs">Median time of one backbone pass + N bypasses (a generated multi-task model's <c>ForwardAll</c>).</param>
 /// <param name="SeparateMinMs">Fastest round of the separate forwards (least disturbed by other processes).</param>
 /// <param name="SharedMinMs">Fastest round of the shared pass.</param>
 public sealed record InferenceTiming(double SeparateMs, double SharedMs, double SeparateMinMs, double SharedMinMs)
@@ -26,7 +25,7 @@ public sealed record InferenceTiming(double SeparateMs, double SharedMs, double 
     /// Times both ways <paramref name="repeats"/> times each, interleaved (so load from other processes hits both
     /// alike), after two warm-up rounds, without autograd.
     /// </summary>
-    public static InferenceTiming Measure(MultiTaskBypass shared, Tensor batch, int repeats, Device device)
+    public static InferenceTiming Measure(IReadOnlyList<nn.Module<Tensor, Tensor>> tasks, Func<Tensor, Tensor[]> shared, Tensor batch, int repeats, Device device)
     {
         var separate = new List<double>();
         var together = new List<double>();
@@ -38,8 +37,8 @@ public sealed record InferenceTiming(double SeparateMs, double SharedMs, double 
                 var progress = ctx.AddTask("timing inference", maxValue: repeats + 2);
                 for (var r = 0; r < repeats + 2; r++)
                 {
-                    var s = Time(() => { foreach (var task in shared.Tasks) task.call(batch); }, device);
-                    var t = Time(() => shared.call(batch), device);
+                    var s = Time(() => { foreach (var task in tasks) task.call(batch); }, device);
+                    var t = Time(() => shared(batch), device);
                     if (r >= 2)
                     {
                         separate.Add(s);
