@@ -15,6 +15,8 @@ namespace ResTuning.Bypass;
 /// <remarks>
 /// <para><c>x_0</c> is the output of the start module, or the <em>input</em> of the first tapped module when no
 /// start is given; <c>x_l</c> is the output of the l-th tapped module. Taps must fire in the order given.</para>
+/// <para>The backbone runs in eval mode during the pass (dropout off, BatchNorm statistics frozen) and gets its mode back
+/// afterwards.</para>
 /// <para>Re-entry (the bypass output replacing the input of a later module, e.g. a final norm) happens in the
 /// same backbone pass: see <see cref="ForwardWithReentry"/>. TorchSharp runs hooks from <c>call(x)</c> only, so a
 /// backbone that invokes a tapped module with <c>forward(x)</c> is reported on the first run.</para>
@@ -127,6 +129,10 @@ public sealed class HookTapSource : ITapSource, IDisposable
         if (hooks.Count == 0) throw new ObjectDisposedException(nameof(HookTapSource));
         output = null;
         var gradEnabled = is_grad_enabled();
+        // A frozen backbone is a fixed feature extractor: run it in eval mode (no dropout, BatchNorm running statistics
+        // read, never updated), whatever mode the caller's model is in, and restore its mode afterwards.
+        var wasTraining = Backbone.training;
+        if (wasTraining) Backbone.eval();
         run = state;
         state.CallerGradEnabled = gradEnabled;
         Tensor[] captured;
@@ -153,6 +159,7 @@ public sealed class HookTapSource : ITapSource, IDisposable
             finally
             {
                 run = null;
+                if (wasTraining) Backbone.train();
             }
             state.EnsureComplete();
             captured = state.Taps.Select(t => t!.MoveToOuterDisposeScope()).ToArray();

@@ -173,4 +173,32 @@ public class HookTapSourceTests
         Assert.Throws<ObjectDisposedException>(() => hooked.Collect(randn(1, 3, 8, 8), lastTap: 1));
         Assert.Equal(new long[] { 1, 5 }, expected.shape);
     }
+
+    private sealed class BatchNormNet : nn.Module<Tensor, Tensor>
+    {
+        public readonly TorchSharp.Modules.Linear first = nn.Linear(4, 4);
+        public readonly TorchSharp.Modules.BatchNorm1d norm = nn.BatchNorm1d(4);
+        public readonly TorchSharp.Modules.Linear last = nn.Linear(4, 4);
+
+        public BatchNormNet() : base("bn_net") => RegisterComponents();
+
+        public override Tensor forward(Tensor x) => last.call(norm.call(first.call(x)));
+    }
+
+    [Fact]
+    public void The_backbone_runs_in_eval_mode_so_batch_norm_statistics_stay_frozen()
+    {
+        using var _ = Torch.Scope(seed: 49);
+        var net = new BatchNormNet();
+        net.train();
+        var before = net.norm.running_mean!.clone();
+        using var hooked = new HookTapSource(net, null, new[] { ("norm", (nn.Module<Tensor, Tensor>)net.norm), ("last", net.last) });
+        var bypass = new ResTuningBypass(hooked, BypassFixtures.RandomAdapterStages(2, 4));
+
+        bypass.call(randn(8, 4) * 3 + 1).sum().backward();
+
+        Assert.True(Torch.Same(before, net.norm.running_mean!), "BatchNorm statistics changed");
+        Assert.True(net.training);   // the caller's mode comes back
+        Assert.True(net.norm.training);
+    }
 }
