@@ -147,4 +147,11 @@ public sealed class BypassDiagnosticTests
         Assert.Contains(messages, m => m.Contains("task 'TaskC' taps the backbone differently from 'TaskA'", StringComparison.Ordinal));
         Assert.DoesNotContain(result.Sources, s => s.HintName == "Demo.Models.Tuned.g.cs");
     }
+
+    [Fact]
+    public void A_head_on_a_re_entering_bypass_is_reported_on_classes()
+    {
+        var d = Single($"[ResTuningBypass<Demo.TinyVit>(Classes = 10, Features = 16)]\n[BypassTaps(Taps = \"blocks.*\", Output = \"norm\")]\n{Adapters}", "RT0039", "10");
+        Assert.Contains("remove Classes, or remove Output", d.GetMessage());
+    }
 }

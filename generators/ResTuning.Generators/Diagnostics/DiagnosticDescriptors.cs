@@ -163,6 +163,11 @@ internal static class DiagnosticDescriptors
         "{0}: a Fixed scale of 0 multiplies the tuner's output by 0, so it never changes the model and receives no gradient; use a learned scale or a non-zero ScaleValue",
         DiagnosticSeverity.Warning);
 
+    public static readonly DiagnosticDescriptor HeadWithReentry = Create(DiagnosticIds.HeadWithReentry,
+        "Bypass head and re-entry together",
+        "Bypass model '{0}' declares Classes = {1} and Output = '{2}': a re-entering bypass ends in the backbone's own head; remove Classes, or remove Output to classify b_L with a new head",
+        DiagnosticSeverity.Error);
+
     /// <summary>Every descriptor, in id order.</summary>
     public static readonly ImmutableArray<DiagnosticDescriptor> All = ImmutableArray.Create(
         NotPartial, NotSupportedType, BackboneNotModule, MalformedTap, UnresolvedTap, IndexOutOfRange,
@@ -170,7 +175,7 @@ internal static class DiagnosticDescriptors
         SegmentKindMismatch, BypassWithoutTaps, InternalError, InvalidTask,
         DuplicateTuner, TrainableTap, RedundantTrainable, NothingToTrain, ZeroFixedScale, CustomTunerContract,
         OverlappingTaps, TapsOutOfOrder, OutputBeforeLastTap, BypassTunerNotUsable, BypassWidthUnknown, WidthsMismatch,
-        TaskMismatch, IgnoredInBypass, SingleModuleExpected);
+        TaskMismatch, IgnoredInBypass, SingleModuleExpected, HeadWithReentry);
 
     private static readonly Dictionary<string, DiagnosticDescriptor> ById = All.ToDictionary(d => d.Id);
 

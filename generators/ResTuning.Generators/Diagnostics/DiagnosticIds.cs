@@ -35,4 +35,5 @@ internal static class DiagnosticIds
     public const string TaskMismatch = "RT0036";
     public const string IgnoredInBypass = "RT0037";
     public const string SingleModuleExpected = "RT0038";
+    public const string HeadWithReentry = "RT0039";
 }

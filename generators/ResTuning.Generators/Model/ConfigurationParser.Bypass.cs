@@ -76,6 +76,9 @@ internal static partial class ConfigurationParser
         }
 
         var reenters = output is not null || (tapsAttribute is not null && NamedString(tapsAttribute, "Output") is not null);
+        if (reenters && classes > 0)
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticIds.HeadWithReentry, ArgumentLocation(modeAttribute, "Classes"), type.Name,
+                classes.ToString(CultureInfo.InvariantCulture), NamedString(tapsAttribute!, "Output") ?? ""));
         lateral = lateralAttribute is null
             ? new BypassTunerSpec(BypassTunerKind.Adapter, 64, 8, 16, 0, reenters)
             : ParseBypassTuner(lateralAttribute, "[Lateral]", "lateral", reenters, diagnostics);
