@@ -49,6 +49,34 @@ public sealed class ConsumerProjectTests(PackedPackage package, ITestOutputHelpe
         output.WriteLine(run.Output);
     }
 
+    [Fact]
+    public void The_packages_analyzers_turn_a_bad_configuration_into_a_compiler_error()
+    {
+        var directory = Path.Combine(package.Root, "consumer-bad");
+        ConsumerProject.Write(directory, package.Feed, package.Version, SharedPackagesFolder());
+        File.WriteAllText(Path.Combine(directory, "Broken.cs"), """
+            using ResTuning;
+
+            namespace Consumer;
+
+            [ResTuning<TinyBackbone>]
+            [ResAdapter("fc3", Dim = 4)]
+            public partial class Broken;
+            """);
+        var environment = new Dictionary<string, string?> { ["NUGET_PACKAGES"] = Path.Combine(package.Root, "packages-bad") };
+
+        var build = ChildProcess.RunDotNet(directory, BuildTimeout, environment, "build", "-nologo", "-nodeReuse:false");
+
+        Assert.True(build.ExitCode != 0, "The build with a misspelled tap succeeded:\n" + build.Output);
+        // Reported once (by the analyzer, not also by the generator), at the tap, with the registered names.
+        var errors = build.Output.Split('\n').Where(l => l.Contains("error RT0005", StringComparison.Ordinal)).Select(l => l.Trim()).Distinct().ToList();
+        var error = Assert.Single(errors);
+        Assert.Contains("Broken.cs(6,", error, StringComparison.Ordinal);
+        Assert.Contains("'fc3' is not a registered module of TinyBackbone", error, StringComparison.Ordinal);
+        var assets = File.ReadAllText(Path.Combine(directory, "obj", "project.assets.json"));
+        Assert.Contains("analyzers/dotnet/cs/ResTuning.Analyzers.dll", assets, StringComparison.Ordinal);
+    }
+
     /// <summary>The restore resolved the generator from the packed package, at the packed version.</summary>
     private void AssertGeneratorCameFromPackage(string directory)
     {
