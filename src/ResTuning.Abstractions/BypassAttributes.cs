@@ -22,8 +22,9 @@ public sealed class BypassTapsAttribute : Attribute
     public string? Output { get; set; }
 
     /// <summary>
-    /// Put an upsample step (nearest interpolation to the next tap's size and a zero-initialised 3×3 convolution to
-    /// its channel count) between stages, for <c>[B, C, H, W]</c> taps of different sizes (U-Net decoders).
+    /// Taps are <c>[B, C, H, W]</c> feature maps (U-Net decoders): put an upsample step (nearest interpolation to the next
+    /// tap's size and a zero-initialised 3×3 convolution to its channel count) between stages, and apply the lateral and
+    /// vertical tuners pixel by pixel over the channels (their 1×1-convolution form).
     /// </summary>
     public bool Upsample { get; set; }
 }

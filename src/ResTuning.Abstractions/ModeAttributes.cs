@@ -34,7 +34,10 @@ public sealed class ResTuningAttribute<TBackbone> : Attribute
 /// the backbone runs without autograd and a detached bypass (<see cref="BypassTapsAttribute"/>,
 /// <see cref="LateralAttribute"/>, <see cref="VerticalAttribute"/>) learns from its features.
 /// </summary>
-/// <typeparam name="TBackbone">The backbone: a TorchSharp <c>nn.Module&lt;Tensor, Tensor&gt;</c>.</typeparam>
+/// <typeparam name="TBackbone">
+/// The backbone: a TorchSharp <c>nn.Module&lt;Tensor, Tensor&gt;</c>, or <c>nn.Module&lt;Tensor, Tensor, Tensor&gt;</c> for a
+/// backbone with two inputs such as a denoiser's noisy images and timesteps (the generated model then takes both).
+/// </typeparam>
 [AttributeUsage(AttributeTargets.Class, AllowMultiple = false, Inherited = false)]
 public sealed class ResTuningBypassAttribute<TBackbone> : Attribute
     where TBackbone : class

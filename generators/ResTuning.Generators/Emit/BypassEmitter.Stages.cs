@@ -23,7 +23,8 @@ internal static partial class BypassEmitter
             _ => "private static long Width(int l) => TapWidths[l];",
         });
         w.Line();
-        w.Line("/// <summary>One stage per tap after x_0: " + Display(spec.Lateral) + " lateral, " + Display(spec.Vertical) + " vertical.</summary>");
+        w.Line("/// <summary>One stage per tap after x_0: " + Display(spec.Lateral) + " lateral, " + Display(spec.Vertical) + " vertical"
+            + (spec.Upsample ? " (per pixel, on [B, C, H, W] feature maps), an upsample step between taps" : "") + ".</summary>");
         w.Open($"private static global::System.Collections.Generic.List<{Stage}> CreateStages(int count)");
         if (spec.Widths.Count > 1)
         {
@@ -34,8 +35,8 @@ internal static partial class BypassEmitter
         w.Line($"var stages = new global::System.Collections.Generic.List<{Stage}>(count);");
         w.Open("for (var l = 1; l <= count; l++)");
         w.Line($"stages.Add(new {Stage}(");
-        w.Line($"    {Tuner(spec.Lateral, "lateral")},");
-        w.Line($"    {Tuner(spec.Vertical, "vertical")},");
+        w.Line($"    {Tuner(spec.Lateral, "lateral", spec.Upsample)},");
+        w.Line($"    {Tuner(spec.Vertical, "vertical", spec.Upsample)},");
         w.Line($"    {Mix(spec)},");
         w.Line($"    {(spec.Upsample ? "new global::ResTuning.Bypass.UpsampleStage(Width(l - 1), Width(l))" : "null")},");
         w.Line("    $\"stage{l}\"));");
@@ -58,7 +59,8 @@ internal static partial class BypassEmitter
         }
     }
 
-    private static string Tuner(BypassTunerSpec t, string role)
+    /// <summary>The tuner expression; on feature maps (<paramref name="perPixel"/>) it mixes channels pixel by pixel.</summary>
+    private static string Tuner(BypassTunerSpec t, string role, bool perPixel)
     {
         var inner = t.Kind switch
         {
@@ -68,6 +70,7 @@ internal static partial class BypassEmitter
                 $"new global::ResTuning.Tuners.LoRA(Width(l), Width(l), {TapWalk.Int(t.Rank)}, {TapWalk.Double(t.Alpha)}, {TapWalk.Double(t.Dropout)}, true, \"{role}\")",
             _ => "global::TorchSharp.torch.nn.Identity()",
         };
+        if (perPixel && t.Kind != BypassTunerKind.Identity) inner = $"new global::ResTuning.Bypass.PerPixel({inner}, \"{role}\")";
         // A residual identity is 2·x: keep the identity plain.
         return t.Residual && t.Kind != BypassTunerKind.Identity ? $"new global::ResTuning.Bypass.Residual({inner}, \"{role}\")" : inner;
     }

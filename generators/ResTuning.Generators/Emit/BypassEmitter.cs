@@ -13,7 +13,9 @@ internal static partial class BypassEmitter
     private const string Bypass = "global::ResTuning.Bypass.ResTuningBypass";
     private const string TapList = "global::System.Collections.Generic.List<(string Name, " + ModelFile.TensorModule + " Module)>";
 
-    public static string Emit(BypassSpec spec) => ModelFile.Emit(spec.Type, ModelFile.TensorModule, new[]
+    private const string TwoInputModule = "global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>";
+
+    public static string Emit(BypassSpec spec) => ModelFile.Emit(spec.Type, spec.Inputs == 2 ? TwoInputModule : ModelFile.TensorModule, new[]
     {
         $"Res-Tuning-Bypass over a frozen <see cref=\"{spec.BackboneType}\"/>: the backbone runs once without autograd,",
         "its detached taps feed a separate chain <c>b_l = lateral(x_l) + vertical(b_(l-1))</c>, and gradients never enter it.",
@@ -30,7 +32,7 @@ internal static partial class BypassEmitter
         w.Line();
         EmitHead(w, spec);
         w.Line();
-        EmitForward(w);
+        EmitForward(w, spec);
         w.Line();
         TrainableMembers.EmitParameters(w, spec.TrainableParameterCount,
             "new global::ResTuning.ParameterCounts(global::ResTuning.ParameterCounts.Of(this).Trainable, global::ResTuning.ParameterCounts.Of(this).Total + global::ResTuning.ParameterCounts.Of(backbone).Total)",
@@ -122,12 +124,22 @@ internal static partial class BypassEmitter
         w.Close();
     }
 
-    private static void EmitForward(SourceWriter w)
+    private static void EmitForward(SourceWriter w, BypassSpec spec)
     {
         w.Line("/// <summary>Runs the backbone once without autograd (stopping after the last tap, or re-entering), then the bypass.</summary>");
-        w.Line("/// <param name=\"input\">The backbone's input.</param>");
-        w.Line("/// <returns>The head's output (or b_L when there is no head).</returns>");
-        w.Line($"public override {ModelFile.Tensor} forward({ModelFile.Tensor} input) => bypass.call(input);");
+        if (spec.Inputs == 2)
+        {
+            w.Line("/// <param name=\"input\">The backbone's first input.</param>");
+            w.Line("/// <param name=\"input2\">The backbone's second input (e.g. timesteps).</param>");
+            w.Line("/// <returns>The head's output (or b_L when there is no head).</returns>");
+            w.Line($"public override {ModelFile.Tensor} forward({ModelFile.Tensor} input, {ModelFile.Tensor} input2) => bypass.Forward(() => backbone.call(input, input2));");
+        }
+        else
+        {
+            w.Line("/// <param name=\"input\">The backbone's input.</param>");
+            w.Line("/// <returns>The head's output (or b_L when there is no head).</returns>");
+            w.Line($"public override {ModelFile.Tensor} forward({ModelFile.Tensor} input) => bypass.call(input);");
+        }
         w.Line();
         w.Line("/// <summary>Runs the bypass on taps collected by <see cref=\"Source\"/> (one backbone pass shared by several tasks).</summary>");
         w.Line("/// <param name=\"taps\">x_0..x_L, at least <see cref=\"LastTap\"/> + 1 of them.</param>");

@@ -22,8 +22,11 @@ internal static partial class ConfigurationParser
         var diagnostics = new List<DiagnosticInfo>();
         var known = new KnownTypes(compilation);
         var typeSpec = CheckType(type, declaration, diagnostics);
-        typeSpec = CheckBaseType(typeSpec, type, declaration, known.TensorModule, "nn.Module<Tensor, Tensor>", diagnostics);
-        var backbone = CheckBackbone(modeAttribute, known, diagnostics);
+        var backbone = CheckBackbone(modeAttribute, known, diagnostics, allowTwoInputs: true);
+        var inputs = backbone is not null && known.IsTwoInputTensorModule(backbone) ? 2 : 1;
+        typeSpec = inputs == 2
+            ? CheckBaseType(typeSpec, type, declaration, known.TwoInputTensorModule, "nn.Module<Tensor, Tensor, Tensor>", diagnostics)
+            : CheckBaseType(typeSpec, type, declaration, known.TensorModule, "nn.Module<Tensor, Tensor>", diagnostics);
         var classes = NamedInt(modeAttribute, "Classes", 0);
         if (classes < 0) diagnostics.Add(ParameterError(modeAttribute, "Classes", "[ResTuningBypass]", "Classes", "0 or positive", classes));
         var features = NamedInt(modeAttribute, "Features", 0);
@@ -100,7 +103,7 @@ internal static partial class ConfigurationParser
             spec = new BypassSpec(typeSpec, TapResolver.FullName(backbone), start, taps.ToEquatableArray(), output, lateral, vertical,
                 resolvedWidths.ToEquatableArray(), upsample, classes, lambda, learn, known.HasTunerCheckpoint,
                 BypassParameterCount.Of(tapCount, resolvedWidths, lateral, vertical, upsample, learn, classes),
-                SourceText(modeAttribute));
+                SourceText(modeAttribute), inputs);
         }
         return new ModelResult(null, spec, diagnostics.ToEquatableArray());
     }

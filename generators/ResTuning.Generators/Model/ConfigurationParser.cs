@@ -240,11 +240,12 @@ internal static partial class ConfigurationParser
         return null;
     }
 
-    private static ITypeSymbol? CheckBackbone(AttributeData modeAttribute, KnownTypes known, List<DiagnosticInfo> diagnostics)
+    /// <summary>The backbone type argument when it is a TorchSharp module of tensors (two inputs only where <paramref name="allowTwoInputs"/>).</summary>
+    private static ITypeSymbol? CheckBackbone(AttributeData modeAttribute, KnownTypes known, List<DiagnosticInfo> diagnostics, bool allowTwoInputs = false)
     {
         if (modeAttribute.AttributeClass is not { TypeArguments.Length: 1 } cls || cls.TypeArguments[0] is IErrorTypeSymbol) return null;
         var backbone = cls.TypeArguments[0];
-        if (known.IsTensorModule(backbone)) return backbone;
+        if (known.IsTensorModule(backbone) || (allowTwoInputs && known.IsTwoInputTensorModule(backbone))) return backbone;
         LocationInfo? location = null;
         if (modeAttribute.ApplicationSyntaxReference?.GetSyntax() is AttributeSyntax syntax)
         {

@@ -7,6 +7,7 @@ internal sealed class KnownTypes
 {
     public const string ModuleMetadataName = "TorchSharp.torch+nn+Module";
     public const string ModuleOfTMetadataName = "TorchSharp.torch+nn+Module`2";
+    public const string ModuleOfT2MetadataName = "TorchSharp.torch+nn+Module`3";
     public const string TensorMetadataName = "TorchSharp.torch+Tensor";
     public const string ModuleListMetadataName = "TorchSharp.Modules.ModuleList`1";
     public const string ModuleDictMetadataName = "TorchSharp.Modules.ModuleDict`1";
@@ -31,12 +32,17 @@ internal sealed class KnownTypes
         ModuleCount = compilation.GetTypeByMetadataName(ModuleCountMetadataName);
         HasTunerCheckpoint = compilation.GetTypeByMetadataName(TunerCheckpointMetadataName) is not null;
         TensorModule = ModuleOfT is not null && Tensor is not null ? ModuleOfT.Construct(Tensor, Tensor) : null;
+        var moduleOfT2 = compilation.GetTypeByMetadataName(ModuleOfT2MetadataName);
+        TwoInputTensorModule = moduleOfT2 is not null && Tensor is not null ? moduleOfT2.Construct(Tensor, Tensor, Tensor) : null;
     }
 
     public INamedTypeSymbol? Module { get; }
     public INamedTypeSymbol? ModuleOfT { get; }
     public INamedTypeSymbol? Tensor { get; }
     public INamedTypeSymbol? TensorModule { get; }
+
+    /// <summary><c>nn.Module&lt;Tensor, Tensor, Tensor&gt;</c>: a backbone with two inputs (e.g. a denoiser's images and timesteps).</summary>
+    public INamedTypeSymbol? TwoInputTensorModule { get; }
     public INamedTypeSymbol? ModuleList { get; }
     public INamedTypeSymbol? ModuleDict { get; }
     public INamedTypeSymbol? Sequential { get; }
@@ -49,6 +55,8 @@ internal sealed class KnownTypes
     public bool IsModule(ITypeSymbol? type) => Module is not null && DerivesFrom(type, Module);
 
     public bool IsTensorModule(ITypeSymbol? type) => TensorModule is not null && DerivesFrom(type, TensorModule);
+
+    public bool IsTwoInputTensorModule(ITypeSymbol? type) => TwoInputTensorModule is not null && DerivesFrom(type, TwoInputTensorModule);
 
     public bool IsLinear(ITypeSymbol? type) => Linear is not null && DerivesFrom(type, Linear);
 

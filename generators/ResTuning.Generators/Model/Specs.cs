@@ -112,6 +112,7 @@ internal sealed record BypassTunerSpec(BypassTunerKind Kind, int Dim, int Rank, 
 /// <summary>
 /// Everything the emitter needs for a Res-Tuning-Bypass model. <see cref="Widths"/> holds the widths of x_0..x_L
 /// (one entry: every tap has that width; empty: unknown, only possible with identity tuners and no head).
+/// <see cref="Inputs"/> is the backbone's number of tensor inputs (1, or 2 for e.g. a denoiser's images and timesteps).
 /// </summary>
 internal sealed record BypassSpec(
     TypeSpec Type,
@@ -128,7 +129,8 @@ internal sealed record BypassSpec(
     bool LearnLambda,
     bool HasCheckpoints,
     long TrainableParameterCount,
-    string Source);
+    string Source,
+    int Inputs);
 
 /// <summary>A multi-task group: bypass models over one backbone, run on one backbone pass.</summary>
 internal sealed record MultiTaskSpec(TypeSpec Type, string BackboneType, EquatableArray<string> Tasks, bool HasCheckpoints);

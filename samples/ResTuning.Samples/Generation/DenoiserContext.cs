@@ -6,8 +6,8 @@ namespace ResTuning.Samples.Generation;
 /// <summary>
 /// What the stages of a <see cref="DenoisingUNet"/> share besides the tensor they pass along: the timesteps of the
 /// current call (set by the caller before the chain runs), the timestep embedding and the encoder's skip features
-/// (set by <see cref="UNetEncoder"/> and read by each <see cref="UNetUpStage"/>). It lets the U-Net run as a plain
-/// chain of <c>Module&lt;Tensor, Tensor&gt;</c> stages, which is what <see cref="Bypass.SequentialTapSource"/> taps.
+/// (set by <see cref="UNetEncoder"/> and read by each <see cref="UNetUpStage"/>). It keeps every stage a plain
+/// <c>Module&lt;Tensor, Tensor&gt;</c>, which is what a bypass taps (forward hooks on the stages).
 /// </summary>
 public sealed class DenoiserContext
 {

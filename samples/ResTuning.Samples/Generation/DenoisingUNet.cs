@@ -1,4 +1,3 @@
-using System.Collections.Generic;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -8,8 +7,8 @@ namespace ResTuning.Samples.Generation;
 /// A small DDPM noise predictor <c>ε(x_t, t)</c> for <c>[B, 3, S, S]</c> images (S a multiple of 4): an
 /// <see cref="UNetEncoder"/> (<c>encoder</c>, two downsamplings), two <see cref="UNetUpStage"/>s (<c>up0</c>, <c>up1</c>)
 /// with skip connections, and an output layer (<c>output</c>: GroupNorm, SiLU, 3×3 convolution). Every stage reads the
-/// timesteps through a shared <see cref="DenoiserContext"/>, so the network is also a chain of single-tensor stages
-/// that <see cref="Bypass.SequentialTapSource"/> can tap (see <see cref="TapSource"/>).
+/// timesteps through a shared <see cref="DenoiserContext"/>, so every stage is a single-tensor module a bypass can tap
+/// (see <see cref="UNetBypass"/>).
 /// </summary>
 public sealed class DenoisingUNet : nn.Module<Tensor, Tensor, Tensor>
 {
@@ -37,10 +36,6 @@ public sealed class DenoisingUNet : nn.Module<Tensor, Tensor, Tensor>
 
     /// <summary>Base width C: the decoder taps have 2C (at S/2) and C (at S) channels, the encoder output 2C (at S/4).</summary>
     public long Channels { get; }
-
-    /// <summary>The decoder taps: <c>stem</c> = encoder output (x_0), <c>up0</c> (x_1), <c>up1</c> (x_2); the output layer is the <c>tail</c>.</summary>
-    public Bypass.SequentialTapSource TapSource() =>
-        new(encoder, new List<(string, nn.Module<Tensor, Tensor>)> { ("up0", up0), ("up1", up1) }, tail: output);
 
     /// <summary>Predicts the noise in <paramref name="noisy"/> at <paramref name="timesteps"/> <c>[B]</c>.</summary>
     public override Tensor forward(Tensor noisy, Tensor timesteps)

@@ -18,7 +18,7 @@ namespace ResTuning.Bypass;
 /// <para>The backbone runs in eval mode during the pass (dropout off, BatchNorm statistics frozen) and gets its mode back
 /// afterwards.</para>
 /// <para>Re-entry (the bypass output replacing the input of a later module, e.g. a final norm) happens in the
-/// same backbone pass: see <see cref="ForwardWithReentry"/>. TorchSharp runs hooks from <c>call(x)</c> only, so a
+/// same backbone pass: see <see cref="ForwardWithReentry(Tensor, int, string, Func{IReadOnlyList{Tensor}, Tensor})"/>. TorchSharp runs hooks from <c>call(x)</c> only, so a
 /// backbone that invokes a tapped module with <c>forward(x)</c> is reported on the first run.</para>
 /// </remarks>
 public sealed class HookTapSource : ITapSource, IDisposable
@@ -31,12 +31,16 @@ public sealed class HookTapSource : ITapSource, IDisposable
     private Run? run;
 
     /// <summary>Hooks the tapped modules of <paramref name="backbone"/>.</summary>
-    /// <param name="backbone">The backbone; it runs its own forward.</param>
+    /// <param name="backbone">
+    /// The backbone; it runs its own forward. A single-input <c>nn.Module&lt;Tensor, Tensor&gt;</c> runs through
+    /// <see cref="Collect(Tensor, int)"/>; any other module (e.g. a denoiser taking noisy images and timesteps) through the
+    /// overloads taking a function that calls it.
+    /// </param>
     /// <param name="start">Name and module whose output is x_0; null for the input of the first tap.</param>
     /// <param name="taps">Names and modules whose outputs are x_1..x_L, in forward order.</param>
-    /// <param name="reentry">Modules whose input a bypass output may replace (see <see cref="ForwardWithReentry"/>).</param>
+    /// <param name="reentry">Modules whose input a bypass output may replace (see <see cref="ForwardWithReentry(Tensor, int, string, Func{IReadOnlyList{Tensor}, Tensor})"/>).</param>
     /// <param name="freeze">Turn off gradients of every backbone parameter (the default; a bypass trains none of them).</param>
-    public HookTapSource(nn.Module<Tensor, Tensor> backbone, (string Name, nn.Module<Tensor, Tensor> Module)? start,
+    public HookTapSource(nn.Module backbone, (string Name, nn.Module<Tensor, Tensor> Module)? start,
         IEnumerable<(string Name, nn.Module<Tensor, Tensor> Module)> taps,
         IEnumerable<(string Name, nn.Module<Tensor, Tensor> Module)>? reentry = null, bool freeze = true)
     {
@@ -71,7 +75,7 @@ public sealed class HookTapSource : ITapSource, IDisposable
     }
 
     /// <summary>The backbone.</summary>
-    public nn.Module<Tensor, Tensor> Backbone { get; }
+    public nn.Module Backbone { get; }
 
     /// <inheritdoc />
     public IReadOnlyList<string> TapNames => tapNames;
@@ -82,8 +86,19 @@ public sealed class HookTapSource : ITapSource, IDisposable
     /// <inheritdoc />
     public IReadOnlyList<Tensor> Collect(Tensor input, int lastTap)
     {
+        ArgumentNullException.ThrowIfNull(input);
+        return Collect(() => SingleInput.call(input), lastTap);
+    }
+
+    /// <summary>As <see cref="Collect(Tensor, int)"/>, for a backbone that <paramref name="runBackbone"/> calls with its own inputs.</summary>
+    /// <param name="runBackbone">Calls the backbone (with <c>call</c>, so that its hooks run) and returns its output.</param>
+    /// <param name="lastTap">Index of the last tap needed (0..L).</param>
+    /// <returns>x_0..x_lastTap, detached.</returns>
+    public IReadOnlyList<Tensor> Collect(Func<Tensor> runBackbone, int lastTap)
+    {
+        ArgumentNullException.ThrowIfNull(runBackbone);
         TapChecks.LastTap(lastTap, tapNames.Length);
-        return RunBackbone(input, new Run(this, lastTap, null, null), out _);
+        return RunBackbone(runBackbone, new Run(this, lastTap, null, null), out _);
     }
 
     /// <summary>
@@ -99,16 +114,32 @@ public sealed class HookTapSource : ITapSource, IDisposable
     /// <returns>The backbone's output.</returns>
     public Tensor ForwardWithReentry(Tensor input, int lastTap, string point, Func<IReadOnlyList<Tensor>, Tensor> bypass)
     {
+        ArgumentNullException.ThrowIfNull(input);
+        return ForwardWithReentry(() => SingleInput.call(input), lastTap, point, bypass);
+    }
+
+    /// <summary>As <see cref="ForwardWithReentry(Tensor, int, string, Func{IReadOnlyList{Tensor}, Tensor})"/>, for a backbone that <paramref name="runBackbone"/> calls.</summary>
+    /// <param name="runBackbone">Calls the backbone (with <c>call</c>) and returns its output.</param>
+    /// <param name="lastTap">Index of the last tap the bypass reads.</param>
+    /// <param name="point">A re-entry point (<see cref="ReentryPoints"/>).</param>
+    /// <param name="bypass">Computes b_L from the taps.</param>
+    /// <returns>The backbone's output.</returns>
+    public Tensor ForwardWithReentry(Func<Tensor> runBackbone, int lastTap, string point, Func<IReadOnlyList<Tensor>, Tensor> bypass)
+    {
+        ArgumentNullException.ThrowIfNull(runBackbone);
         ArgumentNullException.ThrowIfNull(bypass);
         TapChecks.LastTap(lastTap, tapNames.Length);
         if (!reentry.Any(r => r.Name == point)) throw TapChecks.UnknownPoint(point, ReentryPoints);
-        RunBackbone(input, new Run(this, lastTap, point, bypass), out var output);
+        RunBackbone(runBackbone, new Run(this, lastTap, point, bypass), out var output);
         return output!;
     }
 
+    private nn.Module<Tensor, Tensor> SingleInput => Backbone as nn.Module<Tensor, Tensor>
+        ?? throw new InvalidOperationException($"The backbone {Backbone.GetType().Name} takes more than one input: collect its taps with the overloads taking a function that calls it.");
+
     /// <summary>
     /// Not available for hooked backbones: re-entry needs the backbone pass that produced the taps. Use
-    /// <see cref="ForwardWithReentry"/> (what <see cref="ResTuningBypass"/>'s forward does).
+    /// <see cref="ForwardWithReentry(Tensor, int, string, Func{IReadOnlyList{Tensor}, Tensor})"/> (what <see cref="ResTuningBypass"/>'s forward does).
     /// </summary>
     /// <exception cref="NotSupportedException">Always.</exception>
     public Tensor Reenter(string point, Tensor features) => throw new NotSupportedException(
@@ -122,9 +153,8 @@ public sealed class HookTapSource : ITapSource, IDisposable
         hooks.Clear();
     }
 
-    private IReadOnlyList<Tensor> RunBackbone(Tensor input, Run state, out Tensor? output)
+    private IReadOnlyList<Tensor> RunBackbone(Func<Tensor> runBackbone, Run state, out Tensor? output)
     {
-        ArgumentNullException.ThrowIfNull(input);
         if (run is not null) throw new InvalidOperationException("The backbone is already running for this tap source (re-entrant call).");
         if (hooks.Count == 0) throw new ObjectDisposedException(nameof(HookTapSource));
         output = null;
@@ -144,7 +174,7 @@ public sealed class HookTapSource : ITapSource, IDisposable
                 {
                     try
                     {
-                        output = Backbone.call(input);
+                        output = runBackbone();
                     }
                     catch (StopForward)
                     {

@@ -74,6 +74,23 @@ public sealed class ResTuningBypass : nn.Module<Tensor, Tensor>
         return Run(Source.Collect(input, LastTap));
     }
 
+    /// <summary>
+    /// As <see cref="forward"/>, for a backbone with several inputs (e.g. a denoiser's images and timesteps) tapped by a
+    /// <see cref="HookTapSource"/>: <paramref name="runBackbone"/> calls it.
+    /// </summary>
+    /// <param name="runBackbone">Calls the backbone with <c>call</c> and returns its output.</param>
+    /// <returns>The head's output, or b_L, or the backbone's output after re-entry.</returns>
+    /// <exception cref="InvalidOperationException">When the source is not a <see cref="HookTapSource"/>.</exception>
+    public Tensor Forward(Func<Tensor> runBackbone)
+    {
+        ArgumentNullException.ThrowIfNull(runBackbone);
+        if (Source is not HookTapSource hooked)
+            throw new InvalidOperationException("Forward(runBackbone) needs a HookTapSource; call forward(input) with other tap sources.");
+        if (ReenterAt is null) return Run(hooked.Collect(runBackbone, LastTap));
+        var output = hooked.ForwardWithReentry(runBackbone, LastTap, ReenterAt, RunStages);
+        return head is null ? output : head.call(output);
+    }
+
     /// <summary>Runs the bypass on taps already collected (x_0..x_L, at least <see cref="LastTap"/> + 1 of them).</summary>
     public Tensor Run(IReadOnlyList<Tensor> taps)
     {

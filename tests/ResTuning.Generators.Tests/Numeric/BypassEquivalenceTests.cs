@@ -122,6 +122,45 @@ public sealed class BypassEquivalenceTests : IDisposable
     }
 
     [Fact]
+    public void Two_input_denoiser_bypass_with_upsampling_equals_the_hand_written_decoder_chain()
+    {
+        var backbone = new NumDenoiser();
+        var model = new NumDenoiserBypass(backbone);
+        Randomize(model);
+        var images = randn(2, 3, 4, 4);
+        var timesteps = tensor(new double[] { 0.5, -1.0 });
+
+        var output = model.call(images, timesteps);
+        Tensor x0, x1, x2;
+        using (no_grad())
+        {
+            x0 = backbone.stem.call(images).detach();   // the start tap is the stem's own output
+            x1 = backbone.up0.call(x0 + timesteps.view(-1, 1, 1, 1)).detach();
+            x2 = backbone.up1.call(x1).detach();
+        }
+        // Per pixel: channels last, adapter, channels first. Upsample: nearest to the tap's size, then the 3x3 conv.
+        Tensor PerPixel(ResAdapter a, Tensor maps) => Adapter(a, maps.permute(0, 2, 3, 1)).permute(0, 3, 1, 2);
+        var b = x0;
+        var taps = new[] { x1, x2 };
+        for (var l = 0; l < 2; l++)
+        {
+            var stage = model.Bypass.Stages[l];
+            var lateral = (ResAdapter)((PerPixel)((Residual)stage.Lateral).Inner).Inner;   // residual by default: it re-enters
+            var vertical = (ResAdapter)((PerPixel)((Residual)stage.Vertical).Inner).Inner;
+            var up = stage.Upsample!.Conv;
+            var resized = nn.functional.conv2d(nn.functional.interpolate(b, size: new[] { taps[l].shape[2], taps[l].shape[3] }, mode: InterpolationMode.Nearest),
+                up.weight!, up.bias, padding: new long[] { 1, 1 });
+            b = (taps[l] + PerPixel(lateral, taps[l])) + (resized + PerPixel(vertical, resized));
+        }
+        var expected = backbone.output.call(b);
+
+        Assert.Equal(new long[] { 2, 3, 16, 16 }, output.shape);
+        AssertGradientsMatch(model, output, expected);
+        Assert.All(backbone.parameters(), p => Assert.Null(p.grad));
+        Assert.Equal(NumDenoiserBypass.TrainableParameterCount, model.CountParameters().Trainable);
+    }
+
+    [Fact]
     public void Multi_task_forward_all_runs_the_backbone_once_and_equals_each_task()
     {
         var backbone = new NumBackbone();

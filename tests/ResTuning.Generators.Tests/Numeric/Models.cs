@@ -66,3 +66,9 @@ public partial class NumReentrySum;
 [ResTuning<NumBackbone>(Features = NumBackbone.Width)]
 [CustomTuner<NumGate>("blocks.*.mlp")]
 public partial class NumCustom;
+
+/// <summary>A decoder bypass on a two-input denoiser: widths per tap, upsample steps, per-pixel adapters, re-entry at the output conv.</summary>
+[ResTuningBypass<NumDenoiser>(Widths = new[] { 8, 8, 4 })]
+[BypassTaps(Start = "stem", Taps = "up0, up1", Output = "output", Upsample = true)]
+[Lateral(TunerKind.Adapter, Dim = 3), Vertical(TunerKind.Adapter, Dim = 2, Residual = true)]
+public partial class NumDenoiserBypass;

@@ -143,3 +143,45 @@ public sealed class NumGate : nn.Module<Tensor, Tensor>
 
     public override Tensor forward(Tensor x) => tanh(x.matmul(Weight.t()));
 }
+
+/// <summary>
+/// A tiny two-input denoiser (images and timesteps): a stem, two decoder stages that double the size and change the
+/// channels (8 → 8 → 4), and an output convolution whose input a bypass may replace.
+/// </summary>
+public sealed class NumDenoiser : nn.Module<Tensor, Tensor, Tensor>
+{
+    public readonly Conv2d stem;
+    public readonly NumUp up0;
+    public readonly NumUp up1;
+    public readonly Conv2d output;
+
+    public NumDenoiser() : base("denoiser")
+    {
+        stem = nn.Conv2d(3, 8, 3, padding: 1);
+        up0 = new NumUp(8, 8);
+        up1 = new NumUp(8, 4);
+        output = nn.Conv2d(4, 3, 3, padding: 1);
+        RegisterComponents();
+    }
+
+    public override Tensor forward(Tensor images, Tensor timesteps)
+    {
+        var x = stem.call(images) + timesteps.view(-1, 1, 1, 1);
+        return output.call(up1.call(up0.call(x)));
+    }
+}
+
+/// <summary>Nearest ×2 then a 3×3 convolution.</summary>
+public sealed class NumUp : nn.Module<Tensor, Tensor>
+{
+    public readonly Conv2d conv;
+
+    public NumUp(long inChannels, long outChannels) : base("up")
+    {
+        conv = nn.Conv2d(inChannels, outChannels, 3, padding: 1);
+        RegisterComponents();
+    }
+
+    public override Tensor forward(Tensor x) =>
+        nn.functional.gelu(conv.call(nn.functional.interpolate(x, scale_factor: new[] { 2.0, 2.0 }, mode: InterpolationMode.Nearest)));
+}

@@ -79,7 +79,7 @@ namespace Demo.Models
         /// <summary>Width of tap x_l.</summary>
         private static long Width(int l) => TapWidths[l];
 
-        /// <summary>One stage per tap after x_0: residual adapter (dim 4) lateral, adapter (dim 64) vertical.</summary>
+        /// <summary>One stage per tap after x_0: residual adapter (dim 4) lateral, adapter (dim 64) vertical (per pixel, on [B, C, H, W] feature maps), an upsample step between taps.</summary>
         private static global::System.Collections.Generic.List<global::ResTuning.Bypass.BypassStage> CreateStages(int count)
         {
             if (count != TapWidths.Length - 1)
@@ -90,8 +90,8 @@ namespace Demo.Models
             for (var l = 1; l <= count; l++)
             {
                 stages.Add(new global::ResTuning.Bypass.BypassStage(
-                    new global::ResTuning.Bypass.Residual(new global::ResTuning.Tuners.ResAdapter(Width(l), 4, null, global::ResTuning.Tuners.AdapterActivation.Gelu, 0.1, true, "lateral"), "lateral"),
-                    new global::ResTuning.Tuners.ResAdapter(Width(l), 64, null, global::ResTuning.Tuners.AdapterActivation.Gelu, 0.0, true, "vertical"),
+                    new global::ResTuning.Bypass.Residual(new global::ResTuning.Bypass.PerPixel(new global::ResTuning.Tuners.ResAdapter(Width(l), 4, null, global::ResTuning.Tuners.AdapterActivation.Gelu, 0.1, true, "lateral"), "lateral"), "lateral"),
+                    new global::ResTuning.Bypass.PerPixel(new global::ResTuning.Tuners.ResAdapter(Width(l), 64, null, global::ResTuning.Tuners.AdapterActivation.Gelu, 0.0, true, "vertical"), "vertical"),
                     global::ResTuning.Bypass.BypassMix.Lambda(0.5),
                     new global::ResTuning.Bypass.UpsampleStage(Width(l - 1), Width(l)),
                     $"stage{l}"));

@@ -201,4 +201,35 @@ public class HookTapSourceTests
         Assert.True(net.training);   // the caller's mode comes back
         Assert.True(net.norm.training);
     }
+
+    private sealed class TwoInputNet : nn.Module<Tensor, Tensor, Tensor>
+    {
+        public readonly TorchSharp.Modules.Linear first = nn.Linear(4, 4);
+        public readonly TorchSharp.Modules.Linear last = nn.Linear(4, 4);
+
+        public TwoInputNet() : base("two_input") => RegisterComponents();
+
+        public override Tensor forward(Tensor x, Tensor shift) => last.call(first.call(x) + shift);
+    }
+
+    [Fact]
+    public void A_two_input_backbone_is_run_by_the_callers_function()
+    {
+        using var _ = Torch.Scope(seed: 50);
+        var net = new TwoInputNet();
+        using var hooked = new HookTapSource(net, null, new[] { ("first", (nn.Module<Tensor, Tensor>)net.first), ("last", net.last) });
+        var x = randn(2, 4);
+        var shift = randn(2, 4);
+
+        var taps = hooked.Collect(() => net.call(x, shift), lastTap: 2);
+        var e = Assert.Throws<InvalidOperationException>(() => hooked.Collect(x, lastTap: 2));
+
+        using (no_grad())
+        {
+            Assert.True(Torch.Same(x, taps[0]));
+            Assert.True(Torch.Same(net.first.call(x), taps[1]));
+            Assert.True(Torch.Same(net.last.call(net.first.call(x) + shift), taps[2]));
+        }
+        Assert.Contains("takes more than one input", e.Message);
+    }
 }
