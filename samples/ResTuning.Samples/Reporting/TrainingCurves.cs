@@ -35,6 +35,7 @@ public static class TrainingCurves
         }
         plot.Title("Downstream test accuracy");
         plot.XLabel("epoch");
+        plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericFixedInterval(1);   // whole epochs only
         plot.YLabel("accuracy (%)");
         plot.ShowLegend();
         plot.SavePng(path, 900, 540);
