@@ -82,7 +82,9 @@ internal static class MultiTaskEmitter
         var names = new List<string>();
         foreach (var task in tasks)
         {
-            var simple = task.Substring(task.LastIndexOf('.') + 1);
+            // global::Namespace.Type, or global::Type in the global namespace.
+            var unqualified = task.StartsWith("global::", System.StringComparison.Ordinal) ? task.Substring("global::".Length) : task;
+            var simple = unqualified.Substring(unqualified.LastIndexOf('.') + 1);
             var name = simple;
             for (var n = 1; names.Contains(name); n++) name = simple + "_" + TapWalk.Int(n);
             names.Add(name);
