@@ -18,7 +18,7 @@ internal static partial class BypassEmitter
     public static string Emit(BypassSpec spec) => ModelFile.Emit(spec.Type, spec.Inputs == 2 ? TwoInputModule : ModelFile.TensorModule, new[]
     {
         $"Res-Tuning-Bypass over a frozen <see cref=\"{spec.BackboneType}\"/>: the backbone runs once without autograd,",
-        "its detached taps feed a separate chain <c>b_l = lateral(x_l) + vertical(b_(l-1))</c>, and gradients never enter it.",
+        $"its detached taps feed a separate chain <c>{Recurrence(spec)}</c>, and gradients never enter it.",
         "The backbone is not a registered submodule: this model's state dict holds the bypass and its head only.",
     }, w =>
     {
@@ -149,6 +149,10 @@ internal static partial class BypassEmitter
         w.Line("/// <summary>Index of the last tap this bypass reads.</summary>");
         w.Line("public int LastTap => bypass.LastTap;");
     }
+
+    private static string Recurrence(BypassSpec spec) => spec.LearnLambda || !double.IsNaN(spec.Lambda)
+        ? "b_l = λ·lateral(x_l) + (1-λ)·vertical(b_(l-1))" + (spec.LearnLambda ? " (λ learned)" : "")
+        : "b_l = lateral(x_l) + vertical(b_(l-1))";
 
     private static string Describe(BypassSpec spec)
     {

@@ -5,7 +5,7 @@ namespace Demo.Models
 {
     /// <summary>
     /// Res-Tuning-Bypass over a frozen <see cref="global::Demo.TinyVit"/>: the backbone runs once without autograd,
-    /// its detached taps feed a separate chain <c>b_l = lateral(x_l) + vertical(b_(l-1))</c>, and gradients never enter it.
+    /// its detached taps feed a separate chain <c>b_l = λ·lateral(x_l) + (1-λ)·vertical(b_(l-1))</c>, and gradients never enter it.
     /// The backbone is not a registered submodule: this model's state dict holds the bypass and its head only.
     /// </summary>
     [global::System.CodeDom.Compiler.GeneratedCode("ResTuning.Generators", "0.1.0.0")]
