@@ -256,14 +256,14 @@ internal static partial class ConfigurationParser
             {
                 var (earlier, _) = ordered[i];
                 var (later, location) = ordered[j];
-                if (TapGeometry.Overlap(earlier.Path, later.Path))
+                if (TapOverlap.Overlap(earlier, later))
                 {
                     var why = earlier.Path.Text == later.Path.Text ? "the same module is listed twice"
                         : earlier.Path.Segments.Count == later.Path.Segments.Count ? "they select common modules"
                         : "one is inside the other";
                     diagnostics.Add(DiagnosticInfo.Create(DiagnosticIds.OverlappingTaps, location, later.Path.Text, earlier.Path.Text, why));
                 }
-                else if (TapGeometry.SurelyBefore(later.Path, earlier.Path))
+                else if (TapOverlap.SurelyBefore(later, earlier))
                     diagnostics.Add(DiagnosticInfo.Create(DiagnosticIds.TapsOutOfOrder, location, later.Path.Text, earlier.Path.Text));
             }
         }
@@ -272,10 +272,10 @@ internal static partial class ConfigurationParser
         var outputLocation = ArgumentLocation(attribute, "Output");
         foreach (var (tap, _) in ordered)
         {
-            if (TapGeometry.Overlap(tap.Path, output.Path))
+            if (TapOverlap.Overlap(tap, output))
                 diagnostics.Add(DiagnosticInfo.Create(DiagnosticIds.OutputBeforeLastTap, outputLocation, output.Path.Text,
                     $"overlaps the tap '{tap.Path.Text}'", taps[taps.Count - 1].Path.Text));
-            else if (TapGeometry.SurelyBefore(output.Path, tap.Path))
+            else if (TapOverlap.SurelyBefore(output, tap))
                 diagnostics.Add(DiagnosticInfo.Create(DiagnosticIds.OutputBeforeLastTap, outputLocation, output.Path.Text,
                     $"runs before the tap '{tap.Path.Text}'", taps[taps.Count - 1].Path.Text));
         }

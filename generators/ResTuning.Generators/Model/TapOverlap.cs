@@ -18,6 +18,39 @@ internal static class TapOverlap
     /// </summary>
     public static bool Touches(ResolvedTap outer, ResolvedTap inner) => Relates(outer, inner, requireCover: false);
 
+    /// <summary>True when the taps select a common module, or a module and one of its descendants.</summary>
+    public static bool Overlap(ResolvedTap a, ResolvedTap b) => Touches(a, b) || Touches(b, a);
+
+    /// <summary>
+    /// True when every module <paramref name="later"/> selects surely runs before every module <paramref name="earlier"/>
+    /// selects: at the first step where they part, both pick elements of the same list and all of <paramref name="later"/>'s
+    /// indices are below <paramref name="earlier"/>'s (nothing is assumed about the order of different fields).
+    /// </summary>
+    public static bool SurelyBefore(ResolvedTap later, ResolvedTap earlier)
+    {
+        var common = System.Math.Min(later.Steps.Count, earlier.Steps.Count);
+        for (var i = 0; i < common; i++)
+        {
+            var a = later.Steps[i];
+            var b = earlier.Steps[i];
+            var aList = a.IsLoop || IsIndex(a);
+            var bList = b.IsLoop || IsIndex(b);
+            if (aList && bList)
+            {
+                var (aStart, aEnd) = Interval(a);
+                var (bStart, bEnd) = Interval(b);
+                if (aStart < bEnd && bStart < aEnd)
+                {
+                    if (IsIndex(a) && IsIndex(b)) continue;
+                    return false; // a shared wildcard/range: the paths interleave element by element
+                }
+                return aEnd <= bStart;
+            }
+            if (aList || bList || a.Kind != b.Kind || a.Name != b.Name) return false;
+        }
+        return false;
+    }
+
     private static bool Relates(ResolvedTap outer, ResolvedTap inner, bool requireCover)
     {
         if (outer.Steps.Count > inner.Steps.Count) return false;
