@@ -1,74 +1,78 @@
 using System;
 using System.Collections.Generic;
 using System.CommandLine;
+using System.Diagnostics;
 using System.IO;
 using System.Linq;
 using System.Text.Json;
 using ResTuning.Samples.CommandLine;
+using ResTuning.Samples.Data;
 using ResTuning.Samples.Reporting;
 using Spectre.Console;
 
 namespace ResTuning.Samples.Classification;
 
 /// <summary>
-/// The main job: pretrain (or load) a ViT, tune it on the downstream task with each method in its
-/// own process (so each peak-memory figure is that method's alone), then print the comparison table
-/// and write the loss/accuracy plots.
+/// The main job: transfer learning on real images (<see cref="TransferProtocol"/>). Pretrain (or reuse) a ViT on the source
+/// classes of Fashion-MNIST, then tune it on the disjoint target classes with each method in its own process (so each
+/// memory figure is that method's alone); print the comparison, write the plots and <c>results.json</c>.
 /// </summary>
 public static class ClassifyCommand
 {
     /// <summary>The <c>classify</c> command.</summary>
     public static Command Create()
     {
-        var options = new VitOptions("out/classify", defaultEpochs: 4, defaultTrainExamples: 2048);
-        var names = string.Join(", ", TuningMethods.All.Select(m => m.Name()));
-        var method = new Option<string[]>("--method", "-m") { Description = $"Methods to compare: {names} (default: all)", AllowMultipleArgumentsPerToken = true };
-        method.Validators.Add(result =>
-        {
-            foreach (var value in result.GetValueOrDefault<string[]>() ?? Array.Empty<string>())
-                if (!TuningMethods.TryParse(value, out _))
-                    result.AddError($"Unknown method '{value}'. Use one of: {names}.");
-        });
-        var data = new Option<string?>("--data") { Description = "An image folder root/<class>/<image> to tune on instead of the synthetic downstream task" };
+        var options = new ClassifyOptions();
         var childMethod = new Option<string?>("--child-method") { Hidden = true };
         var childResult = new Option<string?>("--child-result") { Hidden = true };
-
-        var command = new Command("classify", "Pretrain a small ViT, tune it with full fine-tuning, linear probe, LoRA, Res-Tuning and Res-Tuning-Bypass; print the comparison and write plots.")
+        var childBackbone = new Option<string?>("--child-backbone") { Hidden = true };
+        var command = new Command("classify",
+            "Transfer learning on Fashion-MNIST: pretrain a small ViT on five classes, tune it on the five others with scratch, full fine-tuning, " +
+            "linear probe, LoRA, Res-Tuning and Res-Tuning-Bypass (learning rates from a validation sweep, mean ± std over seeds); print the comparison and write plots and results.json.")
         {
-            method, data, childMethod, childResult,
+            childMethod, childResult, childBackbone,
         };
         options.AddTo(command);
         command.SetAction(parse => CliOptions.Guard(() =>
         {
-            var settings = options.Read(parse) with { DataFolder = parse.GetValue(data) };
+            var settings = options.Read(parse);
             if (parse.GetValue(childMethod) is { } child)
             {
-                TuningMethods.TryParse(child, out var m);
-                MethodRun.Run(m, settings.Pretrained!, settings, SampleDevice.Resolve(settings.Device), parse.GetValue(childResult)!);
+                TuningMethods.TryParse(child, out var method);
+                var data = LoadData(settings);
+                MethodRun.Run(method, parse.GetValue(childBackbone)!, data, settings.Protocol, settings.Output, SampleDevice.Resolve(settings.Device), parse.GetValue(childResult)!);
                 return 0;
             }
-            var chosen = parse.GetValue(method) is { Length: > 0 } given
-                ? given.Select(n => { TuningMethods.TryParse(n, out var m); return m; }).Distinct().ToArray()
-                : TuningMethods.All;
-            return Run(settings, chosen);
+            return Run(settings);
         }));
         return command;
     }
 
-    /// <summary>Runs the methods and reports; returns the process exit code.</summary>
-    public static int Run(SampleSettings settings, IReadOnlyList<TuningMethod> methods)
+    /// <summary>Runs the job and reports; returns the process exit code.</summary>
+    public static int Run(ClassifySettings settings)
     {
+        var wall = Stopwatch.StartNew();
         Directory.CreateDirectory(settings.Output);
         var device = SampleDevice.Resolve(settings.Device);
-        var backbone = Pretraining.EnsureBackbone(settings, device);
+        var data = LoadData(settings);
+        if (data.Source is null && settings.Pretrained is null)
+            // The user's images are the target; the backbone still learns the Fashion-MNIST source classes first.
+            data = data with { Source = TransferData.FromFashionMnist(FashionMnistFolder.Ensure(settings.FashionMnistFolder), settings.Protocol).Source };
+        var protocol = settings.DataFolder is null
+            ? settings.Protocol.Describe(global::ResTuning.Data.FashionMnist.ClassNames)
+            : $"tune on the image folder {settings.DataFolder} ({data.Labelled.Classes} classes; a fifth of each class is the test split) with up to {settings.Protocol.LabelledPerClass} labelled images per class";
+        AnsiConsole.MarkupLine($"[bold]Protocol[/]: {Markup.Escape(protocol)}.");
+        var backbone = Pretraining.Ensure(settings.Output, settings.Pretrained, data, settings.Protocol, device);
 
         var results = new List<MethodResult>();
-        foreach (var method in methods)
+        foreach (var method in settings.Methods)
         {
-            AnsiConsole.MarkupLine($"[bold]Tuning[/] with [aqua]{method.Name()}[/] (own process, for an isolated peak-memory figure)");
+            AnsiConsole.MarkupLine($"[bold]Tuning[/] with [aqua]{method.Name()}[/] (own process, for an isolated memory figure)");
             var resultPath = Path.Combine(settings.Output, $"result-{method.Name()}.json");
             File.Delete(resultPath);
-            var exit = RunChild(method, backbone, settings, resultPath);
+            var args = new List<string> { "classify", "--child-method", method.Name(), "--child-result", resultPath, "--child-backbone", backbone.Path };
+            args.AddRange(ClassifyOptions.ToArguments(settings));
+            var exit = ChildProcess.Run(args);
             if (exit != 0 || !File.Exists(resultPath))
             {
                 AnsiConsole.MarkupLine($"[red]Method {method.Name()} failed (exit code {exit}).[/]");
@@ -77,25 +81,20 @@ public static class ClassifyCommand
             results.Add(JsonSerializer.Deserialize<MethodResult>(File.ReadAllText(resultPath))!);
         }
 
-        ResultsTable.Print(results);
+        ResultsTable.Print(results, backbone.SourceAccuracy);
         var lossPlot = Path.Combine(settings.Output, "loss.png");
         var accuracyPlot = Path.Combine(settings.Output, "accuracy.png");
         TrainingCurves.SaveLoss(lossPlot, results);
         TrainingCurves.SaveAccuracy(accuracyPlot, results);
-        AnsiConsole.MarkupLine($"Plots: [link]{Markup.Escape(Path.GetFullPath(lossPlot))}[/], [link]{Markup.Escape(Path.GetFullPath(accuracyPlot))}[/]");
+        var report = Path.Combine(settings.Output, "results.json");
+        TransferReport.Write(report, settings.DataFolder is null ? "fashion-mnist" : settings.DataFolder, protocol, backbone.SourceAccuracy, wall.Elapsed.TotalSeconds, results);
+        AnsiConsole.MarkupLine($"Results: [link]{Markup.Escape(Path.GetFullPath(report))}[/]; plots: [link]{Markup.Escape(Path.GetFullPath(lossPlot))}[/], " +
+                               $"[link]{Markup.Escape(Path.GetFullPath(accuracyPlot))}[/] ({wall.Elapsed.TotalMinutes:F1} min in all)");
         return 0;
     }
 
-    private static int RunChild(TuningMethod method, string backbone, SampleSettings settings, string resultPath)
-    {
-        var args = new List<string>
-        {
-            "classify", "--child-method", method.Name(), "--child-result", resultPath, "--pretrained", backbone,
-            "--epochs", settings.Epochs.ToString(), "--batch", settings.Batch.ToString(), "--device", settings.Device,
-            "--output", settings.Output, "--image-size", settings.ImageSize.ToString(), "--train-examples", settings.TrainExamples.ToString(),
-            "--test-examples", settings.TestExamples.ToString(), "--seed", settings.Seed.ToString(),
-        };
-        if (settings.DataFolder is not null) args.AddRange(new[] { "--data", settings.DataFolder });
-        return ChildProcess.Run(args);
-    }
+    private static TransferData LoadData(ClassifySettings settings) =>
+        settings.DataFolder is not null
+            ? TransferData.FromImageFolder(settings.DataFolder, settings.Protocol, global::ResTuning.Data.FashionMnist.ImageSize, channels: 1)
+            : TransferData.FromFashionMnist(FashionMnistFolder.Ensure(settings.FashionMnistFolder), settings.Protocol);
 }

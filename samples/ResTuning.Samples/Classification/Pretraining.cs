@@ -1,56 +1,96 @@
+using System;
 using System.IO;
 using System.Linq;
+using System.Text.Json;
 using ResTuning.Backbones;
 using ResTuning.Checkpoints;
-using ResTuning.Samples.Data;
 using Spectre.Console;
 using TorchSharp;
 using static TorchSharp.torch;
 
 namespace ResTuning.Samples.Classification;
 
-/// <summary>Pretrains the sample ViT on the synthetic source task, or loads a given checkpoint.</summary>
+/// <summary>A pretrained backbone checkpoint and what is known of it.</summary>
+/// <param name="Path">The <c>.safetensors</c> file (timm names).</param>
+/// <param name="SourceAccuracy">Its accuracy on the source test split, when it was pretrained here.</param>
+public sealed record PretrainedBackbone(string Path, double? SourceAccuracy);
+
+/// <summary>
+/// Pretrains the sample ViT on the source classes, or reuses the checkpoint of an earlier run with the same protocol,
+/// or takes the user's checkpoint.
+/// </summary>
 public static class Pretraining
 {
-    /// <summary>Returns the path of a pretrained backbone checkpoint, training one when needed.</summary>
-    public static string EnsureBackbone(SampleSettings settings, Device device)
+    /// <summary>File name of the cached checkpoint in the output folder; its record (protocol and source accuracy) sits beside it as JSON.</summary>
+    public const string CheckpointName = "pretrained-source.safetensors";
+
+    /// <summary>Returns the checkpoint to tune: <paramref name="userCheckpoint"/>, a cached one that fits, or a new one trained now.</summary>
+    public static PretrainedBackbone Ensure(string output, string? userCheckpoint, TransferData data, TransferProtocol protocol, Device device)
     {
-        if (settings.Pretrained is not null)
+        if (userCheckpoint is not null)
         {
-            if (!File.Exists(settings.Pretrained))
-                throw new FileNotFoundException($"--pretrained '{settings.Pretrained}' does not exist.", settings.Pretrained);
-            return settings.Pretrained;
+            if (!File.Exists(userCheckpoint))
+                throw new FileNotFoundException($"--pretrained '{userCheckpoint}' does not exist.", userCheckpoint);
+            return new PretrainedBackbone(userCheckpoint, null);
         }
 
-        var path = Path.Combine(settings.Output, "pretrained-source.safetensors");
-        if (File.Exists(path))
+        var path = System.IO.Path.Combine(output, CheckpointName);
+        var recordPath = System.IO.Path.ChangeExtension(path, ".json");
+        var fingerprint = Fingerprint(protocol);
+        if (File.Exists(path) && File.Exists(recordPath))
         {
-            AnsiConsole.MarkupLine($"[grey]Reusing the pretrained backbone {Markup.Escape(path)} (delete it to pretrain again).[/]");
-            return path;
+            var record = JsonSerializer.Deserialize<PretrainingRecord>(File.ReadAllText(recordPath));
+            if (record is not null && record.Fingerprint == fingerprint)
+            {
+                AnsiConsole.MarkupLine($"[grey]Reusing the pretrained backbone {Markup.Escape(path)} (source accuracy {100 * record.SourceAccuracy:F1} %; delete it to pretrain again).[/]");
+                return new PretrainedBackbone(path, record.SourceAccuracy);
+            }
+            AnsiConsole.MarkupLine("[grey]The cached pretrained backbone was made under another protocol: pretraining again.[/]");
         }
+        if (data.Source is null)
+            throw new InvalidOperationException("Tuning on an image folder needs a backbone: pass --pretrained, or run once without --data to pretrain on Fashion-MNIST.");
 
-        AnsiConsole.MarkupLine("[bold]Pretraining[/] the ViT on the synthetic source task (8 classes: shapes, solid or outlined).");
-        manual_seed(settings.Seed);
-        var train = SyntheticShapes.Generate(ShapeTask.Source, settings.TrainExamples, settings.ImageSize, settings.Seed);
-        var test = SyntheticShapes.Generate(ShapeTask.Source, settings.TestExamples, settings.ImageSize, settings.Seed + 1);
-        var vit = new VisionTransformer(SampleVit.Config(settings.ImageSize, train.Classes));
+        var source = data.Source;
+        AnsiConsole.MarkupLine($"[bold]Pretraining[/] the ViT on the source classes ({string.Join(", ", source.Train.ClassNames)}): " +
+                               $"{source.Train.Count:N0} images, {protocol.PretrainEpochs} epochs.");
+        manual_seed(protocol.SplitSeed);
+        var vit = new VisionTransformer(SampleVit.ForFashionMnist(source.Train.Classes));
         vit.to(device);
-        var (_, accuracies, _) = Trainer.Train("pretrain", x => vit.call(x), t => vit.train(t), vit.parameters().ToList(),
-            train, test, settings.PretrainEpochs, settings.Batch, 1e-3, device, settings.Seed);
-        AnsiConsole.MarkupLine($"Source-task accuracy after pretraining: [bold]{100 * accuracies[^1]:F1} %[/]");
+        var curve = Trainer.Train("pretrain", x => vit.call(x), t => vit.train(t), vit.parameters().ToList(),
+            source.Train, null, protocol.PretrainEpochs, protocol.PretrainBatch, protocol.PretrainLearningRate, device, protocol.SplitSeed, weightDecay: 0.05);
+        var accuracy = Trainer.Evaluate(x => vit.call(x), t => vit.train(t), source.Test, 500, device);
+        AnsiConsole.MarkupLine($"Source-task test accuracy after pretraining: [bold]{100 * accuracy:F1} %[/] ({source.Test.Count:N0} test images; median {curve.MedianMs:F0} ms/step)");
         SafeTensorsFile.Write(path, vit.state_dict());
-        return path;
+        WriteAtomically(recordPath, JsonSerializer.Serialize(new PretrainingRecord(fingerprint, accuracy)));
+        return new PretrainedBackbone(path, accuracy);
     }
 
     /// <summary>
-    /// A sample ViT for <paramref name="classes"/> classes with the checkpoint's weights; the head is left new
+    /// The sample ViT for <paramref name="classes"/> classes with the checkpoint's weights; the head is left new
     /// (the checkpoint's head belongs to the source task).
     /// </summary>
-    public static VisionTransformer LoadBackbone(string path, int imageSize, int classes)
+    public static VisionTransformer LoadBackbone(string path, int classes)
     {
-        var vit = new VisionTransformer(SampleVit.Config(imageSize, classes));
-        var weights = SafeTensorsFile.Read(path).Where(kv => !kv.Key.StartsWith("head.", System.StringComparison.Ordinal)).ToDictionary(kv => kv.Key, kv => kv.Value);
+        var vit = new VisionTransformer(SampleVit.ForFashionMnist(classes));
+        var weights = SafeTensorsFile.Read(path).Where(kv => !kv.Key.StartsWith("head.", StringComparison.Ordinal)).ToDictionary(kv => kv.Key, kv => kv.Value);
         StateDictLoader.Load(vit, weights, path, weights.Keys);
         return vit;
     }
+
+    // Everything the checkpoint depends on: a cached one made under other settings is not reused.
+    private static string Fingerprint(TransferProtocol protocol) =>
+        JsonSerializer.Serialize(new
+        {
+            vit = SampleVit.ForFashionMnist(protocol.SourceClasses.Count).ToString(),
+            protocol.SourceClasses, protocol.SourceTrainLimit, protocol.PretrainEpochs, protocol.PretrainLearningRate, protocol.PretrainBatch, protocol.SplitSeed,
+        });
+
+    private static void WriteAtomically(string path, string text)
+    {
+        var temp = path + ".tmp";
+        File.WriteAllText(temp, text);
+        File.Move(temp, path, overwrite: true);
+    }
+
+    private sealed record PretrainingRecord(string Fingerprint, double SourceAccuracy);
 }

@@ -9,23 +9,39 @@ using static TorchSharp.torch;
 
 namespace ResTuning.Samples.Classification;
 
+/// <summary>What one training run produced.</summary>
+/// <param name="Losses">Training loss per step.</param>
+/// <param name="Accuracies">Accuracy on the evaluation split after each epoch (empty without one).</param>
+/// <param name="MedianMs">Median milliseconds per training step (the first steps, which warm up libtorch, left out).</param>
+public sealed record TrainingCurve(List<double> Losses, List<double> Accuracies, double MedianMs);
+
 /// <summary>A plain supervised training loop with a progress bar, step timing and per-epoch accuracy.</summary>
 public static class Trainer
 {
     /// <summary>Trains <paramref name="trainable"/> parameters of <paramref name="model"/> with AdamW and a one-cycle schedule peaking at <paramref name="learningRate"/>.</summary>
-    /// <returns>The losses per step, accuracies per epoch and the median step time.</returns>
-    public static (List<double> Losses, List<double> Accuracies, double MedianMs) Train(
+    /// <param name="title">Progress-bar title.</param>
+    /// <param name="model">Images to logits.</param>
+    /// <param name="setTraining">Switches the model between training and evaluation mode.</param>
+    /// <param name="trainable">The parameters the optimizer updates.</param>
+    /// <param name="train">Training images.</param>
+    /// <param name="evaluateOn">Images to measure accuracy on after every epoch; null for none.</param>
+    /// <param name="epochs">Passes over <paramref name="train"/>.</param>
+    /// <param name="batch">Mini-batch size.</param>
+    /// <param name="learningRate">Peak learning rate.</param>
+    /// <param name="device">Where the model is.</param>
+    /// <param name="seed">Seeds the batch order.</param>
+    /// <param name="weightDecay">AdamW's decoupled weight decay.</param>
+    public static TrainingCurve Train(
         string title, Func<Tensor, Tensor> model, Action<bool> setTraining, IReadOnlyList<TorchSharp.Modules.Parameter> trainable,
-        LabeledImages train, LabeledImages test, int epochs, int batch, double learningRate, Device device, int seed)
+        LabeledImages train, LabeledImages? evaluateOn, int epochs, int batch, double learningRate, Device device, int seed, double weightDecay = 0.01)
     {
-        var optimizer = optim.AdamW(trainable, learningRate, weight_decay: 0.01);
-        var stepsTotal = Math.Max(1, epochs * (int)(train.Count / batch));
+        var optimizer = optim.AdamW(trainable, learningRate, weight_decay: weightDecay);
+        var stepsPerEpoch = Math.Max(1, (int)(train.Count / batch));
         // Warm-up then cosine decay (one cycle): a ViT trained from scratch without warm-up stalls at chance.
-        var schedule = optim.lr_scheduler.OneCycleLR(optimizer, learningRate, stepsTotal, pct_start: 0.15);
+        var schedule = optim.lr_scheduler.OneCycleLR(optimizer, learningRate, epochs * stepsPerEpoch, pct_start: 0.15);
         var losses = new List<double>();
         var accuracies = new List<double>();
         var stepMs = new List<double>();
-        var stepsPerEpoch = (int)(train.Count / batch);
 
         AnsiConsole.Progress()
             .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn())
@@ -35,7 +51,7 @@ public static class Trainer
                 for (var epoch = 0; epoch < epochs; epoch++)
                 {
                     setTraining(true);
-                    foreach (var (images, labels) in train.Batches(batch, shuffle: true, seed: seed + epoch))
+                    foreach (var (images, labels) in train.Batches(Math.Min(batch, (int)train.Count), shuffle: true, seed: seed * 1000 + epoch))
                     {
                         using var scope = NewDisposeScope();
                         var watch = Stopwatch.StartNew();
@@ -50,12 +66,14 @@ public static class Trainer
                         task.Description = $"{title} · epoch {epoch + 1}/{epochs} · loss {value:F3}";
                         task.Increment(1);
                     }
-                    accuracies.Add(Evaluate(model, setTraining, test, batch, device));
+                    if (evaluateOn is null) continue;
+                    accuracies.Add(Evaluate(model, setTraining, evaluateOn, 500, device));
                     task.Description = $"{title} · epoch {epoch + 1}/{epochs} · acc {100 * accuracies[^1]:F1} %";
                 }
             });
+        setTraining(false);
         var ordered = stepMs.Skip(Math.Min(3, stepMs.Count - 1)).OrderBy(v => v).ToList();
-        return (losses, accuracies, ordered[ordered.Count / 2]);
+        return new TrainingCurve(losses, accuracies, ordered[ordered.Count / 2]);
     }
 
     /// <summary>Top-1 accuracy of <paramref name="model"/> on <paramref name="data"/>.</summary>

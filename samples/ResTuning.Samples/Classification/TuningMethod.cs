@@ -1,15 +1,19 @@
 using System;
+using System.Collections.Generic;
 using System.Linq;
 
 namespace ResTuning.Samples.Classification;
 
-/// <summary>The fine-tuning methods the sample compares.</summary>
+/// <summary>The methods the main job compares.</summary>
 public enum TuningMethod
 {
-    /// <summary>Every parameter trains (the baseline).</summary>
+    /// <summary>The same ViT from a random initialisation, every parameter trained: shows what pretraining is worth.</summary>
+    Scratch,
+
+    /// <summary>Full fine-tuning: every parameter of the pretrained ViT trains.</summary>
     Full,
 
-    /// <summary>Only a new head trains on frozen features.</summary>
+    /// <summary>Linear probe: only a new head trains on the frozen features.</summary>
     Linear,
 
     /// <summary>LoRA (r = 8, α = 16) beside every attention's qkv projection, plus the head.</summary>
@@ -22,14 +26,25 @@ public enum TuningMethod
     Bypass,
 }
 
-/// <summary>Command-line names of <see cref="TuningMethod"/>.</summary>
+/// <summary>Command-line names, result keys and learning-rate grids of <see cref="TuningMethod"/>.</summary>
 public static class TuningMethods
 {
     /// <summary>All methods in table order.</summary>
     public static TuningMethod[] All { get; } = Enum.GetValues<TuningMethod>();
 
-    /// <summary>The method's command-line name (<c>full</c>, <c>linear</c>, <c>lora</c>, <c>restuning</c>, <c>bypass</c>).</summary>
+    /// <summary>The method's command-line name and <c>results.json</c> key (<c>scratch</c>, <c>full</c>, <c>linear</c>, <c>lora</c>, <c>restuning</c>, <c>bypass</c>).</summary>
     public static string Name(this TuningMethod method) => method.ToString().ToLowerInvariant();
+
+    /// <summary>
+    /// The peak learning rates the sweep tries (AdamW, one-cycle), a factor of about 3 apart around the usual value for
+    /// the method: methods that train the whole network want smaller steps than a head or a few new tuners.
+    /// </summary>
+    public static IReadOnlyList<double> LearningRates(this TuningMethod method) => method switch
+    {
+        TuningMethod.Scratch or TuningMethod.Full => new[] { 1e-4, 3e-4, 1e-3 },
+        TuningMethod.Linear => new[] { 3e-3, 1e-2, 3e-2 },
+        _ => new[] { 1e-3, 3e-3, 1e-2 },
+    };
 
     /// <summary>Parses a command-line name.</summary>
     public static bool TryParse(string text, out TuningMethod method)

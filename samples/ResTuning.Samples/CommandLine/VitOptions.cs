@@ -72,7 +72,7 @@ public sealed class VitOptions
         option.Validators.Add(r =>
         {
             var value = r.GetValueOrDefault<int>();
-            if (value > 0 && value % SampleVit.PatchSize != 0) r.AddError($"--image-size {value} must be a multiple of the patch size {SampleVit.PatchSize}.");
+            if (value > 0 && value % SampleVit.ScenePatchSize != 0) r.AddError($"--image-size {value} must be a multiple of the patch size {SampleVit.ScenePatchSize}.");
         });
         return option;
     }

@@ -40,10 +40,10 @@ public static class MultiTaskCommand
     {
         Directory.CreateDirectory(settings.Output);
         var device = SampleDevice.Resolve(settings.Device);
-        var backbonePath = Pretraining.EnsureBackbone(settings, device);
+        var backbonePath = ScenePretraining.EnsureBackbone(settings, device);
         manual_seed(settings.Seed);
         // The ViT's own head is never used: every task has a bypass head.
-        var vit = Pretraining.LoadBackbone(backbonePath, settings.ImageSize, classes: 1);
+        var vit = ScenePretraining.LoadBackbone(backbonePath, settings.ImageSize, classes: 1);
         vit.to(device);
         var train = SyntheticShapes.Scenes(settings.TrainExamples, settings.ImageSize, settings.Seed + 20);
         var test = SyntheticShapes.Scenes(settings.TestExamples, settings.ImageSize, settings.Seed + 21);

@@ -17,14 +17,14 @@ public static class TrainingCurves
             line.LegendText = r.Method;
             line.MarkerSize = 0;
         }
-        plot.Title("Downstream training loss (moving average of 10 steps)");
+        plot.Title("Training loss of the first final run (moving average of 10 steps)");
         plot.XLabel("step");
         plot.YLabel("cross-entropy");
         plot.ShowLegend();
         plot.SavePng(path, 900, 540);
     }
 
-    /// <summary>Saves test accuracy after each epoch, one line per method.</summary>
+    /// <summary>Saves validation accuracy after each epoch at each method's chosen learning rate (from the sweep), one line per method.</summary>
     public static void SaveAccuracy(string path, IReadOnlyList<MethodResult> results)
     {
         var plot = new ScottPlot.Plot();
@@ -33,10 +33,9 @@ public static class TrainingCurves
             var line = plot.Add.Scatter(Enumerable.Range(1, r.EpochAccuracies.Count).Select(i => (double)i).ToArray(), r.EpochAccuracies.Select(a => 100 * a).ToArray());
             line.LegendText = r.Method;
         }
-        plot.Title("Downstream test accuracy");
+        plot.Title("Validation accuracy during the sweep, at the chosen learning rate");
         plot.XLabel("epoch");
-        plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericFixedInterval(1);   // whole epochs only
-        plot.YLabel("accuracy (%)");
+                plot.YLabel("accuracy (%)");
         plot.ShowLegend();
         plot.SavePng(path, 900, 540);
     }

@@ -1,0 +1,88 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+
+namespace ResTuning.Samples.Classification;
+
+/// <summary>
+/// The main job's transfer protocol (VTAB-1K-like, on Fashion-MNIST): pretrain on the source classes' full training
+/// split, then tune on the disjoint target classes with a few labelled images per class, choose each method's learning
+/// rate on a validation part of those labelled images, and test on the target classes' whole test split.
+/// </summary>
+/// <remarks>Every number of the protocol lives here; <see cref="Quick"/> is the same protocol on a tiny subset (for tests).</remarks>
+public sealed record TransferProtocol
+{
+    /// <summary>Fashion-MNIST classes the backbone is pretrained on (T-shirt/top, Trouser, Pullover, Dress, Coat).</summary>
+    public IReadOnlyList<int> SourceClasses { get; init; } = new[] { 0, 1, 2, 3, 4 };
+
+    /// <summary>Fashion-MNIST classes of the downstream task (Sandal, Shirt, Sneaker, Bag, Ankle boot): never seen in pretraining.</summary>
+    public IReadOnlyList<int> TargetClasses { get; init; } = new[] { 5, 6, 7, 8, 9 };
+
+    /// <summary>Labelled target images per class (drawn from the target classes' training split).</summary>
+    public int LabelledPerClass { get; init; } = 50;
+
+    /// <summary>Of those, per class, held out as the validation split of the learning-rate sweep.</summary>
+    public int ValidationPerClass { get; init; } = 10;
+
+    /// <summary>Source training images used for pretraining (0: the whole source training split).</summary>
+    public int SourceTrainLimit { get; init; }
+
+    /// <summary>Test images per split (0: the whole test split).</summary>
+    public int TestLimit { get; init; }
+
+    /// <summary>Pretraining epochs over the source training images.</summary>
+    public int PretrainEpochs { get; init; } = 12;
+
+    /// <summary>Pretraining peak learning rate (AdamW, one-cycle).</summary>
+    public double PretrainLearningRate { get; init; } = 5e-4;
+
+    /// <summary>Pretraining mini-batch size.</summary>
+    public int PretrainBatch { get; init; } = 64;
+
+    /// <summary>Tuning epochs over the labelled target images (every method gets the same number of steps).</summary>
+    public int Epochs { get; init; } = 40;
+
+    /// <summary>Tuning mini-batch size.</summary>
+    public int Batch { get; init; } = 25;
+
+    /// <summary>AdamW weight decay of every tuning run (fixed, not swept).</summary>
+    public double WeightDecay { get; init; } = 0.01;
+
+    /// <summary>Training seeds of the final runs (test accuracy is reported as mean ± std over them).</summary>
+    public int Seeds { get; init; } = 3;
+
+    /// <summary>Seed that draws the labelled target images and their validation part (fixed, like VTAB-1K's fixed splits).</summary>
+    public int SplitSeed { get; init; } = 2023;
+
+    /// <summary>The same protocol on a tiny subset: runs the whole main job end to end in well under a minute.</summary>
+    public static TransferProtocol Quick { get; } = new()
+    {
+        LabelledPerClass = 10, ValidationPerClass = 2, SourceTrainLimit = 600, TestLimit = 200,
+        PretrainEpochs = 1, Epochs = 2, Batch = 10, Seeds = 2,
+    };
+
+    /// <summary>One line for the console, the README and <c>results.json</c>.</summary>
+    public string Describe(IReadOnlyList<string> classNames) =>
+        $"pretrain on classes {Names(SourceClasses, classNames)} ({(SourceTrainLimit == 0 ? "full training split" : $"{SourceTrainLimit} training images")}); " +
+        $"tune on the disjoint classes {Names(TargetClasses, classNames)} with {LabelledPerClass} labelled images per class " +
+        $"({LabelledPerClass * TargetClasses.Count} in all, seed {SplitSeed}), of which {ValidationPerClass} per class are the validation split of the " +
+        $"learning-rate sweep; {Epochs} epochs, batch {Batch}, AdamW (weight decay {WeightDecay}) with a one-cycle schedule; " +
+        $"test on {(TestLimit == 0 ? "the whole target test split" : $"{TestLimit} target test images")}; mean ± std over {Seeds} training seeds";
+
+    /// <summary>Checks that the classes are disjoint and the sizes make sense.</summary>
+    /// <exception cref="ArgumentException">Names what is wrong.</exception>
+    public void Validate()
+    {
+        if (SourceClasses.Count < 2 || TargetClasses.Count < 2)
+            throw new ArgumentException("The source and the target task each need at least two classes.");
+        if (SourceClasses.Intersect(TargetClasses).Any())
+            throw new ArgumentException($"Source and target classes must be disjoint; both have {string.Join(", ", SourceClasses.Intersect(TargetClasses))}.");
+        if (ValidationPerClass <= 0 || ValidationPerClass >= LabelledPerClass)
+            throw new ArgumentException($"The validation split ({ValidationPerClass} per class) must be positive and smaller than the labelled images ({LabelledPerClass} per class).");
+        if (Seeds < 1 || Epochs < 1 || Batch < 1 || PretrainEpochs < 1)
+            throw new ArgumentException("Seeds, epochs and batch sizes must be positive.");
+    }
+
+    private static string Names(IReadOnlyList<int> classes, IReadOnlyList<string> names) =>
+        string.Join(", ", classes.Select(c => c < names.Count ? $"{c} {names[c]}" : c.ToString()));
+}
