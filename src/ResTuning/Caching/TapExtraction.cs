@@ -1,0 +1,122 @@
+using System;
+using System.Collections.Generic;
+using System.Diagnostics;
+using System.Globalization;
+using System.IO;
+using System.Linq;
+using ResTuning.Bypass;
+using ResTuning.Checkpoints;
+using static TorchSharp.torch;
+
+namespace ResTuning.Caching;
+
+/// <summary>Runs the backbone over a data set (or one part of it) and stores its taps shard by shard.</summary>
+internal static class TapExtraction
+{
+    /// <summary>The manifest written (or built in memory) and, in memory, the shards.</summary>
+    public sealed record Result(TapCacheManifest Manifest, ShardTaps[]? Shards);
+
+    public static Result Run(ITapSource source, TapCacheInputs inputs, long examples, TapCacheOptions options, TapCachePart? part)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        ArgumentNullException.ThrowIfNull(inputs);
+        var key = TapCacheKey.For(source, examples, options);
+        var disk = options.Storage == TapCacheStorage.Disk;
+        var directory = disk ? Path.GetFullPath(options.Directory!) : null;
+        var manifestPath = directory is null ? null : Path.Combine(directory, part?.ManifestFileName ?? TapCacheManifest.FileName);
+        if (directory is not null)
+        {
+            Directory.CreateDirectory(directory);
+            // Until the new manifest is written last, the folder must not look like a finished cache.
+            File.Delete(manifestPath!);
+            if (part is null) File.Delete(Path.Combine(directory, TapCacheManifest.FileName));
+        }
+
+        var (begin, end) = part?.Range(examples) ?? (0, examples);
+        var total = (end - begin) * key.Views;
+        var clock = Stopwatch.StartNew();
+        long done = 0;
+        IReadOnlyList<long>[]? shapes = null;
+        var records = new List<TapCacheShard>();
+        var memory = new List<ShardTaps>();
+        try
+        {
+            for (var view = 0; view < key.Views; view++)
+            {
+                for (var shardBegin = begin; shardBegin < end; shardBegin += options.ExamplesPerShard)
+                {
+                    var shardEnd = Math.Min(end, shardBegin + options.ExamplesPerShard);
+                    var taps = ExtractShard(source, inputs, key, options, view, shardBegin, shardEnd, ref done, total, clock);
+                    var exampleShapes = ShardTaps.ExampleShapes(taps);
+                    shapes ??= exampleShapes;
+                    if (!SameShapes(shapes, exampleShapes))
+                        throw new InvalidOperationException($"Examples {shardBegin}..{shardEnd - 1} give taps of other shapes than the first examples: every input must have the same shape.");
+                    if (directory is null)
+                    {
+                        memory.Add(new ShardTaps(view, shardBegin, shardEnd, taps));
+                        continue;
+                    }
+                    records.Add(WriteShard(directory, view, shardBegin, shardEnd, taps));
+                    foreach (var t in taps) t.Dispose();
+                }
+            }
+        }
+        catch
+        {
+            foreach (var shard in memory) shard.Dispose();
+            throw;
+        }
+
+        var manifest = new TapCacheManifest(key, shapes!, directory is null
+            ? memory.Select(s => new TapCacheShard("", s.View, s.Begin, s.End, 0, "")).ToArray()
+            : records, part);
+        if (manifestPath is not null) manifest.Write(manifestPath);
+        return new Result(manifest, directory is null ? memory.ToArray() : null);
+    }
+
+    private static Tensor[] ExtractShard(ITapSource source, TapCacheInputs inputs, TapCacheKey key, TapCacheOptions options,
+        int view, long shardBegin, long shardEnd, ref long done, long total, Stopwatch clock)
+    {
+        var batches = new List<Tensor[]>();
+        try
+        {
+            for (var start = shardBegin; start < shardEnd; start += options.BatchSize)
+            {
+                var count = (int)Math.Min(options.BatchSize, shardEnd - start);
+                using (var scope = NewDisposeScope())
+                using (no_grad())
+                {
+                    var input = inputs(start, count, view);
+                    if (input.shape.Length == 0 || input.shape[0] != count)
+                        throw new InvalidOperationException($"The inputs of examples {start}..{start + count - 1} have shape {TunerShapeException.Format(input.shape)}; expected {count} examples, batch first.");
+                    var taps = source.Collect(input, key.LastTap);
+                    batches.Add(taps.Select(t => t.to(key.DType).cpu().contiguous().MoveToOuterDisposeScope()).ToArray());
+                }
+                done += count;
+                options.Progress?.Report(new TapCacheProgress(done, total, clock.Elapsed));
+            }
+            using var join = NewDisposeScope();
+            return Enumerable.Range(0, key.LastTap + 1)
+                .Select(l => (batches.Count == 1 ? batches[0][l].alias() : cat(batches.Select(b => b[l]).ToArray(), 0)).MoveToOuterDisposeScope())
+                .ToArray();
+        }
+        finally
+        {
+            foreach (var batch in batches)
+                foreach (var t in batch) t.Dispose();
+        }
+    }
+
+    private static TapCacheShard WriteShard(string directory, int view, long begin, long end, Tensor[] taps)
+    {
+        var name = string.Create(CultureInfo.InvariantCulture, $"taps-v{view}-{begin:D9}-{end:D9}.safetensors");
+        var path = Path.Combine(directory, name);
+        // Atomic: SafeTensorsFile writes a temporary file, flushes it and renames it; it records the data's SHA-256.
+        SafeTensorsFile.Write(path, taps.Select((t, l) => KeyValuePair.Create(TapCacheShard.TensorName(l), t)));
+        var header = SafeTensorsFile.ReadHeader(path);
+        return new TapCacheShard(name, view, begin, end, new FileInfo(path).Length, header.Metadata[SafeTensorsFile.ChecksumKey]);
+    }
+
+    private static bool SameShapes(IReadOnlyList<long>[] a, IReadOnlyList<long>[] b) =>
+        a.Length == b.Length && a.Zip(b).All(p => p.First.SequenceEqual(p.Second));
+}
