@@ -39,8 +39,9 @@ public static class ClassifyCommand
             if (parse.GetValue(childMethod) is { } child)
             {
                 TuningMethods.TryParse(child, out var method);
-                var data = LoadData(settings);
-                MethodRun.Run(method, parse.GetValue(childBackbone)!, data, settings.Protocol, settings.Output, SampleDevice.Resolve(settings.Device), parse.GetValue(childResult)!);
+                var backbone = parse.GetValue(childBackbone)!;
+                var data = LoadData(settings, backbone);
+                MethodRun.Run(method, backbone, data, settings.Protocol, settings.Output, SampleDevice.Resolve(settings.Device), parse.GetValue(childResult)!);
                 return 0;
             }
             return Run(settings);
@@ -54,7 +55,7 @@ public static class ClassifyCommand
         var wall = Stopwatch.StartNew();
         Directory.CreateDirectory(settings.Output);
         var device = SampleDevice.Resolve(settings.Device);
-        var data = LoadData(settings);
+        var data = LoadData(settings, settings.Pretrained);
         if (data.Source is null && settings.Pretrained is null)
             // The user's images are the target; the backbone still learns the Fashion-MNIST source classes first.
             data = data with { Source = TransferData.FromFashionMnist(FashionMnistFolder.Ensure(settings.FashionMnistFolder), settings.Protocol).Source };
@@ -93,8 +94,12 @@ public static class ClassifyCommand
         return 0;
     }
 
-    private static TransferData LoadData(ClassifySettings settings) =>
-        settings.DataFolder is not null
-            ? TransferData.FromImageFolder(settings.DataFolder, settings.Protocol, global::ResTuning.Data.FashionMnist.ImageSize, channels: 1)
-            : TransferData.FromFashionMnist(FashionMnistFolder.Ensure(settings.FashionMnistFolder), settings.Protocol);
+    // A user's image folder is read at the backbone's input size and channel count (28-px grayscale for the sample ViT).
+    private static TransferData LoadData(ClassifySettings settings, string? checkpoint)
+    {
+        if (settings.DataFolder is null)
+            return TransferData.FromFashionMnist(FashionMnistFolder.Ensure(settings.FashionMnistFolder), settings.Protocol);
+        var config = checkpoint is null ? SampleVit.ForFashionMnist(1) : Pretraining.LoadBackbone(checkpoint, 1, randomInit: true).Config;
+        return TransferData.FromImageFolder(settings.DataFolder, settings.Protocol, config.ImageSize, config.InChannels);
+    }
 }

@@ -35,13 +35,13 @@ public sealed class ClassifyOptions
     public Option<int?> Epochs { get; } = Optional("--epochs", "Tuning epochs over the labelled target images (default 40)");
 
     /// <summary><c>--pretrain-epochs</c>.</summary>
-    public Option<int?> PretrainEpochs { get; } = Optional("--pretrain-epochs", "Pretraining epochs on the source classes (default 12)");
+    public Option<int?> PretrainEpochs { get; } = Optional("--pretrain-epochs", "Pretraining epochs on the source classes (default 16)");
 
     /// <summary><c>--labelled-per-class</c>.</summary>
     public Option<int?> LabelledPerClass { get; } = Optional("--labelled-per-class", "Labelled target images per class (default 50, of which 10 validate the sweep)");
 
     /// <summary><c>--seeds</c>.</summary>
-    public Option<int?> Seeds { get; } = Optional("--seeds", "Training seeds of the final runs (default 3)");
+    public Option<int?> Seeds { get; } = Optional("--seeds", "Training seeds of the final runs (default 5)");
 
     /// <summary><c>--output</c>.</summary>
     public Option<string> Output { get; } = CliOptions.Output("out/classify");

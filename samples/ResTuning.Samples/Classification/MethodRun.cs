@@ -23,8 +23,9 @@ public static class MethodRun
     public static MethodResult Run(TuningMethod method, string backbonePath, TransferData data, TransferProtocol protocol, string output, Device device, string resultPath)
     {
         var classes = data.Labelled.Classes;
-        PeakMemory.ResetPeak();
-        var baseline = PeakMemory.CurrentBytes();
+        long trainingBytes;
+        using (var probe = Prepare(method, backbonePath, classes, seed: 0, device))
+            trainingBytes = MemoryProbe.Measure(probe, data.Labelled, device);
 
         // The sweep: every learning rate of the grid, trained on the sweep split, scored on the validation split.
         var sweep = new List<SweepPoint>();
@@ -68,8 +69,7 @@ public static class MethodRun
             Trainable = counts.Trainable,
             Total = counts.Total,
             MsPerStep = stepMs.OrderBy(v => v).ElementAt(stepMs.Count / 2),
-            PeakBytes = PeakMemory.Bytes(),
-            BaselineBytes = baseline,
+            TrainingBytes = trainingBytes,
             Losses = losses ?? new List<double>(),
             EpochAccuracies = chosen.EpochAccuracies,
         };
@@ -81,9 +81,7 @@ public static class MethodRun
     private static TunedModel Prepare(TuningMethod method, string backbonePath, int classes, int seed, Device device)
     {
         manual_seed(seed);
-        var vit = method == TuningMethod.Scratch
-            ? new VisionTransformer(SampleVit.ForFashionMnist(classes))
-            : Pretraining.LoadBackbone(backbonePath, classes);
+        var vit = Pretraining.LoadBackbone(backbonePath, classes, randomInit: method == TuningMethod.Scratch);
         return TunedModel.Create(vit, method, device);
     }
 }

@@ -60,20 +60,22 @@ public static class Pretraining
             source.Train, null, protocol.PretrainEpochs, protocol.PretrainBatch, protocol.PretrainLearningRate, device, protocol.SplitSeed, weightDecay: 0.05);
         var accuracy = Trainer.Evaluate(x => vit.call(x), t => vit.train(t), source.Test, 500, device);
         AnsiConsole.MarkupLine($"Source-task test accuracy after pretraining: [bold]{100 * accuracy:F1} %[/] ({source.Test.Count:N0} test images; median {curve.MedianMs:F0} ms/step)");
-        SafeTensorsFile.Write(path, vit.state_dict());
+        SafeTensorsFile.Write(path, vit.state_dict(), VitCheckpoint.Metadata(vit.Config));
         WriteAtomically(recordPath, JsonSerializer.Serialize(new PretrainingRecord(fingerprint, accuracy)));
         return new PretrainedBackbone(path, accuracy);
     }
 
     /// <summary>
-    /// The sample ViT for <paramref name="classes"/> classes with the checkpoint's weights; the head is left new
-    /// (the checkpoint's head belongs to the source task).
+    /// A ViT shaped like the checkpoint (read off its tensors, see <see cref="VitCheckpoint"/>: the sample ViT or a timm
+    /// ViT) with a new head for <paramref name="classes"/> classes, and its weights unless <paramref name="randomInit"/>
+    /// (the from-scratch baseline: same shape, random weights). The checkpoint's head belongs to the source task.
     /// </summary>
-    public static VisionTransformer LoadBackbone(string path, int classes)
+    public static VisionTransformer LoadBackbone(string path, int classes, bool randomInit = false)
     {
-        var vit = new VisionTransformer(SampleVit.ForFashionMnist(classes));
+        var header = SafeTensorsFile.ReadHeader(path);
         var weights = SafeTensorsFile.Read(path).Where(kv => !kv.Key.StartsWith("head.", StringComparison.Ordinal)).ToDictionary(kv => kv.Key, kv => kv.Value);
-        StateDictLoader.Load(vit, weights, path, weights.Keys);
+        var vit = new VisionTransformer(VitCheckpoint.InferConfig(weights, header.Metadata, classes));
+        if (!randomInit) StateDictLoader.Load(vit, weights, path, weights.Keys);
         return vit;
     }
 

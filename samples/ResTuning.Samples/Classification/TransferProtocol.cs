@@ -31,7 +31,7 @@ public sealed record TransferProtocol
     public int TestLimit { get; init; }
 
     /// <summary>Pretraining epochs over the source training images.</summary>
-    public int PretrainEpochs { get; init; } = 12;
+    public int PretrainEpochs { get; init; } = 16;
 
     /// <summary>Pretraining peak learning rate (AdamW, one-cycle).</summary>
     public double PretrainLearningRate { get; init; } = 5e-4;
@@ -49,7 +49,7 @@ public sealed record TransferProtocol
     public double WeightDecay { get; init; } = 0.01;
 
     /// <summary>Training seeds of the final runs (test accuracy is reported as mean ± std over them).</summary>
-    public int Seeds { get; init; } = 3;
+    public int Seeds { get; init; } = 5;
 
     /// <summary>Seed that draws the labelled target images and their validation part (fixed, like VTAB-1K's fixed splits).</summary>
     public int SplitSeed { get; init; } = 2023;

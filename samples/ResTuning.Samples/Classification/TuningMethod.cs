@@ -36,13 +36,15 @@ public static class TuningMethods
     public static string Name(this TuningMethod method) => method.ToString().ToLowerInvariant();
 
     /// <summary>
-    /// The peak learning rates the sweep tries (AdamW, one-cycle), a factor of about 3 apart around the usual value for
-    /// the method: methods that train the whole network want smaller steps than a head or a few new tuners.
+    /// The peak learning rates the sweep tries (AdamW, one-cycle), a factor of about 3 apart: fine-tuning a pretrained
+    /// network wants small steps, training from scratch larger ones, a new head or a few new tuners larger still.
     /// </summary>
     public static IReadOnlyList<double> LearningRates(this TuningMethod method) => method switch
     {
-        TuningMethod.Scratch or TuningMethod.Full => new[] { 1e-4, 3e-4, 1e-3 },
-        TuningMethod.Linear => new[] { 3e-3, 1e-2, 3e-2 },
+        TuningMethod.Scratch => new[] { 3e-4, 1e-3, 3e-3 },
+        TuningMethod.Full => new[] { 3e-5, 1e-4, 3e-4 },
+        TuningMethod.Linear => new[] { 1e-2, 3e-2, 1e-1 },
+        TuningMethod.ResTuning => new[] { 3e-3, 1e-2, 3e-2 },
         _ => new[] { 1e-3, 3e-3, 1e-2 },
     };
 

@@ -47,14 +47,8 @@ public sealed record MethodResult
     /// <summary>Median milliseconds per training step over the final runs.</summary>
     public double MsPerStep { get; init; }
 
-    /// <summary>Peak resident memory of the process that trained the method.</summary>
-    public long PeakBytes { get; init; }
-
-    /// <summary>Resident memory just before training (model, data and libtorch loaded).</summary>
-    public long BaselineBytes { get; init; }
-
-    /// <summary>Memory that training itself added at its peak: <see cref="PeakBytes"/> − <see cref="BaselineBytes"/>.</summary>
-    public long TrainingBytes => System.Math.Max(0, PeakBytes - BaselineBytes);
+    /// <summary>Memory that training adds at its peak (gradients, optimizer state, saved activations), measured by <c>MemoryProbe</c>.</summary>
+    public long TrainingBytes { get; init; }
 
     /// <summary>Training loss per step of the first final run.</summary>
     public List<double> Losses { get; init; } = new();

@@ -39,7 +39,7 @@ public static class ResultsTable
         if (sourceAccuracy is { } source)
             AnsiConsole.MarkupLine($"Backbone: source-task test accuracy [bold]{Percent(source)} %[/] after pretraining.");
         AnsiConsole.MarkupLine("[grey]lr: the peak learning rate chosen on the validation split (never the test split). ms/step: median of the final runs. " +
-                               "training memory: peak resident set during the method's runs minus the resident set before them; each method ran in its own process.[/]");
+                               "training memory: peak resident set of 3 AdamW steps at batch 256 minus the resident set before them (gradients, optimizer state, saved activations); each method ran in its own process.[/]");
     }
 
     private static string Percent(double fraction) => (100 * fraction).ToString("F1", CultureInfo.InvariantCulture);
