@@ -1,6 +1,7 @@
 using System.IO;
 using System.IO.Compression;
 using ResTuning.Data;
+using TorchSharp;
 
 namespace ResTuning.Tests.Data;
 
