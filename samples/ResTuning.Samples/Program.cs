@@ -18,6 +18,7 @@ public static class Program
             ClassifyCommand.Create(),
             MultiTaskCommand.Create(),
             GenerateCommand.Create(),
+            ResTuning.Samples.Caching.ExtractTapsCommand.Create(),
         };
         return root.Parse(args).Invoke();
     }

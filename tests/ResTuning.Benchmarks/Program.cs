@@ -17,6 +17,7 @@ try
     {
         "training" => TrainingBenchmark.Run(BenchmarkOptions.Parse(rest)),
         "generator" => GeneratorBenchmark.Run(GeneratorOptions.Parse(rest)),
+        "tapcache" => TapCacheBenchmark.Run(TapCacheBenchOptions.Parse(rest)),
         _ => Usage(),
     };
 }
