@@ -1,45 +1,22 @@
-using System;
-using TorchSharp.Modules;
 using static TorchSharp.torch;
 
 namespace ResTuning.Bypass;
 
 /// <summary>
 /// A classifier for token states <c>[B, N, D]</c>: LayerNorm <c>norm</c>, the class token (index 0), Linear <c>fc</c>.
-/// The usual head on a ViT bypass output b_L.
+/// The usual head on a ViT bypass output b_L (timm's <c>global_pool='token'</c>).
 /// </summary>
-public sealed class ClassTokenHead : nn.Module<Tensor, Tensor>
+public sealed class ClassTokenHead : TokenHead
 {
-    private readonly LayerNorm norm;
-    private readonly Linear fc;
-
     /// <summary>Creates the head.</summary>
     /// <param name="embedDim">Token width D.</param>
     /// <param name="numClasses">Output classes.</param>
     /// <param name="eps">LayerNorm epsilon.</param>
     /// <param name="name">Module name.</param>
-    public ClassTokenHead(long embedDim, long numClasses, double eps = 1e-6, string name = "head") : base(name)
+    public ClassTokenHead(long embedDim, long numClasses, double eps = 1e-6, string name = "head") : base(embedDim, numClasses, eps, name)
     {
-        if (embedDim <= 0) throw new ArgumentOutOfRangeException(nameof(embedDim), embedDim, "Token width must be positive.");
-        if (numClasses <= 0) throw new ArgumentOutOfRangeException(nameof(numClasses), numClasses, "A head needs at least one class.");
-        norm = nn.LayerNorm(embedDim, eps);
-        fc = nn.Linear(embedDim, numClasses);
-        register_module("norm", norm);
-        register_module("fc", fc);
     }
-
-    /// <summary>The LayerNorm.</summary>
-    public LayerNorm Norm => norm;
-
-    /// <summary>The classifier.</summary>
-    public Linear Fc => fc;
 
     /// <inheritdoc />
-    public override Tensor forward(Tensor tokens)
-    {
-        if (tokens.dim() != 3 || tokens.shape[2] != fc.in_features)
-            throw new TunerShapeException(GetName(), "input", new long[] { -1, -1, fc.in_features }, tokens.shape,
-                "The head reads [batch, tokens, width] states with the width it was built for.");
-        return fc.call(norm.call(tokens).select(1, 0));
-    }
+    protected override Tensor Pool(Tensor normalisedTokens) => normalisedTokens.select(1, 0);
 }
