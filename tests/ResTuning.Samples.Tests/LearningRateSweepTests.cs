@@ -21,7 +21,7 @@ public sealed class LearningRateSweepTests : IDisposable
     [Fact]
     public void The_sweep_never_reads_the_test_split_and_the_final_runs_do()
     {
-        var protocol = TransferProtocol.Quick with { Epochs = 3 };   // enough to learn the fake classes
+        var protocol = TransferProtocol.Quick with { Epochs = 3 };   // several points on each validation curve
         var splits = TransferData.FromFashionMnist(data.Folder, protocol);
         manual_seed(3);
         var backbone = Path.Combine(output, "backbone.safetensors");

@@ -56,7 +56,10 @@ public sealed class MainJobTests : IDisposable
             Assert.True(m.GetProperty("ms_per_step").GetDouble() > 0);
             Assert.True(m.GetProperty("training_bytes").GetInt64() >= 0);
         }
-        // The probe sees that a linear probe trains far fewer parameters than full fine-tuning.
+        // The bypass trained on taps cached once (the default); the other methods run their backbone every step.
+        Assert.Equal("float32", methods.GetProperty("bypass").GetProperty("tap_cache").GetString());
+        Assert.Equal("off", methods.GetProperty("full").GetProperty("tap_cache").GetString());
+        // A linear probe trains far fewer parameters than full fine-tuning.
         Assert.True(methods.GetProperty("linear").GetProperty("trainable").GetInt64() * 100 < methods.GetProperty("full").GetProperty("trainable").GetInt64());
         Assert.True(File.Exists(Path.Combine(output, "loss.png")));
         Assert.True(File.Exists(Path.Combine(output, "accuracy.png")));

@@ -41,7 +41,7 @@ public static class ClassifyCommand
                 TuningMethods.TryParse(child, out var method);
                 var backbone = parse.GetValue(childBackbone)!;
                 var data = LoadData(settings, backbone);
-                MethodRun.Run(method, backbone, data, settings.Protocol, settings.Output, SampleDevice.Resolve(settings.Device), parse.GetValue(childResult)!);
+                MethodRun.Run(method, backbone, data, settings.Protocol, settings.Output, SampleDevice.Resolve(settings.Device), parse.GetValue(childResult)!, settings.TapCacheDType);
                 return 0;
             }
             return Run(settings);

@@ -16,9 +16,14 @@ namespace ResTuning.Samples.Classification;
 /// <param name="DataFolder">A user's image folder as the target task; null for Fashion-MNIST's target classes.</param>
 /// <param name="Pretrained">A pretrained checkpoint to tune instead of pretraining here.</param>
 /// <param name="Quick">Whether the protocol is the tiny <see cref="TransferProtocol.Quick"/> one.</param>
+/// <param name="TapCache">Storage type of the bypass's tap cache (<c>float32</c>, <c>float16</c>, <c>bfloat16</c>), or <c>off</c> to train it live.</param>
 public sealed record ClassifySettings(
     IReadOnlyList<TuningMethod> Methods, TransferProtocol Protocol, string Output, string Device,
-    string? FashionMnistFolder, string? DataFolder, string? Pretrained, bool Quick);
+    string? FashionMnistFolder, string? DataFolder, string? Pretrained, bool Quick, string TapCache = "float32")
+{
+    /// <summary><see cref="TapCache"/> as a storage type; null when off.</summary>
+    public TorchSharp.torch.ScalarType? TapCacheDType => TapCache == "off" ? null : global::ResTuning.Caching.TapCacheKey.ParseDType(TapCache);
+}
 
 /// <summary>The command-line options of <c>classify</c>.</summary>
 public sealed class ClassifyOptions
@@ -43,6 +48,9 @@ public sealed class ClassifyOptions
     /// <summary><c>--seeds</c>.</summary>
     public Option<int?> Seeds { get; } = Optional("--seeds", "Training seeds of the final runs (default 5)");
 
+    /// <summary><c>--tap-cache</c>.</summary>
+    public Option<string> TapCache { get; } = TapCacheOption();
+
     /// <summary><c>--output</c>.</summary>
     public Option<string> Output { get; } = CliOptions.Output("out/classify");
 
@@ -64,7 +72,7 @@ public sealed class ClassifyOptions
     /// <summary>Adds every option to <paramref name="command"/>.</summary>
     public void AddTo(Command command)
     {
-        foreach (var option in new Option[] { Method, Quick, Epochs, PretrainEpochs, LabelledPerClass, Seeds, Output, Device, FashionMnist, Data, Pretrained })
+        foreach (var option in new Option[] { Method, Quick, Epochs, PretrainEpochs, LabelledPerClass, Seeds, TapCache, Output, Device, FashionMnist, Data, Pretrained })
             command.Options.Add(option);
     }
 
@@ -82,7 +90,7 @@ public sealed class ClassifyOptions
             ? given.Select(n => { TuningMethods.TryParse(n, out var m); return m; }).Distinct().OrderBy(m => m).ToArray()
             : TuningMethods.All;
         return new ClassifySettings(methods, protocol, parse.GetValue(Output)!, parse.GetValue(Device)!,
-            parse.GetValue(FashionMnist), parse.GetValue(Data), parse.GetValue(Pretrained), quick);
+            parse.GetValue(FashionMnist), parse.GetValue(Data), parse.GetValue(Pretrained), quick, parse.GetValue(TapCache)!);
     }
 
     /// <summary>The arguments that make a child process read the same settings.</summary>
@@ -91,6 +99,7 @@ public sealed class ClassifyOptions
         var p = settings.Protocol;
         yield return "--output"; yield return settings.Output;
         yield return "--device"; yield return settings.Device;
+        yield return "--tap-cache"; yield return settings.TapCache;
         if (settings.Quick) yield return "--quick";
         yield return "--epochs"; yield return p.Epochs.ToString(CultureInfo.InvariantCulture);
         yield return "--pretrain-epochs"; yield return p.PretrainEpochs.ToString(CultureInfo.InvariantCulture);
@@ -110,6 +119,17 @@ public sealed class ClassifyOptions
                     result.AddError($"Unknown method '{value}'. Use one of: {MethodNames}.");
         });
         return method;
+    }
+
+    private static Option<string> TapCacheOption()
+    {
+        var option = new Option<string>("--tap-cache")
+        {
+            Description = "The bypass trains on taps cached once (float32, float16 or bfloat16 storage), or live with off",
+            DefaultValueFactory = _ => "float32",
+        };
+        option.AcceptOnlyFromAmong("float32", "float16", "bfloat16", "off");
+        return option;
     }
 
     private static Option<int?> Optional(string name, string description)

@@ -20,14 +20,19 @@ public static class MemoryProbe
 
     /// <summary>Bytes that <see cref="Steps"/> training steps of <paramref name="run"/> added at their peak.</summary>
     /// <param name="run">A freshly prepared model (its weights are changed; dispose it afterwards).</param>
-    /// <param name="images">Training images, repeated to fill the batch (the probe never reads test images).</param>
+    /// <param name="forward">Its forward pass on <paramref name="images"/>' inputs (images, or example indices into a tap cache).</param>
+    /// <param name="images">Training inputs, repeated to fill the batch (the probe never reads test images).</param>
     /// <param name="device">Where the model is.</param>
-    public static long Measure(TunedModel run, LabeledImages images, Device device)
+    public static long Measure(TunedModel run, Func<Tensor, Tensor> forward, LabeledImages images, Device device)
     {
         using var scope = NewDisposeScope();
         var index = arange(Batch).remainder(images.Count);
         var x = images.Images.index_select(0, index).to(device);
         var y = images.Labels.index_select(0, index).to(device);
+        // Tensors that became garbage earlier (data loading, previous runs) free their native memory in finalizers: let them
+        // run now, not during the probe, where they would lower the resident set the probe compares with.
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
         GC.Collect();
         PeakMemory.ResetPeak();
         var before = PeakMemory.CurrentBytes();
@@ -37,7 +42,7 @@ public static class MemoryProbe
         {
             using var stepScope = NewDisposeScope();
             optimizer.zero_grad();
-            nn.functional.cross_entropy(run.Forward(x), y).backward();
+            nn.functional.cross_entropy(forward(x), y).backward();
             optimizer.step();
         }
         var peak = PeakMemory.Bytes();

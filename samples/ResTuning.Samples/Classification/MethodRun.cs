@@ -4,6 +4,7 @@ using System.IO;
 using System.Linq;
 using System.Text.Json;
 using ResTuning.Backbones;
+using ResTuning.Caching;
 using ResTuning.Samples.Reporting;
 using Spectre.Console;
 using static TorchSharp.torch;
@@ -20,19 +21,33 @@ public static class MethodRun
     private const int ScoredEpochs = 3;
 
     /// <summary>Runs <paramref name="method"/> and writes its <see cref="MethodResult"/> as JSON to <paramref name="resultPath"/>.</summary>
-    public static MethodResult Run(TuningMethod method, string backbonePath, TransferData data, TransferProtocol protocol, string output, Device device, string resultPath)
+    /// <param name="method">The method.</param>
+    /// <param name="backbonePath">The pretrained checkpoint.</param>
+    /// <param name="data">The splits.</param>
+    /// <param name="protocol">Epochs, batch, seeds.</param>
+    /// <param name="output">Folder for the tuner checkpoint.</param>
+    /// <param name="device">Where to train.</param>
+    /// <param name="resultPath">Where the result goes.</param>
+    /// <param name="tapCache">Storage type of the bypass's tap cache; null trains the bypass live (the backbone runs every step).</param>
+    public static MethodResult Run(TuningMethod method, string backbonePath, TransferData data, TransferProtocol protocol, string output, Device device, string resultPath,
+        ScalarType? tapCache = null)
     {
         var classes = data.Labelled.Classes;
-        long trainingBytes;
+        using var cached = method == TuningMethod.Bypass && tapCache is { } dtype ? ExtractTaps(backbonePath, data, protocol, dtype, device) : null;
+        if (cached is not null) data = cached.Data;
+        Func<Tensor, Tensor> ForwardOf(TunedModel run) => cached is null ? run.Forward : cached.Forward(run.Bypass!);
+
+        // A tap cache held in memory is part of what training the bypass costs.
+        var trainingBytes = cached?.Bytes ?? 0;
         using (var probe = Prepare(method, backbonePath, classes, seed: 0, device))
-            trainingBytes = MemoryProbe.Measure(probe, data.Labelled, device);
+            trainingBytes += MemoryProbe.Measure(probe, ForwardOf(probe), data.Labelled, device);
 
         // The sweep: every learning rate of the grid, trained on the sweep split, scored on the validation split.
         var sweep = new List<SweepPoint>();
         foreach (var lr in method.LearningRates())
         {
             using var run = Prepare(method, backbonePath, classes, seed: 0, device);
-            var curve = Trainer.Train($"{method.Name()} sweep lr {lr:G2}", run.Forward, run.SetTraining, run.Trainable,
+            var curve = Trainer.Train($"{method.Name()} sweep lr {lr:G2}", ForwardOf(run), run.SetTraining, run.Trainable,
                 data.SweepTrain, data.Validation, protocol.Epochs, protocol.Batch, lr, device, seed: 0, protocol.WeightDecay);
             sweep.Add(new SweepPoint(lr, curve.Accuracies.TakeLast(ScoredEpochs).Average(), curve.Accuracies));
         }
@@ -48,9 +63,9 @@ public static class MethodRun
         for (var seed = 1; seed <= protocol.Seeds; seed++)
         {
             using var run = Prepare(method, backbonePath, classes, seed, device);
-            var curve = Trainer.Train($"{method.Name()} seed {seed}", run.Forward, run.SetTraining, run.Trainable,
+            var curve = Trainer.Train($"{method.Name()} seed {seed}", ForwardOf(run), run.SetTraining, run.Trainable,
                 data.Labelled, null, protocol.Epochs, protocol.Batch, chosen.LearningRate, device, seed, protocol.WeightDecay);
-            accuracies.Add(Trainer.Evaluate(run.Forward, run.SetTraining, data.Test, 500, device));
+            accuracies.Add(Trainer.Evaluate(run.Forward, run.SetTraining, data.Test, 500, device));   // live: the test split is not cached
             stepMs.Add(curve.MedianMs);
             losses ??= curve.Losses;
             if (seed == 1)
@@ -70,12 +85,24 @@ public static class MethodRun
             Total = counts.Total,
             MsPerStep = stepMs.OrderBy(v => v).ElementAt(stepMs.Count / 2),
             TrainingBytes = trainingBytes,
+            TapCacheBytes = cached?.Bytes ?? 0,
+            TapCacheDType = cached is null ? null : TapCacheKey.DTypeName(tapCache!.Value),
             Losses = losses ?? new List<double>(),
             EpochAccuracies = chosen.EpochAccuracies,
         };
         AnsiConsole.MarkupLine($"[aqua]{method.Name()}[/]: test accuracy [bold]{100 * result.AccuracyMean:F1} ± {100 * result.AccuracyStd:F1} %[/] over {accuracies.Count} seeds");
         File.WriteAllText(resultPath, JsonSerializer.Serialize(result));
         return result;
+    }
+
+    private static CachedTaps ExtractTaps(string backbonePath, TransferData data, TransferProtocol protocol, ScalarType dtype, Device device)
+    {
+        using var extractor = Prepare(TuningMethod.Bypass, backbonePath, data.Labelled.Classes, seed: 0, device);
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        var cached = CachedTaps.Extract(extractor.Bypass!, data, dtype, $"{protocol.Describe(global::ResTuning.Data.FashionMnist.ClassNames)}; sweep, validation, labelled");
+        AnsiConsole.MarkupLine($"[grey]bypass: taps of the {cached.Data.SweepTrain.Count + cached.Data.Validation.Count + cached.Data.Labelled.Count:N0} training and validation images cached " +
+                               $"({TapCacheKey.DTypeName(dtype)}, {cached.Bytes / (1024.0 * 1024.0):F0} MiB) in {watch.Elapsed.TotalSeconds:F1} s: the backbone does not run again in training[/]");
+        return cached;
     }
 
     private static TunedModel Prepare(TuningMethod method, string backbonePath, int classes, int seed, Device device)

@@ -50,6 +50,12 @@ public sealed record MethodResult
     /// <summary>Memory that training adds at its peak (gradients, optimizer state, saved activations), measured by <c>MemoryProbe</c>.</summary>
     public long TrainingBytes { get; init; }
 
+    /// <summary>Bytes of the tap cache the bypass trained on (0 when it trained live).</summary>
+    public long TapCacheBytes { get; init; }
+
+    /// <summary>Storage type of that cache (<c>float32</c>, <c>float16</c>, <c>bfloat16</c>), null when it trained live.</summary>
+    public string? TapCacheDType { get; init; }
+
     /// <summary>Training loss per step of the first final run.</summary>
     public List<double> Losses { get; init; } = new();
 

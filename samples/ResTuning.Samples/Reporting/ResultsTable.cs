@@ -25,8 +25,9 @@ public static class ResultsTable
         table.AddColumn(new TableColumn("vs full").RightAligned());
         foreach (var r in results)
         {
+            var method = r.TapCacheDType is null ? r.Method : $"{r.Method} ({r.TapCacheDType} tap cache)";
             table.AddRow(
-                r.Method,
+                method,
                 Percent(r.AccuracyMean) + " ± " + Percent(r.AccuracyStd) + " %",
                 r.LearningRate.ToString("G2", CultureInfo.InvariantCulture),
                 r.Trainable.ToString("N0", CultureInfo.InvariantCulture),
@@ -39,7 +40,8 @@ public static class ResultsTable
         if (sourceAccuracy is { } source)
             AnsiConsole.MarkupLine($"Backbone: source-task test accuracy [bold]{Percent(source)} %[/] after pretraining.");
         AnsiConsole.MarkupLine("[grey]lr: the peak learning rate chosen on the validation split (never the test split). ms/step: median of the final runs. " +
-                               "training memory: peak resident set of 3 AdamW steps at batch 256 minus the resident set before them (gradients, optimizer state, saved activations); each method ran in its own process.[/]");
+                               "training memory: peak resident set of 3 AdamW steps at batch 256 minus the resident set before them (gradients, optimizer state, activations), " +
+                               "plus the tap cache where the bypass trained on one; each method ran in its own process.[/]");
     }
 
     private static string Percent(double fraction) => (100 * fraction).ToString("F1", CultureInfo.InvariantCulture);

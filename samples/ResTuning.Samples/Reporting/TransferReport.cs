@@ -28,6 +28,8 @@ public static class TransferReport
                 ["total"] = r.Total,
                 ["ms_per_step"] = r.MsPerStep,
                 ["training_bytes"] = r.TrainingBytes,
+                ["tap_cache"] = r.TapCacheDType ?? "off",
+                ["tap_cache_bytes"] = r.TapCacheBytes,
             }),
         };
         var temp = path + ".tmp";

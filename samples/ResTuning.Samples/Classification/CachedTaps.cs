@@ -1,0 +1,71 @@
+using System;
+using System.Linq;
+using ResTuning.Caching;
+using ResTuning.Samples.Data;
+using static TorchSharp.torch;
+
+namespace ResTuning.Samples.Classification;
+
+/// <summary>
+/// The bypass's training splits as a tap cache (<see cref="TapCache"/>): the frozen backbone runs once per image, not once
+/// per image and epoch, and every bypass run of the method (sweep and seeds) trains on the same cached taps x_0..x_L.
+/// </summary>
+/// <remarks>
+/// <see cref="Data"/> holds the same splits with each training or validation image replaced by its example index into the
+/// cache, so the ordinary <see cref="Trainer"/> batches them; <see cref="Forward"/> turns a batch of indices into the
+/// bypass's output. The test split is read once per seed, so it stays images and runs live.
+/// </remarks>
+public sealed class CachedTaps : IDisposable
+{
+    private readonly TapCache cache;
+
+    private CachedTaps(TapCache cache, TransferData data)
+    {
+        this.cache = cache;
+        Data = data;
+    }
+
+    /// <summary>The splits, each training and validation image replaced by its example index (int64) into the cache; the test split as given.</summary>
+    public TransferData Data { get; }
+
+    /// <summary>Bytes the cached taps take.</summary>
+    public long Bytes => cache.Bytes;
+
+    /// <summary>Extracts the taps of every split's images with <paramref name="extractor"/>'s frozen backbone.</summary>
+    /// <param name="extractor">A bypass model over the pretrained backbone (its tap source is used, its tuners are not).</param>
+    /// <param name="data">The splits.</param>
+    /// <param name="dtype">Storage type: float32, float16 or bfloat16.</param>
+    /// <param name="preprocessing">Identifies the images (data set, protocol, normalisation): part of the cache's key.</param>
+    public static CachedTaps Extract(VitBypass extractor, TransferData data, ScalarType dtype, string preprocessing)
+    {
+        ArgumentNullException.ThrowIfNull(extractor);
+        ArgumentNullException.ThrowIfNull(data);
+        var splits = new[] { data.SweepTrain, data.Validation, data.Labelled };
+        var images = cat(splits.Select(s => s.Images).ToArray(), 0);
+        var options = new TapCacheOptions { Preprocessing = preprocessing, LastTap = extractor.LastTap, DType = dtype, BatchSize = 250 };
+        var cache = TapCache.Extract(extractor.Source, (start, count, _) => images.narrow(0, start, count), images.shape[0], options);
+
+        var offset = 0L;
+        LabeledImages Ids(LabeledImages split)
+        {
+            var ids = split with { Images = arange(offset, offset + split.Count, ScalarType.Int64) };
+            offset += split.Count;
+            return ids;
+        }
+        var sweepTrain = Ids(data.SweepTrain);
+        var validation = Ids(data.Validation);
+        var labelled = Ids(data.Labelled);
+        return new CachedTaps(cache, new TransferData(labelled, sweepTrain, validation, data.Test, null));
+    }
+
+    /// <summary>Example indices <c>[B]</c> to <paramref name="bypass"/>'s output on their cached taps (no backbone pass).</summary>
+    public Func<Tensor, Tensor> Forward(VitBypass bypass) => ids =>
+    {
+        using var scope = NewDisposeScope();
+        var taps = cache.Read(ids.cpu().data<long>().ToArray(), device: ids.device);
+        return bypass.Run(taps).MoveToOuterDisposeScope();
+    };
+
+    /// <inheritdoc />
+    public void Dispose() => cache.Dispose();
+}
