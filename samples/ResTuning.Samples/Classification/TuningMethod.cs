@@ -37,13 +37,15 @@ public static class TuningMethods
 
     /// <summary>
     /// The peak learning rates the sweep tries (AdamW, one-cycle), a factor of about 3 apart: fine-tuning a pretrained
-    /// network wants small steps, training from scratch larger ones, a new head or a few new tuners larger still.
+    /// network wants small steps, training from scratch larger ones, a new head or a few new tuners larger still. Where a
+    /// first sweep chose an end of its grid, the grid was extended past it (chosen on validation data only).
     /// </summary>
     public static IReadOnlyList<double> LearningRates(this TuningMethod method) => method switch
     {
         TuningMethod.Scratch => new[] { 3e-4, 1e-3, 3e-3 },
         TuningMethod.Full => new[] { 1e-4, 3e-4, 1e-3 },
-        TuningMethod.Linear => new[] { 3e-2, 1e-1, 3e-1 },
+        TuningMethod.Linear => new[] { 3e-2, 1e-1, 3e-1, 1.0 },
+        TuningMethod.Lora => new[] { 3e-4, 1e-3, 3e-3, 1e-2 },
         TuningMethod.ResTuning => new[] { 3e-3, 1e-2, 3e-2 },
         _ => new[] { 1e-3, 3e-3, 1e-2 },
     };
