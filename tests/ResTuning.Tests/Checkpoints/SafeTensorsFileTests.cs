@@ -44,16 +44,7 @@ public sealed class SafeTensorsFileTests : IDisposable
         using var _ = Torch.Scope(seed: 101);
         var header = "{\"x\":{\"dtype\":\"F64\",\"shape\":[2],\"data_offsets\":[0,16]},\"__metadata__\":{\"k\":\"v\"}}";
         var path = Path.Combine(folder, "hand.safetensors");
-        using (var file = File.Create(path))
-        {
-            var h = Encoding.UTF8.GetBytes(header);
-            var len = new byte[8];
-            BinaryPrimitives.WriteUInt64LittleEndian(len, (ulong)h.Length);
-            file.Write(len);
-            file.Write(h);
-            file.Write(BitConverter.GetBytes(0.25));
-            file.Write(BitConverter.GetBytes(-8.0));
-        }
+        SafeTensorsEdit.Raw(path, header, BitConverter.GetBytes(0.25).Concat(BitConverter.GetBytes(-8.0)).ToArray());
         var tensors = SafeTensorsFile.Read(path);
         Assert.Equal(ScalarType.Float64, tensors["x"].dtype);
         Assert.Equal(new[] { 0.25, -8.0 }, tensors["x"].data<double>().ToArray());
@@ -115,10 +106,7 @@ public sealed class SafeTensorsFileTests : IDisposable
     public void Malformed_headers_are_refused(string header)
     {
         var path = Path.Combine(folder, "m.safetensors");
-        var h = Encoding.UTF8.GetBytes(header);
-        var len = new byte[8];
-        BinaryPrimitives.WriteUInt64LittleEndian(len, (ulong)h.Length);
-        File.WriteAllBytes(path, len.Concat(h).Concat(new byte[8]).ToArray());
+        SafeTensorsEdit.Raw(path, header, new byte[8]);
         Assert.Throws<CheckpointException>(() => SafeTensorsFile.ReadHeader(path));
     }
 

@@ -13,7 +13,7 @@ public sealed class TunerCheckpointTests : IDisposable
 
     public void Dispose() => Directory.Delete(folder, recursive: true);
 
-    private static ResParallel Tuned(long rank = 4)
+    internal static ResParallel Tuned(long rank = 4)
     {
         var linear = nn.Linear(8, 8);
         return new ResParallel(linear, name: "fc")
