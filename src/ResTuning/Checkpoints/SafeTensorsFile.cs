@@ -44,6 +44,7 @@ public static class SafeTensorsFile
 
     private const string MetadataName = "__metadata__";
     private const long MaxHeaderBytes = 100L * 1024 * 1024;
+    private const int MaxRank = 64;
 
     /// <summary>Writes <paramref name="tensors"/> (name → tensor) atomically to <paramref name="path"/>.</summary>
     /// <param name="path">Destination file; replaced if it exists.</param>
@@ -376,6 +377,7 @@ public static class SafeTensorsFile
             throw Bad($"has dtype '{code}'; supported: {SafeTensorsDType.Supported}.");
 
         var shape = Integers(shapeElement, "shape", Bad);
+        if (shape.Length > MaxRank) throw Bad($"has {shape.Length} dimensions; at most {MaxRank} are supported.");
         if (shape.Any(d => d < 0)) throw Bad($"has a negative dimension in its shape {TunerShapeException.Format(shape)}.");
         var offsets = Integers(offsetsElement, "data_offsets", Bad);
         if (offsets.Length != 2) throw Bad($"has {offsets.Length} data_offsets; expected [begin, end].");

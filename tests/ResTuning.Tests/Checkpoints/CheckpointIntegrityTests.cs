@@ -146,6 +146,15 @@ public sealed class CheckpointIntegrityTests : IDisposable
         Refused(target, path, (m, p) => StateDictLoader.Load(m, SafeTensorsFile.Read(p), p));
     }
 
+    [Fact]
+    public void Implausible_rank_is_refused()
+    {
+        var path = Path.Combine(folder, "rank.safetensors");
+        var shape = "[" + string.Join(",", Enumerable.Repeat(1, 65)) + "]";
+        SafeTensorsEdit.Raw(path, $"{{\"w\":{{\"dtype\":\"U8\",\"shape\":{shape},\"data_offsets\":[0,1]}}}}", new byte[1]);
+        Assert.Contains("tensor 'w' has 65 dimensions", Assert.Throws<CheckpointException>(() => SafeTensorsFile.Read(path)).Message);
+    }
+
     [Theory]
     [InlineData("{\"a\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[0,8]},\"b\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[4,12]}}", 16, "tensor 'b'", "overlap")]
     [InlineData("{\"a\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[0,8]},\"b\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[12,16]}}", 16, "tensor 'b'", "gap")]
