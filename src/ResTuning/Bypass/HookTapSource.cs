@@ -17,6 +17,15 @@ namespace ResTuning.Bypass;
 /// start is given; <c>x_l</c> is the output of the l-th tapped module. Taps must fire in the order given.</para>
 /// <para>The backbone runs in eval mode during the pass (dropout off, BatchNorm statistics frozen) and gets its mode back
 /// afterwards.</para>
+/// <para><b>Threads.</b> Inference may run from several threads at once, on one source or on several sources hooking the
+/// same backbone (several bypass models, a multi-task group): the state of a pass (the taps caught so far, the re-entry)
+/// belongs to that call, and the hooks find it through a thread-static "current pass", set by <see cref="Collect(Func{Tensor}, int)"/>
+/// and <see cref="ForwardWithReentry(Func{Tensor}, int, string, Func{IReadOnlyList{Tensor}, Tensor})"/> on the calling thread;
+/// TorchSharp runs hooks synchronously on the thread that called the module, and its autograd mode and dispose scopes are
+/// per thread too. The switch to eval mode is counted under a lock per backbone: the first concurrent pass switches a
+/// backbone in training mode to eval, the last one switches it back, and a backbone already in eval mode is never touched.
+/// Create every tap source before serving, and do not dispose it, change the backbone's mode or train while passes run:
+/// training stays single-threaded.</para>
 /// <para>Re-entry (the bypass output replacing the input of a later module, e.g. a final norm) happens in the
 /// same backbone pass: see <see cref="ForwardWithReentry(Tensor, int, string, Func{IReadOnlyList{Tensor}, Tensor})"/>. TorchSharp runs hooks from <c>call(x)</c> only, so a
 /// backbone that invokes a tapped module with <c>forward(x)</c> is reported on the first run.</para>
@@ -28,7 +37,14 @@ public sealed class HookTapSource : ITapSource, IDisposable
     private readonly (string Name, nn.Module<Tensor, Tensor> Module)[] reentry;
     private readonly string[] tapNames;
     private readonly List<Action> hooks = new();
-    private Run? run;
+    private readonly EvalModeGuard mode;
+    private volatile bool disposed;
+
+    // The innermost backbone pass in progress on this thread, of any source (outer ones chained through Run.Outer).
+    // A hook acts only when that pass is its own source's: another thread's pass, or another source's pass over the
+    // same backbone, never reaches it.
+    [ThreadStatic]
+    private static Run? current;
 
     /// <summary>Hooks the tapped modules of <paramref name="backbone"/>.</summary>
     /// <param name="backbone">
@@ -54,24 +70,27 @@ public sealed class HookTapSource : ITapSource, IDisposable
             throw new ArgumentException("The same module is tapped twice; tap each module once.", nameof(taps));
 
         this.start = start?.Module;
+        mode = EvalModeGuard.For(backbone);
         tapNames = new[] { start?.Name ?? "input of " + this.taps[0].Name }.Concat(this.taps.Select(t => t.Name)).ToArray();
         if (freeze)
             foreach (var p in backbone.parameters()) p.requires_grad = false;
 
-        if (this.start is not null) hooks.Add(this.start.register_forward_hook((_, _, output) => { run?.Capture(0, output); return output; }).remove);
+        if (this.start is not null) hooks.Add(this.start.register_forward_hook((_, _, output) => { Active?.Capture(0, output); return output; }).remove);
         for (var i = 0; i < this.taps.Length; i++)
         {
             var index = i + 1;
             var first = i == 0 && this.start is null;
             hooks.Add(this.taps[i].Module.register_forward_hook((_, input, output) =>
             {
-                if (first) run?.Capture(0, input);
-                run?.Capture(index, output);
+                var active = Active;
+                if (active is null) return output;
+                if (first) active.Capture(0, input);
+                active.Capture(index, output);
                 return output;
             }).remove);
         }
         foreach (var (name, module) in this.reentry)
-            hooks.Add(module.register_forward_pre_hook((_, input) => run?.Reenter(name, input) ?? input).remove);
+            hooks.Add(module.register_forward_pre_hook((_, input) => Active?.Reenter(name, input) ?? input).remove);
     }
 
     /// <summary>The backbone.</summary>
@@ -146,28 +165,35 @@ public sealed class HookTapSource : ITapSource, IDisposable
         $"A hooked backbone re-enters at '{point}' only within its own forward pass: call the bypass model's forward(input) " +
         "instead of running it on collected taps (multi-task groups must use heads, not re-entry).");
 
-    /// <summary>Removes the hooks; the backbone runs as before.</summary>
+    /// <summary>Removes the hooks; the backbone runs as before. Not while passes run on other threads.</summary>
     public void Dispose()
     {
+        disposed = true;
         foreach (var remove in hooks) remove();
         hooks.Clear();
     }
 
+    /// <summary>This source's pass on this thread, if it is the innermost one.</summary>
+    private Run? Active => current is { } run && ReferenceEquals(run.Owner, this) ? run : null;
+
     private IReadOnlyList<Tensor> RunBackbone(Func<Tensor> runBackbone, Run state, out Tensor? output)
     {
-        if (run is not null) throw new InvalidOperationException("The backbone is already running for this tap source (re-entrant call).");
-        if (hooks.Count == 0) throw new ObjectDisposedException(nameof(HookTapSource));
+        ObjectDisposedException.ThrowIf(disposed, this);
+        for (var outer = current; outer is not null; outer = outer.Outer)
+            if (ReferenceEquals(outer.Owner, this))
+                throw new InvalidOperationException(
+                    "The backbone is already running for this tap source on this thread (a re-entrant call from the backbone, a hook or a bypass stage).");
         output = null;
-        var gradEnabled = is_grad_enabled();
+        state.CallerGradEnabled = is_grad_enabled();
         // A frozen backbone is a fixed feature extractor: run it in eval mode (no dropout, BatchNorm running statistics
-        // read, never updated), whatever mode the caller's model is in, and restore its mode afterwards.
-        var wasTraining = Backbone.training;
-        if (wasTraining) Backbone.eval();
-        run = state;
-        state.CallerGradEnabled = gradEnabled;
+        // read, never updated), whatever mode the caller's model is in, and restore its mode afterwards (counted across
+        // concurrent passes, see EvalModeGuard).
         Tensor[] captured;
         using (var scope = NewDisposeScope())
         {
+            mode.Enter();
+            state.Outer = current;
+            current = state;
             try
             {
                 using (no_grad())
@@ -188,8 +214,8 @@ public sealed class HookTapSource : ITapSource, IDisposable
             }
             finally
             {
-                run = null;
-                if (wasTraining) Backbone.train();
+                current = state.Outer;
+                mode.Exit();
             }
             state.EnsureComplete();
             captured = state.Taps.Select(t => t!.MoveToOuterDisposeScope()).ToArray();
@@ -198,11 +224,17 @@ public sealed class HookTapSource : ITapSource, IDisposable
         return captured;
     }
 
-    /// <summary>State of one backbone pass.</summary>
+    /// <summary>State of one backbone pass: one call, on one thread.</summary>
     private sealed class Run(HookTapSource owner, int lastTap, string? point, Func<IReadOnlyList<Tensor>, Tensor>? bypass)
     {
         private IDisposable? gradAfterReentry;
         private int next;
+
+        /// <summary>The source whose hooks fill this pass.</summary>
+        public HookTapSource Owner => owner;
+
+        /// <summary>The pass this one interrupted on the same thread, if any.</summary>
+        public Run? Outer { get; set; }
 
         public Tensor?[] Taps { get; } = new Tensor?[lastTap + 1];
 

@@ -8,6 +8,10 @@ namespace ResTuning.Bypass;
 /// <c>x_0</c> (where the bypass starts) and <c>x_1..x_L</c>, computed without autograd, and it can take a
 /// bypass output back in at a named point and finish the forward pass from there.
 /// </summary>
+/// <remarks>
+/// The sources in this namespace serve <see cref="Collect"/> from several threads at once (inference), keeping the state
+/// of a pass per call; an implementation that bypasses share across threads must do the same.
+/// </remarks>
 public interface ITapSource
 {
     /// <summary>Names of the taps <c>x_0..x_L</c>, in order (index 0 is the bypass start).</summary>

@@ -11,6 +11,10 @@ namespace ResTuning.Bypass;
 /// bypass (with its head) runs on them. Returns one output per task, in the order the tasks were given.
 /// Submodules: <c>tasks.{i}</c>.
 /// </summary>
+/// <remarks>
+/// <c>forward</c> may be called from several threads at once (each call has its own backbone pass, see
+/// <see cref="HookTapSource"/>); training stays single-threaded.
+/// </remarks>
 public sealed class MultiTaskBypass : nn.Module<Tensor, Tensor[]>
 {
     private readonly ModuleList<ResTuningBypass> tasks;

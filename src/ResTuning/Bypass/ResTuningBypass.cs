@@ -16,6 +16,10 @@ namespace ResTuning.Bypass;
 /// The backbone is <em>not</em> a registered submodule: this module's parameters and state dict hold only the
 /// bypass (<c>stages.{l}.*</c>) and the head (<c>head.*</c>), i.e. a tuner-only checkpoint, and several bypasses can
 /// share one backbone (see <see cref="MultiTaskBypass"/>). Move the backbone to a device yourself.
+/// <para>Inference (<c>forward</c>, <see cref="Forward"/>, <see cref="Run"/>) may be called from several threads at once,
+/// also by several bypasses sharing one backbone or tap source: the module keeps no state between calls, and a
+/// <see cref="HookTapSource"/> keeps each pass's state per call (see its remarks). Training (backward, optimizer steps,
+/// <c>train()</c>/<c>eval()</c>, loading weights) stays single-threaded.</para>
 /// </remarks>
 public sealed class ResTuningBypass : nn.Module<Tensor, Tensor>
 {
