@@ -1,10 +1,12 @@
 using System;
 using System.Collections.Generic;
 using System.Collections.Immutable;
+using System.Linq;
 using System.Threading;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Diagnostics;
+using Microsoft.CodeAnalysis.Text;
 using ResTuning.Generators.Diagnostics;
 using ResTuning.Generators.Model;
 
@@ -43,18 +45,46 @@ public sealed class ResTuningConfigurationAnalyzer : DiagnosticAnalyzer
         foreach (var attribute in type.GetAttributes())
         {
             var parse = modes.ParserFor(attribute);
-            // Like the generator (ForAttributeWithMetadataName over class declarations), only class declarations are parsed.
-            if (parse is null || attribute.ApplicationSyntaxReference?.GetSyntax(context.CancellationToken).Parent?.Parent is not ClassDeclarationSyntax declaration)
+            // Like the generator (ForAttributeWithMetadataName over type declarations), every type declaration is parsed.
+            if (parse is null || attribute.ApplicationSyntaxReference?.GetSyntax(context.CancellationToken).Parent?.Parent is not TypeDeclarationSyntax declaration)
                 continue;
             foreach (var info in Parse(parse, type, declaration, attribute, context.Compilation, context.CancellationToken))
             {
                 // A class with two modes is parsed twice; report what both parses find (RT0001, say) once.
-                if (reported.Add(info)) context.ReportDiagnostic(info.ToDiagnostic(context.Compilation));
+                if (reported.Add(info)) Report(context, info, declaration.SyntaxTree);
             }
         }
     }
 
-    private static EquatableArray<DiagnosticInfo> Parse(Parser parse, INamedTypeSymbol type, ClassDeclarationSyntax declaration, AttributeData attribute,
+    /// <summary>
+    /// Reports <paramref name="info"/> at its span in the tree it was found in. Several trees may share a path (in-memory
+    /// sources have empty paths), so the tree is chosen among those with the path: the model's own tree first, then one
+    /// long enough to hold the span; a location that fits none is dropped rather than failing the analyzer.
+    /// </summary>
+    private static void Report(SymbolAnalysisContext context, DiagnosticInfo info, SyntaxTree declarationTree)
+    {
+        var location = Location.None;
+        if (info.Location is { } at)
+        {
+            var end = at.Start + at.Length;
+            var tree = declarationTree.FilePath == at.FilePath && end <= declarationTree.Length
+                ? declarationTree
+                : context.Compilation.SyntaxTrees.FirstOrDefault(t => t.FilePath == at.FilePath && end <= t.Length);
+            if (tree is not null) location = Location.Create(tree, new TextSpan(at.Start, at.Length));
+        }
+        var diagnostic = info.ToDiagnostic(location);
+        try
+        {
+            context.ReportDiagnostic(diagnostic);
+        }
+        catch (ArgumentException)
+        {
+            // The location is outside the compilation being analyzed: report the diagnostic without it.
+            context.ReportDiagnostic(info.ToDiagnostic(Location.None));
+        }
+    }
+
+    private static EquatableArray<DiagnosticInfo> Parse(Parser parse, INamedTypeSymbol type, TypeDeclarationSyntax declaration, AttributeData attribute,
         Compilation compilation, CancellationToken cancellationToken)
     {
         try

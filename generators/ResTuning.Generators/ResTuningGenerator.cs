@@ -20,25 +20,26 @@ public sealed class ResTuningGenerator : IIncrementalGenerator
     {
         var parallel = context.SyntaxProvider.ForAttributeWithMetadataName(
                 ConfigurationParser.ParallelAttributeMetadataName,
-                static (node, _) => node is ClassDeclarationSyntax,
+                static (node, _) => node is TypeDeclarationSyntax,
                 static (ctx, ct) => Safely(ctx, () => ConfigurationParser.ParseParallel(
                     (INamedTypeSymbol)ctx.TargetSymbol, ctx.TargetNode, ctx.Attributes[0], ctx.SemanticModel.Compilation, ct)))
             .WithTrackingName(TrackingNames.ParallelModels);
 
         var bypass = context.SyntaxProvider.ForAttributeWithMetadataName(
                 ConfigurationParser.BypassAttributeMetadataName,
-                static (node, _) => node is ClassDeclarationSyntax,
+                static (node, _) => node is TypeDeclarationSyntax,
                 static (ctx, ct) => Safely(ctx, () => ConfigurationParser.ParseBypass(
                     (INamedTypeSymbol)ctx.TargetSymbol, ctx.TargetNode, ctx.Attributes[0], ctx.SemanticModel.Compilation, ct)))
             .WithTrackingName(TrackingNames.BypassModels);
 
         var multiTask = context.SyntaxProvider.ForAttributeWithMetadataName(
                 ConfigurationParser.MultiTaskAttributeMetadataName,
-                static (node, _) => node is ClassDeclarationSyntax,
+                static (node, _) => node is TypeDeclarationSyntax,
                 static (ctx, ct) => Safely(ctx, () => ConfigurationParser.ParseMultiTask(
                     (INamedTypeSymbol)ctx.TargetSymbol, ctx.TargetNode, ctx.Attributes[0], ctx.SemanticModel.Compilation, ct)))
             .WithTrackingName(TrackingNames.MultiTaskModels);
 
+        // Every type declaration is parsed (records, structs...), so one that cannot be generated gets its diagnostic.
         // Diagnostics are reported by ResTuning.Analyzers (shipped in the same package), which runs this same parser:
         // reporting them here too would show every one twice. Invalid models simply produce no source.
 
@@ -46,19 +47,41 @@ public sealed class ResTuningGenerator : IIncrementalGenerator
             .Where(static r => r.Parallel is not null)
             .Select(static (r, _) => r.Parallel!)
             .WithTrackingName(TrackingNames.ParallelSpecs);
-        context.RegisterSourceOutput(specs, static (spc, spec) => spc.AddSource(spec.Type.HintName, ParallelEmitter.Emit(spec)));
+        context.RegisterSourceOutput(specs, static (spc, spec) => AddSource(spc, spec.Type, () => ParallelEmitter.Emit(spec)));
 
         var bypassSpecs = bypass
             .Where(static r => r.Bypass is not null)
             .Select(static (r, _) => r.Bypass!)
             .WithTrackingName(TrackingNames.BypassSpecs);
-        context.RegisterSourceOutput(bypassSpecs, static (spc, spec) => spc.AddSource(spec.Type.HintName, BypassEmitter.Emit(spec)));
+        context.RegisterSourceOutput(bypassSpecs, static (spc, spec) => AddSource(spc, spec.Type, () => BypassEmitter.Emit(spec)));
 
         var multiTaskSpecs = multiTask
             .Where(static r => r.MultiTask is not null)
             .Select(static (r, _) => r.MultiTask!)
             .WithTrackingName(TrackingNames.MultiTaskSpecs);
-        context.RegisterSourceOutput(multiTaskSpecs, static (spc, spec) => spc.AddSource(spec.Type.HintName, MultiTaskEmitter.Emit(spec)));
+        context.RegisterSourceOutput(multiTaskSpecs, static (spc, spec) => AddSource(spc, spec.Type, () => MultiTaskEmitter.Emit(spec)));
+    }
+
+    /// <summary>
+    /// Adds one model's file. An emitter failure becomes RT0015 on that model instead of an exception, which would
+    /// discard the output of every model (CS8785).
+    /// </summary>
+    private static void AddSource(SourceProductionContext context, TypeSpec type, Func<string> emit)
+    {
+        try
+        {
+            context.AddSource(type.HintName, emit());
+        }
+        catch (OperationCanceledException)
+        {
+            throw;
+        }
+#pragma warning disable CA1031 // The generator never throws (see Safely).
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            context.ReportDiagnostic(DiagnosticInfo.Create(DiagnosticIds.InternalError, null, type.Name, ex.GetType().Name + ": " + ex.Message).ToDiagnostic());
+        }
     }
 
     private static ModelResult Safely(GeneratorAttributeSyntaxContext ctx, Func<ModelResult> parse)

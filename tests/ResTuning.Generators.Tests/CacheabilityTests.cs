@@ -22,9 +22,9 @@ public sealed class CacheabilityTests
 
         [ResTuningBypass<Demo.TinyVit>(Classes = 10, Features = 16)]
         [BypassTaps(Start = "stem", Taps = "blocks.*")]
-        public partial class Bypass;
+        public partial class Detached;
 
-        [ResTuningMultiTask<Demo.TinyVit>(typeof(Bypass))]
+        [ResTuningMultiTask<Demo.TinyVit>(typeof(Detached))]
         public partial class Tasks;
         """;
 

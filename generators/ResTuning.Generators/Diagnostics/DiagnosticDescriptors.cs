@@ -94,6 +94,16 @@ internal static class DiagnosticDescriptors
         "{0}: '{1}' cannot be a custom tuner: {2}; a custom tuner is a non-abstract class deriving from nn.Module<Tensor, Tensor> with a public constructor (long inFeatures, long outFeatures)",
         DiagnosticSeverity.Error);
 
+    public static readonly DiagnosticDescriptor GeneratedNameClash = Create(DiagnosticIds.GeneratedNameClash,
+        "Name clashes with a generated member",
+        "{0} '{1}' has the name of a member the generator declares in '{2}'; rename it",
+        DiagnosticSeverity.Error);
+
+    public static readonly DiagnosticDescriptor LessAccessibleType = Create(DiagnosticIds.LessAccessibleType,
+        "Backbone less accessible than the model",
+        "Backbone '{0}' is less accessible than the model '{1}', whose generated public constructor and properties expose it; make it {2}, or make the model less accessible",
+        DiagnosticSeverity.Error);
+
     public static readonly DiagnosticDescriptor OverlappingTaps = Create(DiagnosticIds.OverlappingTaps,
         "Bypass taps overlap",
         "Tap '{0}' overlaps '{1}': {2}; tap each module once, and not a module together with its own child",
@@ -173,7 +183,7 @@ internal static class DiagnosticDescriptors
         NotPartial, NotSupportedType, BackboneNotModule, MalformedTap, UnresolvedTap, IndexOutOfRange,
         IncompatibleModule, ParameterOutOfRange, UnknownWidth, ConflictingModes, EmptySelection,
         SegmentKindMismatch, BypassWithoutTaps, InternalError, InvalidTask,
-        DuplicateTuner, TrainableTap, RedundantTrainable, NothingToTrain, ZeroFixedScale, CustomTunerContract,
+        DuplicateTuner, TrainableTap, RedundantTrainable, NothingToTrain, ZeroFixedScale, CustomTunerContract, GeneratedNameClash, LessAccessibleType,
         OverlappingTaps, TapsOutOfOrder, OutputBeforeLastTap, BypassTunerNotUsable, BypassWidthUnknown, WidthsMismatch,
         TaskMismatch, IgnoredInBypass, SingleModuleExpected, HeadWithReentry);
 

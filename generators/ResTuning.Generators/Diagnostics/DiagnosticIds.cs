@@ -24,6 +24,8 @@ internal static class DiagnosticIds
     public const string NothingToTrain = "RT0020";
     public const string ZeroFixedScale = "RT0021";
     public const string CustomTunerContract = "RT0022";
+    public const string GeneratedNameClash = "RT0023";
+    public const string LessAccessibleType = "RT0024";
 
     // RT0030-RT0039: Res-Tuning-Bypass configurations.
     public const string OverlappingTaps = "RT0030";

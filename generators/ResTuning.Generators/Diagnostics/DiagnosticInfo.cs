@@ -28,20 +28,7 @@ internal sealed record DiagnosticInfo(string Id, LocationInfo? Location, Equatab
     public Diagnostic ToDiagnostic() => Diagnostic.Create(
         DiagnosticDescriptors.Get(Id), Location?.ToLocation() ?? Microsoft.CodeAnalysis.Location.None, PropertyMap(), Arguments.Cast<object>().ToArray());
 
-    /// <summary>
-    /// The diagnostic at a source location in <paramref name="compilation"/>'s tree (what an analyzer must report,
-    /// and what code fixes need).
-    /// </summary>
-    public Diagnostic ToDiagnostic(Compilation compilation)
-    {
-        var location = Microsoft.CodeAnalysis.Location.None;
-        if (Location is { } info)
-        {
-            var tree = compilation.SyntaxTrees.FirstOrDefault(t => t.FilePath == info.FilePath);
-            location = tree is not null
-                ? Microsoft.CodeAnalysis.Location.Create(tree, new Microsoft.CodeAnalysis.Text.TextSpan(info.Start, info.Length))
-                : info.ToLocation();
-        }
-        return Diagnostic.Create(DiagnosticDescriptors.Get(Id), location, PropertyMap(), Arguments.Cast<object>().ToArray());
-    }
+    /// <summary>The diagnostic at <paramref name="location"/> (a location the caller resolved in its compilation).</summary>
+    public Diagnostic ToDiagnostic(Microsoft.CodeAnalysis.Location location) =>
+        Diagnostic.Create(DiagnosticDescriptors.Get(Id), location, PropertyMap(), Arguments.Cast<object>().ToArray());
 }

@@ -12,14 +12,14 @@ internal static partial class BypassEmitter
         if (spec.Widths.Count > 1)
         {
             w.Line("// Widths of x_0..x_L, from [ResTuningBypass(Widths = ...)].");
-            w.Line($"private static readonly long[] TapWidths = {{ {string.Join(", ", spec.Widths.Select(v => TapWalk.Int(v)))} }};");
+            w.Line($"private static readonly long[] TapWidths = {{ {string.Join(", ", spec.Widths.Select(v => CSharpText.Int(v)))} }};");
             w.Line();
         }
         w.Line("/// <summary>Width of tap x_l.</summary>");
         w.Line(spec.Widths.Count switch
         {
             0 => "private static long Width(int l) => throw new global::System.InvalidOperationException(\"The bypass width is not known.\");",
-            1 => $"private static long Width(int l) => {TapWalk.Int(spec.Widths[0])};",
+            1 => $"private static long Width(int l) => {CSharpText.Int(spec.Widths[0])};",
             _ => "private static long Width(int l) => TapWidths[l];",
         });
         w.Line();
@@ -49,8 +49,8 @@ internal static partial class BypassEmitter
     {
         if (spec.Classes > 0)
         {
-            w.Line($"/// <summary>The generated head: a class-token classifier over b_L with {TapWalk.Int(spec.Classes)} classes.</summary>");
-            w.Line($"private static {ModelFile.TensorModule}? CreateHead(int lastTap) => new global::ResTuning.Bypass.ClassTokenHead(Width(lastTap), {TapWalk.Int(spec.Classes)});");
+            w.Line($"/// <summary>The generated head: a class-token classifier over b_L with {CSharpText.Int(spec.Classes)} classes.</summary>");
+            w.Line($"private static {ModelFile.TensorModule}? CreateHead(int lastTap) => new global::ResTuning.Bypass.ClassTokenHead(Width(lastTap), {CSharpText.Int(spec.Classes)});");
         }
         else
         {
@@ -65,26 +65,26 @@ internal static partial class BypassEmitter
         var inner = t.Kind switch
         {
             BypassTunerKind.Adapter =>
-                $"new global::ResTuning.Tuners.ResAdapter(Width(l), {TapWalk.Int(t.Dim)}, null, global::ResTuning.Tuners.AdapterActivation.Gelu, {TapWalk.Double(t.Dropout)}, true, \"{role}\")",
+                $"new global::ResTuning.Tuners.ResAdapter(Width(l), {CSharpText.Int(t.Dim)}, null, global::ResTuning.Tuners.AdapterActivation.Gelu, {CSharpText.Double(t.Dropout)}, true, {CSharpText.String(role)})",
             BypassTunerKind.LoRA =>
-                $"new global::ResTuning.Tuners.LoRA(Width(l), Width(l), {TapWalk.Int(t.Rank)}, {TapWalk.Double(t.Alpha)}, {TapWalk.Double(t.Dropout)}, true, \"{role}\")",
+                $"new global::ResTuning.Tuners.LoRA(Width(l), Width(l), {CSharpText.Int(t.Rank)}, {CSharpText.Double(t.Alpha)}, {CSharpText.Double(t.Dropout)}, true, {CSharpText.String(role)})",
             _ => "global::TorchSharp.torch.nn.Identity()",
         };
-        if (perPixel && t.Kind != BypassTunerKind.Identity) inner = $"new global::ResTuning.Bypass.PerPixel({inner}, \"{role}\")";
+        if (perPixel && t.Kind != BypassTunerKind.Identity) inner = $"new global::ResTuning.Bypass.PerPixel({inner}, {CSharpText.String(role)})";
         // A residual identity is 2·x: keep the identity plain.
-        return t.Residual && t.Kind != BypassTunerKind.Identity ? $"new global::ResTuning.Bypass.Residual({inner}, \"{role}\")" : inner;
+        return t.Residual && t.Kind != BypassTunerKind.Identity ? $"new global::ResTuning.Bypass.Residual({inner}, {CSharpText.String(role)})" : inner;
     }
 
     private static string Mix(BypassSpec spec)
     {
-        if (spec.LearnLambda) return $"global::ResTuning.Bypass.BypassMix.LearnedLambda({TapWalk.Double(double.IsNaN(spec.Lambda) ? 0.5 : spec.Lambda)})";
-        return double.IsNaN(spec.Lambda) ? "global::ResTuning.Bypass.BypassMix.Sum()" : $"global::ResTuning.Bypass.BypassMix.Lambda({TapWalk.Double(spec.Lambda)})";
+        if (spec.LearnLambda) return $"global::ResTuning.Bypass.BypassMix.LearnedLambda({CSharpText.Double(double.IsNaN(spec.Lambda) ? 0.5 : spec.Lambda)})";
+        return double.IsNaN(spec.Lambda) ? "global::ResTuning.Bypass.BypassMix.Sum()" : $"global::ResTuning.Bypass.BypassMix.Lambda({CSharpText.Double(spec.Lambda)})";
     }
 
     private static string Display(BypassTunerSpec t) => (t.Residual && t.Kind != BypassTunerKind.Identity ? "residual " : "") + t.Kind switch
     {
-        BypassTunerKind.Adapter => $"adapter (dim {TapWalk.Int(t.Dim)})",
-        BypassTunerKind.LoRA => $"LoRA (rank {TapWalk.Int(t.Rank)})",
+        BypassTunerKind.Adapter => $"adapter (dim {CSharpText.Int(t.Dim)})",
+        BypassTunerKind.LoRA => $"LoRA (rank {CSharpText.Int(t.Rank)})",
         _ => "identity",
     };
 }

@@ -17,7 +17,7 @@ internal static partial class BypassEmitter
 
     public static string Emit(BypassSpec spec) => ModelFile.Emit(spec.Type, spec.Inputs == 2 ? TwoInputModule : ModelFile.TensorModule, new[]
     {
-        $"Res-Tuning-Bypass over a frozen <see cref=\"{spec.BackboneType}\"/>: the backbone runs once without autograd,",
+        $"Res-Tuning-Bypass over a frozen <see cref=\"{CSharpText.Cref(spec.BackboneType)}\"/>: the backbone runs once without autograd,",
         $"its detached taps feed a separate chain <c>{Recurrence(spec)}</c>, and gradients never enter it.",
         "The backbone is not a registered submodule: this model's state dict holds the bypass and its head only.",
     }, w =>
@@ -63,7 +63,7 @@ internal static partial class BypassEmitter
 
     private static void EmitConstructors(SourceWriter w, BypassSpec spec)
     {
-        var name = spec.Type.Name;
+        var name = CSharpText.Identifier(spec.Type.Name);
         w.Line("/// <summary>Freezes <paramref name=\"backbone\"/>, hooks its taps and creates the bypass.</summary>");
         w.Line("/// <param name=\"backbone\">The backbone, with its pretrained weights loaded.</param>");
         w.Line("/// <param name=\"head\">Replaces the generated head (applied to b_L, or to the backbone's output after re-entry).</param>");
@@ -76,13 +76,13 @@ internal static partial class BypassEmitter
         w.Line("/// <param name=\"backbone\">The backbone.</param>");
         w.Line("/// <param name=\"source\">Its taps, from <see cref=\"CreateTapSource\"/>.</param>");
         w.Line("/// <param name=\"head\">Replaces the generated head.</param>");
-        w.Open($"public {name}({spec.BackboneType} backbone, {Source} source, {ModelFile.TensorModule}? head = null) : base(\"{name}\")");
+        w.Open($"public {name}({spec.BackboneType} backbone, {Source} source, {ModelFile.TensorModule}? head = null) : base({CSharpText.String(spec.Type.Name)})");
         w.Line("this.backbone = backbone ?? throw new global::System.ArgumentNullException(nameof(backbone));");
         w.Line("this.source = source ?? throw new global::System.ArgumentNullException(nameof(source));");
         w.Open("if (!ReferenceEquals(source.Backbone, backbone))");
         w.Line("throw new global::System.ArgumentException(\"The tap source hooks another backbone; create it with CreateTapSource(backbone).\", nameof(source));");
         w.Close();
-        var reenter = spec.Output is null ? "null" : $"\"{spec.Output.Path.Text}\"";
+        var reenter = spec.Output is null ? "null" : CSharpText.String(spec.Output.Path.Text);
         w.Line("var stages = CreateStages(source.TapNames.Count - 1);");
         w.Line($"bypass = new {Bypass}(source, stages, head ?? CreateHead(stages.Count), reenterAt: {reenter}, name: \"bypass\");");
         w.Line("register_module(\"bypass\", bypass);");
@@ -108,7 +108,7 @@ internal static partial class BypassEmitter
         w.Line($"var taps = new {TapList}();");
         foreach (var tap in spec.Taps)
         {
-            w.Line($"// {tap.Path.Text}");
+            w.Line(CSharpText.Comment(tap.Path.Text));
             w.Open("");
             TapWalk.Emit(w, tap, "backbone", (body, path) => body.Line($"taps.Add(({path}, module));"));
             w.Close();

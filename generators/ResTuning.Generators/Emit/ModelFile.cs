@@ -21,14 +21,14 @@ internal static class ModelFile
         w.Line("#nullable enable");
         w.Line();
         var hasNamespace = type.Namespace.Length > 0;
-        if (hasNamespace) w.Open($"namespace {type.Namespace}");
-        foreach (var outer in type.ContainingTypes) w.Open(outer);
+        if (hasNamespace) w.Open($"namespace {CSharpText.QualifiedName(type.Namespace)}");
+        foreach (var outer in type.ContainingTypes) w.Open($"{outer.Header} {CSharpText.Identifier(outer.Name)}");
 
         w.Line("/// <summary>");
-        foreach (var line in summary) w.Line("/// " + line);
+        foreach (var line in summary) w.Line("/// " + CSharpText.OneLine(line));
         w.Line("/// </summary>");
         w.Line($"[global::System.CodeDom.Compiler.GeneratedCode(\"ResTuning.Generators\", \"{Version}\")]");
-        w.Open($"partial class {type.Name} : {baseType}");
+        w.Open($"partial class {CSharpText.Identifier(type.Name)} : {baseType}");
         members(w);
         w.Close();
 

@@ -14,10 +14,10 @@ internal static class MultiTaskEmitter
 
     public static string Emit(MultiTaskSpec spec)
     {
-        var names = RegisteredNames(spec.Tasks);
+        var names = RegisteredNames(spec.TaskNames);
         return ModelFile.Emit(spec.Type, $"global::TorchSharp.torch.nn.Module<{ModelFile.Tensor}, {Outputs}>", new[]
         {
-            $"Multi-task inference and training on one frozen <see cref=\"{spec.BackboneType}\"/>: the backbone runs once per input",
+            $"Multi-task inference and training on one frozen <see cref=\"{CSharpText.Cref(spec.BackboneType)}\"/>: the backbone runs once per input",
             "and every task's bypass (with its head) runs on the same detached taps.",
         }, w =>
         {
@@ -33,19 +33,19 @@ internal static class MultiTaskEmitter
             for (var i = 0; i < spec.Tasks.Count; i++)
             {
                 w.Line();
-                w.Line($"/// <summary>Task {TapWalk.Int(i)}, registered as <c>{names[i]}</c>.</summary>");
-                w.Line($"public {spec.Tasks[i]} {names[i]} => task{i};");
+                w.Line($"/// <summary>Task {CSharpText.Int(i)}, registered as <c>{CSharpText.XmlText(names[i])}</c>.</summary>");
+                w.Line($"public {spec.Tasks[i]} {CSharpText.Identifier(names[i])} => task{i};");
             }
             w.Line();
             w.Line("/// <summary>Freezes <paramref name=\"backbone\"/>, hooks its taps once and creates every task on them.</summary>");
             w.Line("/// <param name=\"backbone\">The shared backbone, with its pretrained weights loaded.</param>");
-            w.Open($"public {spec.Type.Name}({spec.BackboneType} backbone) : base(\"{spec.Type.Name}\")");
+            w.Open($"public {CSharpText.Identifier(spec.Type.Name)}({spec.BackboneType} backbone) : base({CSharpText.String(spec.Type.Name)})");
             w.Line("this.backbone = backbone ?? throw new global::System.ArgumentNullException(nameof(backbone));");
             w.Line($"source = {spec.Tasks[0]}.CreateTapSource(backbone);");
             for (var i = 0; i < spec.Tasks.Count; i++)
             {
                 w.Line($"task{i} = new {spec.Tasks[i]}(backbone, source);");
-                w.Line($"register_module(\"{names[i]}\", task{i});");
+                w.Line($"register_module({CSharpText.String(names[i])}, task{i});");
             }
             w.Close();
             w.Line();
@@ -77,16 +77,13 @@ internal static class MultiTaskEmitter
     }
 
     /// <summary>Registered names: the task types' simple names, suffixed where a type appears twice.</summary>
-    private static List<string> RegisteredNames(EquatableArray<string> tasks)
+    private static List<string> RegisteredNames(EquatableArray<string> simpleNames)
     {
         var names = new List<string>();
-        foreach (var task in tasks)
+        foreach (var simple in simpleNames)
         {
-            // global::Namespace.Type, or global::Type in the global namespace.
-            var unqualified = task.StartsWith("global::", System.StringComparison.Ordinal) ? task.Substring("global::".Length) : task;
-            var simple = unqualified.Substring(unqualified.LastIndexOf('.') + 1);
             var name = simple;
-            for (var n = 1; names.Contains(name); n++) name = simple + "_" + TapWalk.Int(n);
+            for (var n = 1; names.Contains(name); n++) name = simple + "_" + CSharpText.Int(n);
             names.Add(name);
         }
         return names;

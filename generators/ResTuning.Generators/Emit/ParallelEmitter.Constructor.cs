@@ -24,7 +24,7 @@ internal static partial class ParallelEmitter
         w.Line("/// and hooks them into the backbone's own modules, and registers <c>backbone</c> and <c>taps</c>.");
         w.Line("/// </summary>");
         w.Line("/// <param name=\"backbone\">The backbone, with its pretrained weights loaded.</param>");
-        w.Open($"public {spec.Type.Name}({spec.BackboneType} backbone) : base(\"{spec.Type.Name}\")");
+        w.Open($"public {CSharpText.Identifier(spec.Type.Name)}({spec.BackboneType} backbone) : base({CSharpText.String(spec.Type.Name)})");
         w.Line("this.backbone = backbone ?? throw new global::System.ArgumentNullException(nameof(backbone));");
         w.Line("taps = new global::ResTuning.Parallel.TapSet(\"taps\");");
         w.Line("FreezeBackbone();");
@@ -43,7 +43,7 @@ internal static partial class ParallelEmitter
         foreach (var kept in spec.Trainable)
         {
             w.Line();
-            w.Line("// " + kept.Source);
+            w.Line(CSharpText.Comment(kept.Source));
             w.Open("");
             TapWalk.Emit(w, kept.Tap, "backbone", (body, _) =>
             {
@@ -64,10 +64,10 @@ internal static partial class ParallelEmitter
         {
             if (!first) w.Line();
             first = false;
-            w.Line("// " + tuner.Source);
+            w.Line(CSharpText.Comment(tuner.Source));
             w.Open("");
             TapWalk.Emit(w, tuner.Tap, "backbone", (body, path) =>
-                body.Line($"taps.GetOrAdd({path}, module).Add(\"{tuner.Name}\", {TunerExpression(tuner)}, {ScaleExpression(tuner)});"));
+                body.Line($"taps.GetOrAdd({path}, module).Add({CSharpText.String(tuner.Name)}, {TunerExpression(tuner)}, {ScaleExpression(tuner)});"));
             w.Close();
         }
         w.Close();
@@ -76,23 +76,23 @@ internal static partial class ParallelEmitter
     private static string TunerExpression(TunerSpec t) => t.Kind switch
     {
         TunerKindModel.Adapter =>
-            $"new global::ResTuning.Tuners.ResAdapter({WidthExpression(t.In)}, {TapWalk.Int(t.Dim)}, {WidthExpression(t.Out)}, global::ResTuning.Tuners.AdapterActivation.{Activation(t.Activation)}, {TapWalk.Double(t.Dropout)}, {TapWalk.Bool(t.ZeroInit)}, \"{t.Name}\")",
+            $"new global::ResTuning.Tuners.ResAdapter({WidthExpression(t.In)}, {CSharpText.Int(t.Dim)}, {WidthExpression(t.Out)}, global::ResTuning.Tuners.AdapterActivation.{Activation(t.Activation)}, {CSharpText.Double(t.Dropout)}, {CSharpText.Bool(t.ZeroInit)}, {CSharpText.String(t.Name)})",
         TunerKindModel.Prefix =>
-            $"new global::ResTuning.Tuners.ResPrefix(module, {TapWalk.Int(t.Length)}, {TapWalk.Bool(t.ZeroInit)}, {TapWalk.Double(t.InitStd)}, \"{t.Name}\")",
+            $"new global::ResTuning.Tuners.ResPrefix(module, {CSharpText.Int(t.Length)}, {CSharpText.Bool(t.ZeroInit)}, {CSharpText.Double(t.InitStd)}, {CSharpText.String(t.Name)})",
         TunerKindModel.Custom =>
             $"new {t.CustomType}({WidthExpression(t.In)}, {WidthExpression(t.Out)})",
         TunerKindModel.Prompt =>
-            $"new global::ResTuning.Tuners.ResPrompt(module, {TapWalk.Int(t.Length)}, {(t.InitRange > 0 ? TapWalk.Double(t.InitRange) : "null")}, \"{t.Name}\")",
+            $"new global::ResTuning.Tuners.ResPrompt(module, {CSharpText.Int(t.Length)}, {(t.InitRange > 0 ? CSharpText.Double(t.InitRange) : "null")}, {CSharpText.String(t.Name)})",
         _ =>
-            $"new global::ResTuning.Tuners.LoRA({WidthExpression(t.In)}, {WidthExpression(t.Out)}, {TapWalk.Int(t.Rank)}, {TapWalk.Double(t.Alpha)}, {TapWalk.Double(t.Dropout)}, {TapWalk.Bool(t.ZeroInit)}, \"{t.Name}\")",
+            $"new global::ResTuning.Tuners.LoRA({WidthExpression(t.In)}, {WidthExpression(t.Out)}, {CSharpText.Int(t.Rank)}, {CSharpText.Double(t.Alpha)}, {CSharpText.Double(t.Dropout)}, {CSharpText.Bool(t.ZeroInit)}, {CSharpText.String(t.Name)})",
     };
 
     private static string ScaleExpression(TunerSpec t) => t.ScaleKind switch
     {
-        1 => $"global::ResTuning.Parallel.TunerScale.LearnedScalar({TapWalk.Double(t.ScaleValue)})",
-        2 => $"global::ResTuning.Parallel.TunerScale.LearnedPerChannel({WidthExpression(t.Out)}, {TapWalk.Double(t.ScaleValue)})",
+        1 => $"global::ResTuning.Parallel.TunerScale.LearnedScalar({CSharpText.Double(t.ScaleValue)})",
+        2 => $"global::ResTuning.Parallel.TunerScale.LearnedPerChannel({WidthExpression(t.Out)}, {CSharpText.Double(t.ScaleValue)})",
         3 => "global::ResTuning.Parallel.TunerScale.Lambda()",
-        _ => $"global::ResTuning.Parallel.TunerScale.Fixed({TapWalk.Double(t.ScaleValue)})",
+        _ => $"global::ResTuning.Parallel.TunerScale.Fixed({CSharpText.Double(t.ScaleValue)})",
     };
 
     private static string WidthExpression(Width width) => width.Source switch
@@ -100,7 +100,7 @@ internal static partial class ParallelEmitter
         WidthSource.LinearIn => "module.in_features",
         WidthSource.LinearOut => "module.out_features",
         WidthSource.AttentionEmbed => "((global::ResTuning.Operators.IAttentionOperator)module).EmbedDim",
-        _ => TapWalk.Int(width.Value),
+        _ => CSharpText.Int(width.Value),
     };
 
     private static string Activation(int value) => value switch

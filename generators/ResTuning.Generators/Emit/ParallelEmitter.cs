@@ -15,7 +15,7 @@ internal static partial class ParallelEmitter
 
     public static string Emit(ParallelSpec spec) => ModelFile.Emit(spec.Type, Module, new[]
     {
-        $"Parallel Res-Tuning over a frozen <see cref=\"{spec.BackboneType}\"/>: each tuner runs beside the module its tap names,",
+        $"Parallel Res-Tuning over a frozen <see cref=\"{CSharpText.Cref(spec.BackboneType)}\"/>: each tuner runs beside the module its tap names,",
         "reads that module's input and adds its output (<c>y = OP(x) + Σ s_k·R_k(x)</c>) through a forward hook.",
     }, w =>
     {

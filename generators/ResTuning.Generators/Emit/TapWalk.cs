@@ -1,6 +1,5 @@
 using System;
 using System.Collections.Generic;
-using System.Globalization;
 using ResTuning.Generators.Model;
 
 namespace ResTuning.Generators.Emit;
@@ -24,24 +23,24 @@ internal static class TapWalk
             switch (step.Kind)
             {
                 case StepKind.Field:
-                    expression += "." + step.Name;
-                    pathParts.Add(segment.Text);
+                    expression += "." + CSharpText.Identifier(step.Name);
+                    pathParts.Add(CSharpText.InterpolatedText(segment.Text));
                     break;
                 case StepKind.RegistryChild:
-                    expression = $"global::ResTuning.ModuleNavigation.Child<{step.ResultTypeOrModule()}>({expression}, \"{step.Name}\")";
-                    pathParts.Add(segment.Text);
+                    expression = $"global::ResTuning.ModuleNavigation.Child<{step.ResultTypeOrModule()}>({expression}, {CSharpText.String(step.Name)})";
+                    pathParts.Add(CSharpText.InterpolatedText(segment.Text));
                     break;
                 case StepKind.DictKey:
-                    expression += $"[\"{step.Name}\"]";
-                    pathParts.Add(segment.Text);
+                    expression += $"[{CSharpText.String(step.Name)}]";
+                    pathParts.Add(CSharpText.InterpolatedText(segment.Text));
                     break;
                 case StepKind.ListIndex:
                     expression += $"[{Int(step.Start)}]";
-                    pathParts.Add(segment.Text);
+                    pathParts.Add(CSharpText.InterpolatedText(segment.Text));
                     break;
                 case StepKind.SequentialIndex:
                     expression = $"(({ParallelEmitter.Module}){expression}[{Int(step.Start)}])";
-                    pathParts.Add(segment.Text);
+                    pathParts.Add(CSharpText.InterpolatedText(segment.Text));
                     break;
                 default:
                     var list = "list" + Int(loops);
@@ -52,7 +51,7 @@ internal static class TapWalk
                     if (isRange && step.KnownCount < 0)
                     {
                         w.Open($"if ({list}.Count < {Int(step.End)})");
-                        w.Line($"throw new global::System.InvalidOperationException($\"Tap '{tap.Path.Text}': '{step.Name}' has {{{list}.Count}} elements; the range {segment.Text} needs {Int(step.End)}.\");");
+                        w.Line($"throw new global::System.InvalidOperationException($\"Tap '{CSharpText.InterpolatedText(tap.Path.Text)}': '{CSharpText.InterpolatedText(step.Name)}' has {{{list}.Count}} elements; the range {CSharpText.InterpolatedText(segment.Text)} needs {Int(step.End)}.\");");
                         w.Close();
                     }
                     var from = isRange ? Int(step.Start) : "0";
@@ -67,20 +66,12 @@ internal static class TapWalk
         }
 
         w.Line($"var module = {expression};");
-        var path = string.Join(".", pathParts);
-        body(w, loops > 0 ? "$\"" + path + "\"" : "\"" + path + "\"");
+        // The registered path: literal segments escaped, and {iN} holes for the loop indices.
+        body(w, loops > 0 ? "$\"" + string.Join(".", pathParts) + "\"" : CSharpText.String(tap.Path.Text));
         for (var i = 0; i < loops; i++) w.Close();
     }
 
     private static string ResultTypeOrModule(this AccessStep step) => step.ResultType;
 
-    public static string Int(int value) => value.ToString(CultureInfo.InvariantCulture);
-
-    public static string Double(double value)
-    {
-        var text = value.ToString("R", CultureInfo.InvariantCulture);
-        return text.IndexOfAny(new[] { '.', 'E', 'e' }) >= 0 ? text : text + ".0";
-    }
-
-    public static string Bool(bool value) => value ? "true" : "false";
+    private static string Int(int value) => CSharpText.Int(value);
 }

@@ -9,31 +9,46 @@ namespace ResTuning.Generators.Model;
 /// </summary>
 internal static class BypassParameterCount
 {
-    /// <summary>The count, or -1 when the tap count or a width is only known at run time.</summary>
+    /// <summary>The count, or -1 when the tap count or a width is only known at run time, or the count overflows a long.</summary>
     public static long Of(int tapCount, List<int> widths, BypassTunerSpec lateral, BypassTunerSpec vertical, bool upsample, bool learnLambda, int classes)
+    {
+        try
+        {
+            return checked(Count(tapCount, widths, lateral, vertical, upsample, learnLambda, classes));
+        }
+        catch (System.OverflowException)
+        {
+            return -1;
+        }
+    }
+
+    private static long Count(int tapCount, List<int> widths, BypassTunerSpec lateral, BypassTunerSpec vertical, bool upsample, bool learnLambda, int classes)
     {
         if (tapCount < 0 || widths.Count == 0) return -1;
         long Width(int l) => widths.Count == 1 ? widths[0] : widths[l];
         long total = 0;
-        for (var l = 1; l < tapCount; l++)
+        checked
         {
-            var w = Width(l);
-            total += Tuner(lateral, w) + Tuner(vertical, w);
-            if (learnLambda) total += 1;
-            if (upsample) total += (9 * Width(l - 1) * w) + w;
-        }
-        if (classes > 0)
-        {
-            var last = Width(tapCount - 1);
-            total += (2 * last) + (last * classes) + classes;
+            for (var l = 1; l < tapCount; l++)
+            {
+                var w = Width(l);
+                total += Tuner(lateral, w) + Tuner(vertical, w);
+                if (learnLambda) total += 1;
+                if (upsample) total += (9 * Width(l - 1) * w) + w;
+            }
+            if (classes > 0)
+            {
+                var last = Width(tapCount - 1);
+                total += (2 * last) + (last * classes) + classes;
+            }
         }
         return total;
     }
 
     private static long Tuner(BypassTunerSpec tuner, long width) => tuner.Kind switch
     {
-        BypassTunerKind.Adapter => (2 * width * tuner.Dim) + tuner.Dim + width,
-        BypassTunerKind.LoRA => 2L * tuner.Rank * width,
+        BypassTunerKind.Adapter => checked((2 * width * tuner.Dim) + tuner.Dim + width),
+        BypassTunerKind.LoRA => checked(2L * tuner.Rank * width),
         _ => 0,
     };
 }

@@ -17,12 +17,14 @@ internal static partial class ConfigurationParser
     /// <summary>Parses and checks a class annotated with the bypass mode attribute.</summary>
     public static ModelResult ParseBypass(INamedTypeSymbol type, SyntaxNode declaration, AttributeData modeAttribute, Compilation compilation, CancellationToken cancellationToken)
     {
-        // A class with both modes is reported once, by the parallel pipeline (RT0010).
-        if (HasAttribute(type, ParallelAttribute)) return new ModelResult(null, null, EquatableArray<DiagnosticInfo>.Empty);
         var diagnostics = new List<DiagnosticInfo>();
+        // A class with several modes is reported once, by the parse of its first mode (RT0010).
+        if (!OwnsClass(type, declaration, modeAttribute, BypassAttribute, diagnostics)) return new ModelResult(null, null, EquatableArray<DiagnosticInfo>.Empty);
         var known = new KnownTypes(compilation);
         var typeSpec = CheckType(type, declaration, diagnostics);
+        if (typeSpec is not null) CheckGeneratedNames(type, declaration, BypassMembers, Array.Empty<string>(), diagnostics);
         var backbone = CheckBackbone(modeAttribute, known, diagnostics, allowTwoInputs: true);
+        if (typeSpec is not null) CheckExposed(type, declaration, backbone, TypeArgumentLocation(modeAttribute), diagnostics);
         var inputs = backbone is not null && known.IsTwoInputTensorModule(backbone) ? 2 : 1;
         typeSpec = inputs == 2
             ? CheckBaseType(typeSpec, type, declaration, known.TwoInputTensorModule, "nn.Module<Tensor, Tensor, Tensor>", diagnostics)
@@ -112,6 +114,7 @@ internal static partial class ConfigurationParser
     public static ModelResult ParseMultiTask(INamedTypeSymbol type, SyntaxNode declaration, AttributeData modeAttribute, Compilation compilation, CancellationToken cancellationToken)
     {
         var diagnostics = new List<DiagnosticInfo>();
+        if (!OwnsClass(type, declaration, modeAttribute, MultiTaskAttribute, diagnostics)) return new ModelResult(null, null, EquatableArray<DiagnosticInfo>.Empty);
         var known = new KnownTypes(compilation);
         var typeSpec = CheckType(type, declaration, diagnostics);
         var generatedBase = known.ModuleOfT is not null && known.Tensor is not null
@@ -119,6 +122,7 @@ internal static partial class ConfigurationParser
             : null;
         typeSpec = CheckBaseType(typeSpec, type, declaration, generatedBase, "nn.Module<Tensor, Tensor[]>", diagnostics);
         var backbone = CheckBackbone(modeAttribute, known, diagnostics);
+        if (typeSpec is not null) CheckExposed(type, declaration, backbone, TypeArgumentLocation(modeAttribute), diagnostics);
         var taskLocation = LocationInfo.From(modeAttribute.ApplicationSyntaxReference?.GetSyntax());
         var tasks = modeAttribute.ConstructorArguments.Length == 1 && modeAttribute.ConstructorArguments[0].Kind == TypedConstantKind.Array
             ? modeAttribute.ConstructorArguments[0].Values.Select(v => v.Value as INamedTypeSymbol).ToList()
@@ -126,6 +130,7 @@ internal static partial class ConfigurationParser
         string? firstTaps = null;
         string? firstName = null;
         var names = new List<string>();
+        var simpleNames = new List<string>();
         foreach (var task in tasks)
         {
             cancellationToken.ThrowIfCancellationRequested();
@@ -136,7 +141,14 @@ internal static partial class ConfigurationParser
                 diagnostics.Add(DiagnosticInfo.Create(DiagnosticIds.InvalidTask, taskLocation, type.Name, task?.Name ?? "null", backbone?.Name ?? "TBackbone"));
                 continue;
             }
+            if (task.IsAbstract)
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticIds.TaskMismatch, taskLocation, type.Name, task.Name,
+                    "is abstract, and the multi-task model creates each task; make it a concrete class"));
+            else if (IsLessAccessible(task, type))
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticIds.TaskMismatch, taskLocation, type.Name, task.Name,
+                    $"is less accessible than '{type.Name}', whose generated public property exposes it; make it {Display(EffectiveAccessibility(type))}, or the multi-task model less accessible"));
             names.Add(TapResolver.FullName(task));
+            simpleNames.Add(task.Name);
             var tapsAttribute = task.GetAttributes().FirstOrDefault(a => AttributeName(a) == BypassTapsAttribute);
             if (tapsAttribute is not null && NamedString(tapsAttribute, "Output") is { } point)
                 diagnostics.Add(DiagnosticInfo.Create(DiagnosticIds.TaskMismatch, taskLocation, type.Name, task.Name,
@@ -153,12 +165,35 @@ internal static partial class ConfigurationParser
         }
         if (tasks.Count == 0)
             diagnostics.Add(DiagnosticInfo.Create(DiagnosticIds.BypassWithoutTaps, IdentifierLocation(declaration), type.Name));
+        if (typeSpec is not null)
+            CheckGeneratedNames(type, declaration, MultiTaskMembers, TaskMembers(type, simpleNames, taskLocation, diagnostics), diagnostics);
 
         var hasErrors = diagnostics.Any(d => DiagnosticDescriptors.Get(d.Id).DefaultSeverity == DiagnosticSeverity.Error);
         var spec = hasErrors || typeSpec is null || backbone is null
             ? null
-            : new MultiTaskSpec(typeSpec, TapResolver.FullName(backbone), names.ToEquatableArray(), known.HasTunerCheckpoint);
+            : new MultiTaskSpec(typeSpec, TapResolver.FullName(backbone), names.ToEquatableArray(), simpleNames.ToEquatableArray(), known.HasTunerCheckpoint);
         return new ModelResult(null, null, spec, diagnostics.ToEquatableArray());
+    }
+
+    /// <summary>
+    /// The task properties of a multi-task model (the tasks' simple names, suffixed where a name repeats, as
+    /// <c>MultiTaskEmitter</c> names them) and the <c>task0</c>.. fields; RT0023 for a task whose property would take the
+    /// name of another generated member.
+    /// </summary>
+    private static List<string> TaskMembers(INamedTypeSymbol type, List<string> simpleNames, LocationInfo? location, List<DiagnosticInfo> diagnostics)
+    {
+        var properties = new List<string>();
+        foreach (var simple in simpleNames)
+        {
+            var name = simple;
+            for (var n = 1; properties.Contains(name); n++) name = simple + "_" + n.ToString(CultureInfo.InvariantCulture);
+            properties.Add(name);
+        }
+        var fields = Enumerable.Range(0, simpleNames.Count).Select(i => "task" + i.ToString(CultureInfo.InvariantCulture)).ToList();
+        var others = new HashSet<string>(CommonMembers.Concat(MultiTaskMembers).Concat(fields), StringComparer.Ordinal);
+        foreach (var property in properties.Where(others.Contains))
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticIds.GeneratedNameClash, location, "Task", property, type.Name));
+        return properties.Concat(fields).ToList();
     }
 
     private static BypassTunerSpec ParseBypassTuner(AttributeData attribute, string label, string role, bool residualByDefault, List<DiagnosticInfo> diagnostics)

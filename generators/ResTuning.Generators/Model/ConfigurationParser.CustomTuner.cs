@@ -29,19 +29,31 @@ internal static partial class ConfigurationParser
             problem = "it is abstract";
         else if (!known.IsTensorModule(named))
             problem = "it does not derive from nn.Module<Tensor, Tensor>";
-        else if (!named.InstanceConstructors.Any(c => c.DeclaredAccessibility == Accessibility.Public && c.Parameters.Length == 2
-                     && c.Parameters.All(p => p.Type.SpecialType == SpecialType.System_Int64)))
-            problem = "it has no public constructor (long inFeatures, long outFeatures)";
-        if (problem is null) return;
-
-        LocationInfo? location = null;
-        if (attribute.ApplicationSyntaxReference?.GetSyntax() is AttributeSyntax syntax)
+        else
         {
-            var name = syntax.Name is QualifiedNameSyntax q ? q.Right : syntax.Name;
-            location = name is GenericNameSyntax g && g.TypeArgumentList.Arguments.Count == 1
-                ? LocationInfo.From(g.TypeArgumentList.Arguments[0])
-                : LocationInfo.From(syntax);
+            var candidates = named.InstanceConstructors.Where(c => c.DeclaredAccessibility == Accessibility.Public && c.Parameters.Length == 2
+                && c.Parameters.All(p => p.Type.SpecialType == SpecialType.System_Int64)).ToList();
+            if (candidates.Count == 0)
+                problem = "it has no public constructor (long inFeatures, long outFeatures)";
+            else if (candidates.All(c => c.Parameters.Any(p => p.RefKind is not (RefKind.None or RefKind.In))))
+                problem = "its constructor (long, long) takes ref or out parameters, and the generated code passes the widths by value";
+            else if (candidates.All(c => c.Parameters.Any(p => p.RefKind is not (RefKind.None or RefKind.In)) || IsObsoleteError(c)))
+                problem = "its constructor (long, long) is [Obsolete] as an error, so the generated code cannot call it";
         }
-        diagnostics.Add(DiagnosticInfo.Create(DiagnosticIds.CustomTunerContract, location, label, tuner.ToDisplayString(), problem));
+        if (problem is null) return;
+        diagnostics.Add(DiagnosticInfo.Create(DiagnosticIds.CustomTunerContract, TypeArgumentLocation(attribute), label, tuner.ToDisplayString(), problem));
+    }
+
+    private static bool IsObsoleteError(IMethodSymbol constructor) => constructor.GetAttributes().Any(a =>
+        a.AttributeClass?.ToDisplayString() == "System.ObsoleteAttribute" && a.ConstructorArguments.Length == 2 && a.ConstructorArguments[1].Value is true);
+
+    /// <summary>The location of a generic attribute's type argument (<c>TBackbone</c>, <c>TTuner</c>); the attribute's when not written so.</summary>
+    private static LocationInfo? TypeArgumentLocation(AttributeData attribute)
+    {
+        if (attribute.ApplicationSyntaxReference?.GetSyntax() is not AttributeSyntax syntax) return null;
+        var name = syntax.Name is QualifiedNameSyntax q ? q.Right : syntax.Name;
+        return name is GenericNameSyntax g && g.TypeArgumentList.Arguments.Count == 1
+            ? LocationInfo.From(g.TypeArgumentList.Arguments[0])
+            : LocationInfo.From(syntax);
     }
 }

@@ -30,11 +30,12 @@ internal static partial class ConfigurationParser
     {
         var diagnostics = new List<DiagnosticInfo>();
         var known = new KnownTypes(compilation);
+        if (!OwnsClass(type, declaration, modeAttribute, ParallelAttribute, diagnostics)) return new ModelResult(null, null, EquatableArray<DiagnosticInfo>.Empty);
         var typeSpec = CheckType(type, declaration, diagnostics);
         typeSpec = CheckBaseType(typeSpec, type, declaration, known.TensorModule, "nn.Module<Tensor, Tensor>", diagnostics);
-        if (HasAttribute(type, BypassAttribute))
-            diagnostics.Add(DiagnosticInfo.Create(DiagnosticIds.ConflictingModes, IdentifierLocation(declaration), type.Name, "ResTuning, ResTuningBypass"));
+        if (typeSpec is not null) CheckGeneratedNames(type, declaration, ParallelMembers, Array.Empty<string>(), diagnostics);
         var backbone = CheckBackbone(modeAttribute, known, diagnostics);
+        if (typeSpec is not null) CheckExposed(type, declaration, backbone, TypeArgumentLocation(modeAttribute), diagnostics);
         var features = NamedInt(modeAttribute, "Features", 0);
         if (features < 0) diagnostics.Add(ParameterError(modeAttribute, "Features", "[ResTuning]", "Features", "positive, or 0 to infer", features));
 
@@ -185,31 +186,46 @@ internal static partial class ConfigurationParser
             SourceText(attribute), kind == TunerKindModel.Custom ? TapResolver.FullName(attribute.AttributeClass!.TypeArguments[0]) : "");
     }
 
-    /// <summary>Trainable parameters added by the tuners, when every width and count is a compile-time constant; else -1.</summary>
+    /// <summary>Trainable parameters added by the tuners, when every width and count is a compile-time constant and the sum fits a long; else -1.</summary>
     private static long TrainableCount(List<TunerSpec> tuners, List<TrainableSpec> trainable)
     {
         if (trainable.Count > 0) return -1;
         long total = 0;
-        foreach (var t in tuners)
+        try
         {
-            if (t.Kind != TunerKindModel.Adapter || !t.In.IsConstant || !t.Out.IsConstant || t.Tap.MatchCount < 0) return -1;
-            long perTap = ((long)t.In.Value * t.Dim) + t.Dim + ((long)t.Dim * t.Out.Value) + t.Out.Value;
-            perTap += t.ScaleKind switch { 1 => 1, 2 => t.Out.Value, _ => 0 };
-            total += perTap * t.Tap.MatchCount;
+            checked
+            {
+                foreach (var t in tuners)
+                {
+                    if (t.Kind != TunerKindModel.Adapter || !t.In.IsConstant || !t.Out.IsConstant || t.Tap.MatchCount < 0) return -1;
+                    long perTap = ((long)t.In.Value * t.Dim) + t.Dim + ((long)t.Dim * t.Out.Value) + t.Out.Value;
+                    perTap += t.ScaleKind switch { 1 => 1, 2 => t.Out.Value, _ => 0 };
+                    total += perTap * t.Tap.MatchCount;
+                }
+            }
+        }
+        catch (OverflowException)
+        {
+            return -1; // too many to count at compile time: counted at run time instead
         }
         return total;
     }
 
     private static TypeSpec? CheckType(INamedTypeSymbol type, SyntaxNode declaration, List<DiagnosticInfo> diagnostics)
     {
-        if (type.TypeKind != TypeKind.Class || type.IsStatic || type.IsGenericType)
+        string? why = null;
+        if (type.IsRecord) why = type.TypeKind == TypeKind.Struct ? "it is a record struct" : "it is a record";
+        else if (type.TypeKind != TypeKind.Class) why = $"it is a {type.TypeKind.ToString().ToLowerInvariant()}";
+        else if (type.IsStatic) why = "it is static";
+        else if (type.IsGenericType) why = "it is generic";
+        else if (IsFileLocal(type)) why = "it is file-local (declared with 'file', in itself or in a containing type), and its generated part lives in another file";
+        if (why is not null)
         {
-            var why = type.TypeKind != TypeKind.Class ? $"it is a {type.TypeKind.ToString().ToLowerInvariant()}" : type.IsStatic ? "it is static" : "it is generic";
             diagnostics.Add(DiagnosticInfo.Create(DiagnosticIds.NotSupportedType, IdentifierLocation(declaration), type.Name, why));
             return null;
         }
 
-        var containing = new List<string>();
+        var containing = new List<ContainingTypeSpec>();
         var partialOk = true;
         for (var node = declaration as TypeDeclarationSyntax; node is not null; node = node.Parent as TypeDeclarationSyntax)
         {
@@ -217,7 +233,7 @@ internal static partial class ConfigurationParser
             if (node != declaration)
             {
                 if (node.TypeParameterList is not null) partialOk = false;
-                containing.Insert(0, $"partial {(node is RecordDeclarationSyntax ? "record" : node.Keyword.Text)} {node.Identifier.Text}");
+                containing.Insert(0, new ContainingTypeSpec(DeclarationHeader(node), node.Identifier.ValueText));
             }
         }
         if (!partialOk)
@@ -225,8 +241,31 @@ internal static partial class ConfigurationParser
             diagnostics.Add(DiagnosticInfo.Create(DiagnosticIds.NotPartial, IdentifierLocation(declaration), type.Name));
             return null;
         }
-        var ns = type.ContainingNamespace is { IsGlobalNamespace: false } n ? n.ToDisplayString() : "";
-        return new TypeSpec(ns, type.Name, containing.ToEquatableArray());
+        var ns = new List<string>();
+        for (var n = type.ContainingNamespace; n is { IsGlobalNamespace: false }; n = n.ContainingNamespace) ns.Insert(0, n.Name);
+        return new TypeSpec(string.Join(".", ns), type.Name, containing.ToEquatableArray());
+    }
+
+    /// <summary>
+    /// The head of a containing type's generated partial declaration, without the name: <c>partial class</c>,
+    /// <c>partial record struct</c>, <c>readonly ref partial struct</c>...
+    /// </summary>
+    private static string DeclarationHeader(TypeDeclarationSyntax node)
+    {
+        var kind = node is RecordDeclarationSyntax record
+            ? record.ClassOrStructKeyword.IsKind(SyntaxKind.StructKeyword) ? "record struct" : "record"
+            : node.Keyword.ValueText;
+        var header = "partial " + kind;
+        if (node.Modifiers.Any(SyntaxKind.RefKeyword)) header = "ref " + header;
+        if (node.Modifiers.Any(SyntaxKind.ReadOnlyKeyword)) header = "readonly " + header;
+        return header;
+    }
+
+    private static bool IsFileLocal(INamedTypeSymbol type)
+    {
+        for (var t = type; t is not null; t = t.ContainingType)
+            if (t.IsFileLocal) return true;
+        return false;
     }
 
     /// <summary>The generated part declares the base class: the user's part may declare none, or that same one.</summary>
@@ -246,15 +285,7 @@ internal static partial class ConfigurationParser
         if (modeAttribute.AttributeClass is not { TypeArguments.Length: 1 } cls || cls.TypeArguments[0] is IErrorTypeSymbol) return null;
         var backbone = cls.TypeArguments[0];
         if (known.IsTensorModule(backbone) || (allowTwoInputs && known.IsTwoInputTensorModule(backbone))) return backbone;
-        LocationInfo? location = null;
-        if (modeAttribute.ApplicationSyntaxReference?.GetSyntax() is AttributeSyntax syntax)
-        {
-            var name = syntax.Name is QualifiedNameSyntax q ? q.Right : syntax.Name;
-            location = name is GenericNameSyntax g && g.TypeArgumentList.Arguments.Count == 1
-                ? LocationInfo.From(g.TypeArgumentList.Arguments[0])
-                : LocationInfo.From(syntax);
-        }
-        diagnostics.Add(DiagnosticInfo.Create(DiagnosticIds.BackboneNotModule, location, backbone.ToDisplayString()));
+        diagnostics.Add(DiagnosticInfo.Create(DiagnosticIds.BackboneNotModule, TypeArgumentLocation(modeAttribute), backbone.ToDisplayString()));
         return null;
     }
 

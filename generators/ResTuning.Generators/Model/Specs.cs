@@ -34,18 +34,36 @@ internal readonly record struct Width(WidthSource Source, int Value)
     public bool IsConstant => Source == WidthSource.Constant;
 }
 
-/// <summary>The annotated type: namespace, name and the declarations of its containing types.</summary>
-internal sealed record TypeSpec(string Namespace, string Name, EquatableArray<string> ContainingTypes)
+/// <summary>
+/// A type containing the model: <see cref="Header"/> is the head of its generated partial declaration
+/// (<c>partial class</c>, <c>partial record struct</c>, <c>readonly partial struct</c>...), <see cref="Name"/> its name (no <c>@</c>).
+/// </summary>
+internal sealed record ContainingTypeSpec(string Header, string Name);
+
+/// <summary>
+/// The annotated type: <see cref="Namespace"/> (dotted, names without <c>@</c>; empty for the global namespace), its name
+/// (without <c>@</c>), and its containing types, outermost first. Emitters escape these names.
+/// </summary>
+internal sealed record TypeSpec(string Namespace, string Name, EquatableArray<ContainingTypeSpec> ContainingTypes)
 {
-    /// <summary>Hint name of the generated file: <c>Namespace.Outer.Type.g.cs</c>.</summary>
+    /// <summary>
+    /// Hint name of the generated file: <c>Namespace.Outer.Type.g.cs</c>, with every character a hint name cannot hold
+    /// replaced by <c>_</c>. One per type: a class declares one mode (RT0010), so the hint name is unique per type and mode.
+    /// </summary>
     public string HintName
     {
         get
         {
-            var prefix = Namespace.Length > 0 ? Namespace + "." : "";
-            var outer = "";
-            foreach (var c in ContainingTypes) outer += c.Substring(c.LastIndexOf(' ') + 1) + ".";
-            return prefix + outer + Name + ".g.cs";
+            var sb = new System.Text.StringBuilder();
+            if (Namespace.Length > 0) sb.Append(Namespace).Append('.');
+            foreach (var c in ContainingTypes) sb.Append(c.Name).Append('.');
+            sb.Append(Name);
+            for (var i = 0; i < sb.Length; i++)
+            {
+                var ch = sb[i];
+                if (!(ch == '.' || ch == '_' || Microsoft.CodeAnalysis.CSharp.SyntaxFacts.IsIdentifierPartCharacter(ch))) sb[i] = '_';
+            }
+            return sb.Append(".g.cs").ToString();
         }
     }
 }
@@ -132,8 +150,11 @@ internal sealed record BypassSpec(
     string Source,
     int Inputs);
 
-/// <summary>A multi-task group: bypass models over one backbone, run on one backbone pass.</summary>
-internal sealed record MultiTaskSpec(TypeSpec Type, string BackboneType, EquatableArray<string> Tasks, bool HasCheckpoints);
+/// <summary>
+/// A multi-task group: bypass models over one backbone, run on one backbone pass. <see cref="Tasks"/> are the tasks'
+/// fully qualified names, <see cref="TaskNames"/> their simple names (no <c>@</c>).
+/// </summary>
+internal sealed record MultiTaskSpec(TypeSpec Type, string BackboneType, EquatableArray<string> Tasks, EquatableArray<string> TaskNames, bool HasCheckpoints);
 
 /// <summary>The result of the transform for one annotated class: a spec when valid, and the diagnostics.</summary>
 internal sealed record ModelResult(ParallelSpec? Parallel, BypassSpec? Bypass, MultiTaskSpec? MultiTask, EquatableArray<DiagnosticInfo> Diagnostics)

@@ -1,0 +1,127 @@
+using System.Collections.Generic;
+using System.Linq;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using ResTuning.Generators.Diagnostics;
+
+namespace ResTuning.Generators.Model;
+
+/// <summary>
+/// Checks shared by the three modes that keep a class from being generated into code that does not compile:
+/// one mode per class (RT0010), names the generated members take (RT0023), and types the generated public members
+/// expose (RT0024).
+/// </summary>
+internal static partial class ConfigurationParser
+{
+    /// <summary>The mode attributes in the order that decides which parse reports a conflict, with their display names.</summary>
+    private static readonly (string MetadataName, string Display)[] Modes =
+    {
+        (ParallelAttribute, "ResTuning"), (BypassAttribute, "ResTuningBypass"), (MultiTaskAttribute, "ResTuningMultiTask"),
+    };
+
+    /// <summary>Members every generated model declares.</summary>
+    private static readonly string[] CommonMembers =
+    {
+        "backbone", "Backbone", "forward", "TrainableParameterCount", "NamedTrainableParameters", "TrainableParameters",
+        "CountParameters", "PrintTrainableParameters", "SaveTuners", "LoadTuners", "TrainableParameterNames",
+    };
+
+    /// <summary>Members a parallel model declares besides <see cref="CommonMembers"/>.</summary>
+    internal static readonly string[] ParallelMembers = { "taps", "Taps", "tapsVerified", "FreezeBackbone", "AttachTuners", "Merge", "Unmerge" };
+
+    /// <summary>Members a bypass model declares besides <see cref="CommonMembers"/>.</summary>
+    internal static readonly string[] BypassMembers =
+        { "source", "Source", "bypass", "Bypass", "TapWidths", "Width", "CreateTapSource", "CreateStages", "CreateHead", "Run", "LastTap" };
+
+    /// <summary>Members a multi-task model declares besides <see cref="CommonMembers"/>, the task fields and the task properties.</summary>
+    internal static readonly string[] MultiTaskMembers = { "source", "Source", "ForwardAll" };
+
+    /// <summary>
+    /// Whether this parse (of <paramref name="modeAttribute"/>, a <paramref name="mode"/> attribute) handles the class: not when
+    /// the class repeats the attribute on another partial declaration (the compiler reports that) or declares another mode
+    /// first. The first mode's parse reports RT0010 for a class with several.
+    /// </summary>
+    private static bool OwnsClass(INamedTypeSymbol type, SyntaxNode declaration, AttributeData modeAttribute, string mode, List<DiagnosticInfo> diagnostics)
+    {
+        var first = type.GetAttributes().FirstOrDefault(a => AttributeName(a) == mode);
+        if (first is not null && !SameApplication(first, modeAttribute)) return false;
+        var present = Modes.Where(m => HasAttribute(type, m.MetadataName)).ToList();
+        if (present.Count <= 1) return true;
+        if (present[0].MetadataName != mode) return false;
+        diagnostics.Add(DiagnosticInfo.Create(DiagnosticIds.ConflictingModes, IdentifierLocation(declaration), type.Name,
+            string.Join(", ", present.Select(m => m.Display))));
+        return true;
+    }
+
+    private static bool SameApplication(AttributeData a, AttributeData b)
+    {
+        var x = a.ApplicationSyntaxReference;
+        var y = b.ApplicationSyntaxReference;
+        return x is null || y is null || (x.SyntaxTree == y.SyntaxTree && x.Span == y.Span);
+    }
+
+    /// <summary>
+    /// RT0023: the model's own name, or a member the user declares in it, is the name of a member the generator declares
+    /// (<paramref name="modeMembers"/> and <paramref name="extra"/>, e.g. a multi-task model's task properties).
+    /// </summary>
+    private static void CheckGeneratedNames(INamedTypeSymbol type, SyntaxNode declaration, string[] modeMembers, IEnumerable<string> extra,
+        List<DiagnosticInfo> diagnostics)
+    {
+        var generated = new HashSet<string>(CommonMembers.Concat(modeMembers).Concat(extra), System.StringComparer.Ordinal);
+        if (generated.Contains(type.Name))
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticIds.GeneratedNameClash, IdentifierLocation(declaration), "The model", type.Name, type.Name));
+        foreach (var member in type.GetMembers())
+        {
+            if (member.IsImplicitlyDeclared || !generated.Contains(member.Name) || member.DeclaringSyntaxReferences.All(IsGeneratedPart)) continue;
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticIds.GeneratedNameClash, LocationInfo.From(member.Locations.FirstOrDefault()) ?? IdentifierLocation(declaration),
+                "Member", member.Name, type.Name));
+        }
+    }
+
+    /// <summary>Whether a member is declared in a part this generator wrote (the analyzer sees those in a build).</summary>
+    private static bool IsGeneratedPart(SyntaxReference reference) =>
+        reference.GetSyntax().Parent?.FirstAncestorOrSelf<TypeDeclarationSyntax>() is { } part &&
+        part.AttributeLists.SelectMany(l => l.Attributes).Any(a => a.Name.ToString().Contains("GeneratedCode"));
+
+    /// <summary>
+    /// RT0024: <paramref name="exposed"/> (the backbone) is less accessible than the model, whose generated public constructor
+    /// and properties expose it.
+    /// </summary>
+    private static void CheckExposed(INamedTypeSymbol type, SyntaxNode declaration, ITypeSymbol? exposed, LocationInfo? location, List<DiagnosticInfo> diagnostics)
+    {
+        if (exposed is null || !IsLessAccessible(exposed, type)) return;
+        diagnostics.Add(DiagnosticInfo.Create(DiagnosticIds.LessAccessibleType, location ?? IdentifierLocation(declaration), exposed.ToDisplayString(), type.Name,
+            Display(EffectiveAccessibility(type))));
+    }
+
+    /// <summary>Whether <paramref name="exposed"/> (and every type argument of it) is less accessible than <paramref name="model"/>.</summary>
+    internal static bool IsLessAccessible(ITypeSymbol exposed, INamedTypeSymbol model)
+    {
+        var need = EffectiveAccessibility(model);
+        if (exposed is INamedTypeSymbol named)
+        {
+            if (EffectiveAccessibility(named) < need) return true;
+            return named.TypeArguments.Any(t => IsLessAccessible(t, model));
+        }
+        return exposed is IArrayTypeSymbol array && IsLessAccessible(array.ElementType, model);
+    }
+
+    private static Accessibility EffectiveAccessibility(ISymbol symbol)
+    {
+        if (symbol is ITypeParameterSymbol) return Accessibility.Public;
+        var result = symbol.DeclaredAccessibility == Accessibility.NotApplicable ? Accessibility.Public : symbol.DeclaredAccessibility;
+        for (var t = symbol.ContainingType; t is not null; t = t.ContainingType)
+            if (t.DeclaredAccessibility < result) result = t.DeclaredAccessibility;
+        return result;
+    }
+
+    private static string Display(Accessibility accessibility) => accessibility switch
+    {
+        Accessibility.Public => "public",
+        Accessibility.ProtectedOrInternal => "protected internal",
+        Accessibility.Internal => "internal",
+        Accessibility.Protected => "protected",
+        Accessibility.ProtectedAndInternal => "private protected",
+        _ => "private",
+    };
+}
