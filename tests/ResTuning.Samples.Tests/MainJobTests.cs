@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.IO;
 using System.Text.Json;
 using ResTuning.Samples.Classification;
@@ -17,24 +16,10 @@ public sealed class MainJobTests : IDisposable
         Directory.Delete(output, recursive: true);
     }
 
-    // Runs the built sample program the way a user does (each method then runs in a child process of it).
-    private (int Exit, string Text) RunSample(params string[] args)
-    {
-        var program = Path.Combine(AppContext.BaseDirectory, "restuning-samples.dll");
-        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        info.ArgumentList.Add(program);
-        foreach (var a in args) info.ArgumentList.Add(a);
-        using var process = Process.Start(info)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        Assert.True(process.WaitForExit(TimeSpan.FromMinutes(5)), "the quick main job did not finish in 5 minutes");
-        return (process.ExitCode, stdout.Result + stderr.Result);
-    }
-
     [Fact]
     public void Quick_runs_the_whole_main_job_end_to_end()
     {
-        var (exit, text) = RunSample("classify", "--quick", "--fashion-mnist", data.Folder, "--output", output);
+        var (exit, text) = SampleProgram.Run("classify", "--quick", "--fashion-mnist", data.Folder, "--output", output);
 
         Assert.True(exit == 0, text);
         using var report = JsonDocument.Parse(File.ReadAllText(Path.Combine(output, "results.json")));
@@ -63,13 +48,13 @@ public sealed class MainJobTests : IDisposable
         Assert.True(methods.GetProperty("linear").GetProperty("trainable").GetInt64() * 100 < methods.GetProperty("full").GetProperty("trainable").GetInt64());
         Assert.True(File.Exists(Path.Combine(output, "loss.png")));
         Assert.True(File.Exists(Path.Combine(output, "accuracy.png")));
-        Assert.Contains("Reusing", RunSample("classify", "--quick", "--fashion-mnist", data.Folder, "--output", output, "-m", "linear").Text);
+        Assert.Contains("Reusing", SampleProgram.Run("classify", "--quick", "--fashion-mnist", data.Folder, "--output", output, "-m", "linear").Text);
     }
 
     [Fact]
     public void A_folder_without_the_files_is_a_clear_error()
     {
-        var (exit, text) = RunSample("classify", "--quick", "--fashion-mnist", output, "--output", output);
+        var (exit, text) = SampleProgram.Run("classify", "--quick", "--fashion-mnist", output, "--output", output);
 
         Assert.Equal(2, exit);
         Assert.Contains("must hold train-images-idx3-ubyte.gz", text);
