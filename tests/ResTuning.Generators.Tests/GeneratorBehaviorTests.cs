@@ -132,4 +132,22 @@ public sealed class GeneratorBehaviorTests
         // The valid model in the same compilation is still generated.
         Assert.Equal("Demo.Models.Shapes.g.cs", Assert.Single(result.Sources).HintName);
     }
+
+    [Fact]
+    public void Models_whose_names_differ_only_in_case_get_distinct_hint_names()
+    {
+        // Hint names are compared ignoring case: two equal ones failed the run, and with it every model's output (CS8785).
+        var model = Sources.Model("""
+            [ResTuning<Demo.TinyVit>]
+            [ResAdapter("blocks.0.mlp", In = 16)]
+            public partial class Tuned;
+
+            [ResTuning<Demo.TinyVit>]
+            [ResAdapter("blocks.1.mlp", In = 16)]
+            """, "public partial class TUNED;");
+        var result = Harness.Run(Sources.Backbone, model);
+        Assert.Empty(result.GeneratorDiagnostics);
+        Assert.Equal(new[] { "Demo.Models.TUNED.g.cs", "Demo.Models.Tuned.2.g.cs" }, result.Sources.Select(s => s.HintName).OrderBy(n => n, StringComparer.Ordinal));
+        Assert.DoesNotContain(result.CompilerProblems(), d => d.Severity == Microsoft.CodeAnalysis.DiagnosticSeverity.Error);
+    }
 }

@@ -120,7 +120,8 @@ public sealed class PropertyTests
             var modes = declaration.AttributeLists.SelectMany(l => l.Attributes).Count(a => a.Name.ToString().StartsWith("ResTuning", StringComparison.Ordinal));
             if (modes == 0) continue;
             var name = declaration.Identifier.ValueText;
-            if (run.GeneratedSources.Any(s => s.HintName.EndsWith("." + name + ".g.cs", StringComparison.Ordinal) || s.HintName == name + ".g.cs")) continue;
+            var hint = new System.Text.RegularExpressions.Regex(@"(^|\.)" + System.Text.RegularExpressions.Regex.Escape(name) + @"(\.[0-9]+)?\.g\.cs$");
+            if (run.GeneratedSources.Any(s => hint.IsMatch(s.HintName))) continue;
             bool Inside(Diagnostic d) => d.Location.SourceTree == tree && declaration.FullSpan.Contains(d.Location.SourceSpan);
             if (analyzerDiagnostics.Any(d => d.Severity == DiagnosticSeverity.Error && Inside(d))) continue;
             if (inputErrors.Value.Any(Inside)) continue;

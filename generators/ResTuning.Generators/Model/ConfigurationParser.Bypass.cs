@@ -21,7 +21,7 @@ internal static partial class ConfigurationParser
         // A class with several modes is reported once, by the parse of its first mode (RT0010).
         if (!OwnsClass(type, declaration, modeAttribute, BypassAttribute, diagnostics)) return new ModelResult(null, null, EquatableArray<DiagnosticInfo>.Empty);
         var known = new KnownTypes(compilation);
-        var typeSpec = CheckType(type, declaration, diagnostics);
+        var typeSpec = CheckType(type, declaration, compilation, diagnostics);
         if (typeSpec is not null) CheckGeneratedNames(type, declaration, BypassMembers, Array.Empty<string>(), diagnostics);
         var backbone = CheckBackbone(modeAttribute, known, diagnostics, allowTwoInputs: true);
         if (typeSpec is not null) CheckExposed(type, declaration, backbone, TypeArgumentLocation(modeAttribute), diagnostics);
@@ -116,7 +116,7 @@ internal static partial class ConfigurationParser
         var diagnostics = new List<DiagnosticInfo>();
         if (!OwnsClass(type, declaration, modeAttribute, MultiTaskAttribute, diagnostics)) return new ModelResult(null, null, EquatableArray<DiagnosticInfo>.Empty);
         var known = new KnownTypes(compilation);
-        var typeSpec = CheckType(type, declaration, diagnostics);
+        var typeSpec = CheckType(type, declaration, compilation, diagnostics);
         var generatedBase = known.ModuleOfT is not null && known.Tensor is not null
             ? known.ModuleOfT.Construct(known.Tensor, compilation.CreateArrayTypeSymbol(known.Tensor))
             : null;

@@ -83,6 +83,36 @@ internal static partial class ConfigurationParser
         reference.GetSyntax().Parent?.FirstAncestorOrSelf<TypeDeclarationSyntax>() is { } part &&
         part.AttributeLists.SelectMany(l => l.Attributes).Any(a => a.Name.ToString().Contains("GeneratedCode"));
 
+    /// <summary>The dotted namespace of <paramref name="type"/> (names without <c>@</c>); empty for the global namespace.</summary>
+    private static string NamespaceOf(INamedTypeSymbol type)
+    {
+        var parts = new List<string>();
+        for (var n = type.ContainingNamespace; n is { IsGlobalNamespace: false }; n = n.ContainingNamespace) parts.Insert(0, n.Name);
+        return string.Join(".", parts);
+    }
+
+    /// <summary>
+    /// Which of the annotated source types whose hint names equal <paramref name="spec"/>'s ignoring case this one is, in
+    /// ordinal order of their full names (0 for the first, which keeps the plain hint name). Two files whose hint names
+    /// differ only in case would fail the generator run (and with it every model's output).
+    /// </summary>
+    private static int HintOrdinal(INamedTypeSymbol type, TypeSpec spec, Compilation compilation)
+    {
+        var hint = spec.HintName;
+        var others = new List<string>();
+        foreach (var symbol in compilation.GetSymbolsWithName(n => string.Equals(n, type.Name, System.StringComparison.OrdinalIgnoreCase), SymbolFilter.Type))
+        {
+            if (symbol is not INamedTypeSymbol other || SymbolEqualityComparer.Default.Equals(other.OriginalDefinition, type.OriginalDefinition)) continue;
+            if (!Modes.Any(m => HasAttribute(other, m.MetadataName))) continue;
+            var containing = new List<ContainingTypeSpec>();
+            for (var t = other.ContainingType; t is not null; t = t.ContainingType) containing.Insert(0, new ContainingTypeSpec("", t.Name));
+            if (string.Equals(new TypeSpec(NamespaceOf(other), other.Name, containing.ToEquatableArray()).HintName, hint, System.StringComparison.OrdinalIgnoreCase))
+                others.Add(other.ToDisplayString());
+        }
+        var mine = type.ToDisplayString();
+        return others.Count(o => string.CompareOrdinal(o, mine) < 0);
+    }
+
     /// <summary>
     /// RT0024: <paramref name="exposed"/> (the backbone) is less accessible than the model, whose generated public constructor
     /// and properties expose it.

@@ -31,7 +31,7 @@ internal static partial class ConfigurationParser
         var diagnostics = new List<DiagnosticInfo>();
         var known = new KnownTypes(compilation);
         if (!OwnsClass(type, declaration, modeAttribute, ParallelAttribute, diagnostics)) return new ModelResult(null, null, EquatableArray<DiagnosticInfo>.Empty);
-        var typeSpec = CheckType(type, declaration, diagnostics);
+        var typeSpec = CheckType(type, declaration, compilation, diagnostics);
         typeSpec = CheckBaseType(typeSpec, type, declaration, known.TensorModule, "nn.Module<Tensor, Tensor>", diagnostics);
         if (typeSpec is not null) CheckGeneratedNames(type, declaration, ParallelMembers, Array.Empty<string>(), diagnostics);
         var backbone = CheckBackbone(modeAttribute, known, diagnostics);
@@ -211,7 +211,7 @@ internal static partial class ConfigurationParser
         return total;
     }
 
-    private static TypeSpec? CheckType(INamedTypeSymbol type, SyntaxNode declaration, List<DiagnosticInfo> diagnostics)
+    private static TypeSpec? CheckType(INamedTypeSymbol type, SyntaxNode declaration, Compilation compilation, List<DiagnosticInfo> diagnostics)
     {
         string? why = null;
         if (type.IsRecord) why = type.TypeKind == TypeKind.Struct ? "it is a record struct" : "it is a record";
@@ -241,9 +241,8 @@ internal static partial class ConfigurationParser
             diagnostics.Add(DiagnosticInfo.Create(DiagnosticIds.NotPartial, IdentifierLocation(declaration), type.Name));
             return null;
         }
-        var ns = new List<string>();
-        for (var n = type.ContainingNamespace; n is { IsGlobalNamespace: false }; n = n.ContainingNamespace) ns.Insert(0, n.Name);
-        return new TypeSpec(string.Join(".", ns), type.Name, containing.ToEquatableArray());
+        var spec = new TypeSpec(NamespaceOf(type), type.Name, containing.ToEquatableArray());
+        return spec with { HintOrdinal = HintOrdinal(type, spec, compilation) };
     }
 
     /// <summary>

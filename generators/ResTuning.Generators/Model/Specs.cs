@@ -42,13 +42,15 @@ internal sealed record ContainingTypeSpec(string Header, string Name);
 
 /// <summary>
 /// The annotated type: <see cref="Namespace"/> (dotted, names without <c>@</c>; empty for the global namespace), its name
-/// (without <c>@</c>), and its containing types, outermost first. Emitters escape these names.
+/// (without <c>@</c>), and its containing types, outermost first. Emitters escape these names. <see cref="HintOrdinal"/>
+/// tells apart annotated types whose hint names differ only in case (hint names are compared ignoring case).
 /// </summary>
-internal sealed record TypeSpec(string Namespace, string Name, EquatableArray<ContainingTypeSpec> ContainingTypes)
+internal sealed record TypeSpec(string Namespace, string Name, EquatableArray<ContainingTypeSpec> ContainingTypes, int HintOrdinal = 0)
 {
     /// <summary>
     /// Hint name of the generated file: <c>Namespace.Outer.Type.g.cs</c>, with every character a hint name cannot hold
-    /// replaced by <c>_</c>. One per type: a class declares one mode (RT0010), so the hint name is unique per type and mode.
+    /// replaced by <c>_</c>, and <c>.2</c>, <c>.3</c>... before <c>.g.cs</c> for the second, third... type of the same name
+    /// ignoring case. One per type: a class declares one mode (RT0010), so the hint name is unique per type and mode.
     /// </summary>
     public string HintName
     {
@@ -63,6 +65,7 @@ internal sealed record TypeSpec(string Namespace, string Name, EquatableArray<Co
                 var ch = sb[i];
                 if (!(ch == '.' || ch == '_' || Microsoft.CodeAnalysis.CSharp.SyntaxFacts.IsIdentifierPartCharacter(ch))) sb[i] = '_';
             }
+            if (HintOrdinal > 0) sb.Append('.').Append((HintOrdinal + 1).ToString(System.Globalization.CultureInfo.InvariantCulture));
             return sb.Append(".g.cs").ToString();
         }
     }

@@ -280,10 +280,25 @@ internal sealed class FuzzCases
         file.Append('\n');
     }
 
+    private readonly List<string> used = new();
+
+    /// <summary>A name not used yet in the file; now and then one that differs from an earlier one only in case (hint names ignore case).</summary>
     private string UniqueName()
     {
+        if (used.Count > 0 && Chance(0.1))
+        {
+            var earlier = Pick(used.ToArray());
+            var flipped = new string(earlier.Select(c => char.IsUpper(c) ? char.ToLowerInvariant(c) : char.ToUpperInvariant(c)).ToArray());
+            if (flipped != earlier && !used.Contains(flipped))
+            {
+                used.Add(flipped);
+                return flipped;
+            }
+        }
         var name = Chance(0.08) ? Pick(ClashingNames) : Pick(Names);
-        return modelCount++ == 0 ? name : name + (modelCount - 1).ToString(CultureInfo.InvariantCulture);
+        name = modelCount++ == 0 ? name : name + (modelCount - 1).ToString(CultureInfo.InvariantCulture);
+        used.Add(name);
+        return name;
     }
 
     private string Args(params string?[] args)
