@@ -114,6 +114,26 @@ public sealed class GenerationLimitTests
             """),
             Verify.Diagnostic("RT0024").WithLocation(0).WithArguments("Demo.Models.Hidden", "Tuned", "public"));
 
+    [Fact]
+    public Task Tap_through_a_list_of_a_private_type_is_reported() =>
+        Verify.Analyzer(Sources.Model("[ResTuning<Net>(Features = 4)]\n[ResAdapter(\"{|#0:blocks|}.*\")]", """
+            public partial class Tuned;
+
+            public sealed class Net : TorchSharp.torch.nn.Module<TorchSharp.torch.Tensor, TorchSharp.torch.Tensor>
+            {
+                private sealed class Block : TorchSharp.torch.nn.Module<TorchSharp.torch.Tensor, TorchSharp.torch.Tensor>
+                {
+                    public Block() : base("block") { }
+                    public override TorchSharp.torch.Tensor forward(TorchSharp.torch.Tensor x) => x;
+                }
+
+                private readonly TorchSharp.Modules.ModuleList<Block> blocks = new(new Block());
+                public Net() : base("net") => RegisterComponents();
+                public override TorchSharp.torch.Tensor forward(TorchSharp.torch.Tensor x) => blocks[0].call(x);
+            }
+            """),
+            Verify.Diagnostic("RT0025").WithLocation(0).WithArguments("blocks.*", "blocks", "TorchSharp.Modules.ModuleList<Demo.Models.Net.Block>", "to select its elements"));
+
     [Theory]
     [InlineData("public Probe(ref long inFeatures, ref long outFeatures) : base(\"probe\") { }",
         "its constructor (long, long) takes ref or out parameters, and the generated code passes the widths by value")]

@@ -104,6 +104,11 @@ internal static class DiagnosticDescriptors
         "Backbone '{0}' is less accessible than the model '{1}', whose generated public constructor and properties expose it; make it {2}, or make the model less accessible",
         DiagnosticSeverity.Error);
 
+    public static readonly DiagnosticDescriptor InaccessibleModuleType = Create(DiagnosticIds.InaccessibleModuleType,
+        "Tapped module type not accessible from the model",
+        "Tap '{0}': '{1}' is a {2}, which the model cannot access, and the generated code needs its type {3}; make {2} accessible to the model (internal or public)",
+        DiagnosticSeverity.Error);
+
     public static readonly DiagnosticDescriptor OverlappingTaps = Create(DiagnosticIds.OverlappingTaps,
         "Bypass taps overlap",
         "Tap '{0}' overlaps '{1}': {2}; tap each module once, and not a module together with its own child",
@@ -183,7 +188,7 @@ internal static class DiagnosticDescriptors
         NotPartial, NotSupportedType, BackboneNotModule, MalformedTap, UnresolvedTap, IndexOutOfRange,
         IncompatibleModule, ParameterOutOfRange, UnknownWidth, ConflictingModes, EmptySelection,
         SegmentKindMismatch, BypassWithoutTaps, InternalError, InvalidTask,
-        DuplicateTuner, TrainableTap, RedundantTrainable, NothingToTrain, ZeroFixedScale, CustomTunerContract, GeneratedNameClash, LessAccessibleType,
+        DuplicateTuner, TrainableTap, RedundantTrainable, NothingToTrain, ZeroFixedScale, CustomTunerContract, GeneratedNameClash, LessAccessibleType, InaccessibleModuleType,
         OverlappingTaps, TapsOutOfOrder, OutputBeforeLastTap, BypassTunerNotUsable, BypassWidthUnknown, WidthsMismatch,
         TaskMismatch, IgnoredInBypass, SingleModuleExpected, HeadWithReentry);
 

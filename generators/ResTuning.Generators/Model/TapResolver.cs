@@ -41,6 +41,10 @@ internal static class TapResolver
         var currentName = backbone.Name;
         var knownCount = -1;
         var matchCount = 1;
+        // The type the generated code sees: the reached module's type, or the nearest base of it the model can access
+        // when a private child has a type the model cannot name (reached through the registry); -1 when never narrowed.
+        ITypeSymbol staticType = backbone;
+        var narrowedAt = -1;
 
         for (var i = 0; i < path.Segments.Count; i++)
         {
@@ -48,6 +52,9 @@ internal static class TapResolver
             var list = known.ConstructedFrom(current, known.ModuleList);
             var dict = known.ConstructedFrom(current, known.ModuleDict);
             var isSequential = known.Sequential is not null && KnownTypes.DerivesFrom(current, known.Sequential);
+            if (narrowedAt >= 0 && (list ?? dict) is not null && !SymbolEqualityComparer.Default.Equals(known.ConstructedFrom(staticType, (list ?? dict)!.OriginalDefinition), list ?? dict)
+                || narrowedAt >= 0 && isSequential && !KnownTypes.DerivesFrom(staticType, known.Sequential!))
+                return Fail(out failure, DiagnosticIds.InaccessibleModuleType, narrowedAt, path.Text, path.Segments[narrowedAt].Text, current.ToDisplayString(), "to select its elements");
 
             if (list is not null || isSequential)
             {
@@ -116,16 +123,33 @@ internal static class TapResolver
 
             var memberType = match.Type;
             var accessible = compilation.IsSymbolAccessibleWithin(match.Member, within);
+            staticType = accessible ? memberType : AccessibleBase(memberType, known, compilation, within);
+            if (!SymbolEqualityComparer.Default.Equals(staticType, memberType)) narrowedAt = i;
             steps.Add(accessible
                 ? new AccessStep(StepKind.Field, match.Member.Name, 0, 0, FullName(memberType), -1)
-                : new AccessStep(StepKind.RegistryChild, match.Name, 0, 0, FullName(memberType), -1));
+                : new AccessStep(StepKind.RegistryChild, match.Name, 0, 0, FullName(staticType), -1));
             current = memberType;
             currentName = segment.Text;
             knownCount = ModuleCount(match.Member, known);
         }
 
         var shape = known.IsLinear(current) ? ModuleShape.Linear : known.IsAttention(current) ? ModuleShape.Attention : ModuleShape.Other;
+        if (narrowedAt >= 0 && (shape == ModuleShape.Linear && !known.IsLinear(staticType) || shape == ModuleShape.Attention && !known.IsAttention(staticType)
+                || known.IsTensorModule(current) && !known.IsTensorModule(staticType)))
+            return Fail(out failure, DiagnosticIds.InaccessibleModuleType, narrowedAt, path.Text, path.Segments[narrowedAt].Text, current.ToDisplayString(),
+                "to attach a tuner to it");
         return new ResolvedTap(path, steps.ToEquatableArray(), FullName(current), shape, known.IsTensorModule(current), matchCount);
+    }
+
+    /// <summary>
+    /// <paramref name="type"/>, or its nearest base type the model (<paramref name="within"/>) can access: the type generated
+    /// code names for a registry child whose own type is private to the backbone.
+    /// </summary>
+    private static ITypeSymbol AccessibleBase(ITypeSymbol type, KnownTypes known, Compilation compilation, ITypeSymbol within)
+    {
+        for (ITypeSymbol? t = type; t is not null; t = t.BaseType)
+            if (compilation.IsSymbolAccessibleWithin(t, within)) return t;
+        return (ITypeSymbol?)known.Module ?? type;
     }
 
     /// <summary>

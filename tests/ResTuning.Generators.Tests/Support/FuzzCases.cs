@@ -50,9 +50,26 @@ internal sealed class FuzzCases
             public readonly ModuleDict<Linear> @switch;
             public readonly Sequential @params;
             public readonly Linear @base;
+            private readonly Secret secret;
+            private readonly ModuleList<Secret> secrets;
+
+            private sealed class Secret : nn.Module<Tensor, Tensor>
+            {
+                public readonly Linear fc;
+
+                public Secret() : base("secret")
+                {
+                    fc = nn.Linear(8, 8);
+                    RegisterComponents();
+                }
+
+                public override Tensor forward(Tensor x) => fc.call(x);
+            }
 
             public KwNet() : base("kw")
             {
+                secret = new Secret();
+                secrets = new ModuleList<Secret>(new Secret(), new Secret());
                 @for = new ModuleList<@event>(new @event(), new @event(), new @event());
                 @switch = new ModuleDict<Linear>();
                 @switch.Add("a", nn.Linear(8, 8));
@@ -64,7 +81,8 @@ internal sealed class FuzzCases
             public override Tensor forward(Tensor x)
             {
                 foreach (var b in @for) x = b.call(x);
-                return @base.call(@params.call(x));
+                foreach (var s in secrets) x = s.call(x);
+                return @base.call(@params.call(secret.call(x)));
             }
         }
 
@@ -150,10 +168,10 @@ internal sealed class FuzzCases
             new[] { "blocks.*.attn", "blocks.3.attn", "blocks.0..2.attn" },
             new[] { "blocks.*", "blocks.0..2", "blocks.1, blocks.3", "blocks.0..2, extra.0", "extra.*", "neck.*" }),
         new("Fz.@class.KwNet",
-            new[] { "for.*.out", "for.0.ñorm", "for.1..3.checked", "for.*.réseau", "switch.a", "params.*", "params.0", "base" },
-            new[] { "for.*.out", "for.0.ñorm", "for.1..3.checked", "for.*.réseau", "switch.a", "base" },
+            new[] { "for.*.out", "for.0.ñorm", "for.1..3.checked", "for.*.réseau", "switch.a", "params.*", "params.0", "base", "secret", "secret.fc", "secrets.*", "secrets.0.fc" },
+            new[] { "for.*.out", "for.0.ñorm", "for.1..3.checked", "for.*.réseau", "switch.a", "base", "secret.fc", "secrets.1.fc" },
             Array.Empty<string>(),
-            new[] { "for.*", "for.0..2", "for.0, for.2", "params.*" }),
+            new[] { "for.*", "for.0..2", "for.0, for.2", "params.*", "secret", "for.0, secret", "secrets.*" }),
         new("Fz.@class.@event",
             new[] { "out", "ñorm", "checked", "réseau" },
             new[] { "out", "ñorm", "checked", "réseau" },
