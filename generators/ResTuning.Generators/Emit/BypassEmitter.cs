@@ -156,9 +156,9 @@ internal static partial class BypassEmitter
 
     private static string Describe(BypassSpec spec)
     {
-        var start = spec.Start is null ? "x_0 is the input of the first tap" : $"x_0 is the output of <c>{spec.Start.Path.Text}</c>";
-        var taps = string.Join(", ", System.Linq.Enumerable.Select(spec.Taps, t => t.Path.Text));
-        var output = spec.Output is null ? "" : $", and b_L replaces the input of <c>{spec.Output.Path.Text}</c>";
+        var start = spec.Start is null ? "x_0 is the input of the first tap" : $"x_0 is the output of <c>{CSharpText.XmlText(spec.Start.Path.Text)}</c>";
+        var taps = string.Join(", ", System.Linq.Enumerable.Select(spec.Taps, t => CSharpText.XmlText(t.Path.Text)));
+        var output = spec.Output is null ? "" : $", and b_L replaces the input of <c>{CSharpText.XmlText(spec.Output.Path.Text)}</c>";
         return $"{start}, x_1..x_L are the outputs of <c>{taps}</c>{output}";
     }
 }

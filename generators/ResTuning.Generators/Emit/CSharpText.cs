@@ -39,6 +39,9 @@ internal static class CSharpText
     /// <summary>An <c>int</c> literal.</summary>
     public static string Int(int value) => value.ToString(CultureInfo.InvariantCulture);
 
+    /// <summary>A <c>long</c> literal.</summary>
+    public static string Long(long value) => value.ToString(CultureInfo.InvariantCulture);
+
     /// <summary>A <c>double</c> literal: round-trip digits with a decimal point, or a <c>double.*</c> member for NaN and infinities.</summary>
     public static string Double(double value)
     {

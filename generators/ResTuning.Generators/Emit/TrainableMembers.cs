@@ -1,5 +1,3 @@
-using System.Globalization;
-
 namespace ResTuning.Generators.Emit;
 
 /// <summary>
@@ -13,7 +11,7 @@ internal static class TrainableMembers
         if (constantCount >= 0)
         {
             w.Line($"/// <summary>{constantSummary}</summary>");
-            w.Line($"public const long TrainableParameterCount = {constantCount.ToString(CultureInfo.InvariantCulture)};");
+            w.Line($"public const long TrainableParameterCount = {CSharpText.Long(constantCount)};");
             w.Line();
         }
 
