@@ -150,4 +150,20 @@ public sealed class GeneratorBehaviorTests
         Assert.Equal(new[] { "Demo.Models.TUNED.g.cs", "Demo.Models.Tuned.2.g.cs" }, result.Sources.Select(s => s.HintName).OrderBy(n => n, StringComparer.Ordinal));
         Assert.DoesNotContain(result.CompilerProblems(), d => d.Severity == Microsoft.CodeAnalysis.DiagnosticSeverity.Error);
     }
+
+    [Fact]
+    public void Mode_attribute_repeated_on_two_partial_declarations_generates_once()
+    {
+        // CS0579 (the attribute is not AllowMultiple) is the user's error; the generator must not fail on a duplicate hint name.
+        var model = Sources.Model("""
+            [ResTuningBypass<Demo.TinyVit>(Classes = 10, Features = 16)]
+            [BypassTaps(Taps = "blocks.*")]
+            public partial class Tuned;
+
+            [ResTuningBypass<Demo.TinyVit>(Classes = 3, Features = 16)]
+            """);
+        var result = Harness.Run(Sources.Backbone, model);
+        Assert.DoesNotContain(result.GeneratorDiagnostics, d => d.Id is "CS8785" or "CS8784");
+        Assert.Equal("Demo.Models.Tuned.g.cs", Assert.Single(result.Sources).HintName);
+    }
 }

@@ -122,7 +122,10 @@ public sealed class PropertyTests
             var name = declaration.Identifier.ValueText;
             var hint = new System.Text.RegularExpressions.Regex(@"(^|\.)" + System.Text.RegularExpressions.Regex.Escape(name) + @"(\.[0-9]+)?\.g\.cs$");
             if (run.GeneratedSources.Any(s => hint.IsMatch(s.HintName))) continue;
-            bool Inside(Diagnostic d) => d.Location.SourceTree == tree && declaration.FullSpan.Contains(d.Location.SourceSpan);
+            // An error in any part of the class (a partial class may be declared twice) explains the missing output.
+            var parts = tree.GetRoot().DescendantNodes().OfType<Microsoft.CodeAnalysis.CSharp.Syntax.TypeDeclarationSyntax>()
+                .Where(t => t.Identifier.ValueText == name).ToList();
+            bool Inside(Diagnostic d) => d.Location.SourceTree == tree && parts.Any(p => p.FullSpan.Contains(d.Location.SourceSpan));
             if (analyzerDiagnostics.Any(d => d.Severity == DiagnosticSeverity.Error && Inside(d))) continue;
             if (inputErrors.Value.Any(Inside)) continue;
             return name;

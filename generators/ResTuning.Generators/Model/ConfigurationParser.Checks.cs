@@ -43,6 +43,15 @@ internal static partial class ConfigurationParser
     /// </summary>
     private static bool OwnsClass(INamedTypeSymbol type, SyntaxNode declaration, AttributeData modeAttribute, string mode, List<DiagnosticInfo> diagnostics)
     {
+        // A partial class may repeat the attribute on several declarations (CS0579): only the first declaration that
+        // carries it generates, or the run would fail on a duplicate hint name.
+        var applications = type.GetAttributes().Where(a => AttributeName(a) == mode).Select(a => a.ApplicationSyntaxReference).ToList();
+        foreach (var part in type.DeclaringSyntaxReferences)
+        {
+            if (!applications.Any(a => a is not null && a.SyntaxTree == part.SyntaxTree && part.Span.Contains(a.Span))) continue;
+            if (part.SyntaxTree != declaration.SyntaxTree || part.Span != declaration.Span) return false;
+            break;
+        }
         var first = type.GetAttributes().FirstOrDefault(a => AttributeName(a) == mode);
         if (first is not null && !SameApplication(first, modeAttribute)) return false;
         var present = Modes.Where(m => HasAttribute(type, m.MetadataName)).ToList();
