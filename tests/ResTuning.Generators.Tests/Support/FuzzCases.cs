@@ -99,6 +99,36 @@ internal sealed class FuzzCases
             public override Tensor forward(Tensor x) => fc.call(x);
         }
 
+        public sealed class Denoiser : nn.Module<Tensor, Tensor, Tensor>
+        {
+            public readonly ModuleList<@event> down;
+
+            public Denoiser() : base("denoiser")
+            {
+                down = new ModuleList<@event>(new @event(), new @event());
+                RegisterComponents();
+            }
+
+            public override Tensor forward(Tensor x, Tensor t)
+            {
+                foreach (var d in down) x = d.call(x);
+                return x;
+            }
+        }
+
+        public sealed class GenNet<T> : nn.Module<Tensor, Tensor>
+        {
+            public readonly Linear fc;
+
+            public GenNet() : base("gen")
+            {
+                fc = nn.Linear(8, 8);
+                RegisterComponents();
+            }
+
+            public override Tensor forward(Tensor x) => fc.call(x);
+        }
+
         public sealed class Good : nn.Module<Tensor, Tensor>
         {
             public Good(long inFeatures, long outFeatures) : base("good") { }
@@ -178,6 +208,8 @@ internal sealed class FuzzCases
             Array.Empty<string>(),
             new[] { "out, ñorm", "out", "checked, réseau" }),
         new("Fz.@class.Hidden", new[] { "fc" }, new[] { "fc" }, Array.Empty<string>(), new[] { "fc" }),
+        new("Fz.@class.Denoiser", new[] { "down.*", "down.0", "down.1.out" }, new[] { "down.0.out", "down.*.ñorm" }, Array.Empty<string>(), new[] { "down.*", "down.0, down.1" }),
+        new("Fz.@class.GenNet<int>", new[] { "fc" }, new[] { "fc" }, Array.Empty<string>(), new[] { "fc" }),
     };
 
     private static readonly string[] BrokenPaths =
