@@ -19,7 +19,7 @@ internal sealed record TapCacheBenchOptions
     public int Tasks { get; init; } = 4;
     public int LiveEpochs { get; init; } = 1;
     public string Dtype { get; init; } = "float32";
-    public string Storage { get; init; } = "disk";
+    public string Storage { get; init; } = "memory";   // the library's default (TapCacheOptions.Storage)
     public string? Dir { get; init; }
     public bool Json { get; init; }
 
