@@ -1,6 +1,3 @@
-using System.IO;
-using ResTuning.Backbones;
-using ResTuning.Checkpoints;
 using ResTuning.Samples.Classification;
 using ResTuning.Samples.Tests.Support;
 using static TorchSharp.torch;
@@ -9,27 +6,17 @@ namespace ResTuning.Samples.Tests;
 
 public sealed class CachedBypassTests : IDisposable
 {
-    private readonly FakeFashionMnist data = new(trainPerClass: 12, testPerClass: 6);
-    private readonly string output = Directory.CreateTempSubdirectory("restuning-cached-").FullName;
+    private readonly TuningWorkspace workspace = new(TransferProtocol.Quick with { Epochs = 3 });
 
-    public void Dispose()
-    {
-        data.Dispose();
-        Directory.Delete(output, recursive: true);
-    }
+    public void Dispose() => workspace.Dispose();
 
     [Fact]
     public void The_bypass_trained_on_a_float32_tap_cache_matches_live_training()
     {
-        var protocol = TransferProtocol.Quick with { Epochs = 3 };
-        var splits = TransferData.FromFashionMnist(data.Folder, protocol);
-        manual_seed(4);
-        var backbone = Path.Combine(output, "backbone.safetensors");
-        using (var vit = new VisionTransformer(SampleVit.ForFashionMnist(5)))
-            SafeTensorsFile.Write(backbone, vit.state_dict(), VitCheckpoint.Metadata(vit.Config));
+        var backbone = workspace.RandomBackbone(seed: 4);
 
-        var live = MethodRun.Run(TuningMethod.Bypass, backbone, splits, protocol, output, CPU, Path.Combine(output, "live.json"), tapCache: null);
-        var cached = MethodRun.Run(TuningMethod.Bypass, backbone, splits, protocol, output, CPU, Path.Combine(output, "cached.json"), tapCache: ScalarType.Float32);
+        var live = MethodRun.Run(TuningMethod.Bypass, backbone, workspace.Splits, workspace.Protocol, workspace.Output, CPU, workspace.ResultPath("live"), tapCache: null);
+        var cached = MethodRun.Run(TuningMethod.Bypass, backbone, workspace.Splits, workspace.Protocol, workspace.Output, CPU, workspace.ResultPath("cached"), tapCache: ScalarType.Float32);
 
         // Same batches, same initialisation: the losses of every step agree (the backbone computed the taps in other batch sizes).
         Assert.Equal(live.Losses.Count, cached.Losses.Count);
