@@ -99,7 +99,7 @@ public static class ClassifyCommand
     {
         if (settings.DataFolder is null)
             return TransferData.FromFashionMnist(FashionMnistFolder.Ensure(settings.FashionMnistFolder), settings.Protocol);
-        var config = checkpoint is null ? SampleVit.ForFashionMnist(1) : Pretraining.LoadBackbone(checkpoint, 1, randomInit: true).Config;
+        var config = checkpoint is null ? SampleVit.ForFashionMnist(1) : Pretraining.ReadConfig(checkpoint, 1);
         return TransferData.FromImageFolder(settings.DataFolder, settings.Protocol, config.ImageSize, config.InChannels);
     }
 }

@@ -1,9 +1,11 @@
 using System;
+using System.Collections.Generic;
 using System.IO;
 using System.Linq;
 using System.Text.Json;
 using ResTuning.Backbones;
 using ResTuning.Checkpoints;
+using ResTuning.Samples.Reporting;
 using Spectre.Console;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -61,7 +63,7 @@ public static class Pretraining
         var accuracy = Trainer.Evaluate(x => vit.call(x), t => vit.train(t), source.Test, 500, device);
         AnsiConsole.MarkupLine($"Source-task test accuracy after pretraining: [bold]{100 * accuracy:F1} %[/] ({source.Test.Count:N0} test images; median {curve.MedianMs:F0} ms/step)");
         SafeTensorsFile.Write(path, vit.state_dict(), VitCheckpoint.Metadata(vit.Config));
-        WriteAtomically(recordPath, JsonSerializer.Serialize(new PretrainingRecord(fingerprint, accuracy)));
+        AtomicText.Write(recordPath, JsonSerializer.Serialize(new PretrainingRecord(fingerprint, accuracy)));
         return new PretrainedBackbone(path, accuracy);
     }
 
@@ -72,12 +74,35 @@ public static class Pretraining
     /// </summary>
     public static VisionTransformer LoadBackbone(string path, int classes, bool randomInit = false)
     {
-        var header = SafeTensorsFile.ReadHeader(path);
-        var weights = SafeTensorsFile.Read(path).Where(kv => !kv.Key.StartsWith("head.", StringComparison.Ordinal)).ToDictionary(kv => kv.Key, kv => kv.Value);
-        var vit = new VisionTransformer(VitCheckpoint.InferConfig(weights, header.Metadata, classes));
-        if (!randomInit) StateDictLoader.Load(vit, weights, path, weights.Keys);
-        return vit;
+        var weights = ReadBackboneWeights(path);
+        try
+        {
+            var vit = new VisionTransformer(VitCheckpoint.InferConfig(weights, SafeTensorsFile.ReadHeader(path).Metadata, classes));
+            if (!randomInit) StateDictLoader.Load(vit, weights, path, weights.Keys);
+            return vit;
+        }
+        finally
+        {
+            foreach (var tensor in weights.Values) tensor.Dispose();
+        }
     }
+
+    /// <summary>The shape of the ViT in the checkpoint, with a head for <paramref name="classes"/> classes (no model is built).</summary>
+    public static VitConfig ReadConfig(string path, int classes)
+    {
+        var weights = ReadBackboneWeights(path);
+        try
+        {
+            return VitCheckpoint.InferConfig(weights, SafeTensorsFile.ReadHeader(path).Metadata, classes);
+        }
+        finally
+        {
+            foreach (var tensor in weights.Values) tensor.Dispose();
+        }
+    }
+
+    private static Dictionary<string, Tensor> ReadBackboneWeights(string path) =>
+        SafeTensorsFile.Read(path).Where(kv => !kv.Key.StartsWith("head.", StringComparison.Ordinal)).ToDictionary(kv => kv.Key, kv => kv.Value);
 
     // Everything the checkpoint depends on: a cached one made under other settings is not reused.
     private static string Fingerprint(TransferProtocol protocol) =>
@@ -86,13 +111,6 @@ public static class Pretraining
             vit = SampleVit.ForFashionMnist(protocol.SourceClasses.Count).ToString(),
             protocol.SourceClasses, protocol.SourceTrainLimit, protocol.PretrainEpochs, protocol.PretrainLearningRate, protocol.PretrainBatch, protocol.SplitSeed,
         });
-
-    private static void WriteAtomically(string path, string text)
-    {
-        var temp = path + ".tmp";
-        File.WriteAllText(temp, text);
-        File.Move(temp, path, overwrite: true);
-    }
 
     private sealed record PretrainingRecord(string Fingerprint, double SourceAccuracy);
 }

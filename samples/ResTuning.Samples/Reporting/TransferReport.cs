@@ -32,8 +32,6 @@ public static class TransferReport
                 ["tap_cache_bytes"] = r.TapCacheBytes,
             }),
         };
-        var temp = path + ".tmp";
-        File.WriteAllText(temp, JsonSerializer.Serialize(report, new JsonSerializerOptions { WriteIndented = true }));
-        File.Move(temp, path, overwrite: true);
+        AtomicText.Write(path, JsonSerializer.Serialize(report, new JsonSerializerOptions { WriteIndented = true }));
     }
 }
