@@ -50,8 +50,9 @@ public sealed class ResTuningConfigurationAnalyzer : DiagnosticAnalyzer
                 continue;
             foreach (var info in Parse(parse, type, declaration, attribute, context.Compilation, context.CancellationToken))
             {
-                // A class with two modes is parsed twice; report what both parses find (RT0001, say) once.
-                if (reported.Add(info)) Report(context, info, declaration.SyntaxTree);
+                // A class with two modes is parsed twice; report what both parses find (RT0001, say) once. What comes with a
+                // declaration error is the generator's to report (see DiagnosticInfo.ByGenerator).
+                if (!info.ByGenerator && reported.Add(info)) Report(context, info, declaration.SyntaxTree);
             }
         }
     }

@@ -1,4 +1,5 @@
 using System;
+using System.Linq;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using ResTuning.Generators.Diagnostics;
@@ -41,7 +42,12 @@ public sealed class ResTuningGenerator : IIncrementalGenerator
 
         // Every type declaration is parsed (records, structs...), so one that cannot be generated gets its diagnostic.
         // Diagnostics are reported by ResTuning.Analyzers (shipped in the same package), which runs this same parser:
-        // reporting them here too would show every one twice. Invalid models simply produce no source.
+        // reporting them here too would show every one twice. Invalid models simply produce no source. The exception:
+        // diagnostics that come with a declaration error (DiagnosticInfo.ByGenerator), which would hide the analyzer's
+        // in a command-line build, are reported here and skipped by the analyzer.
+        context.RegisterSourceOutput(ByGenerator(parallel), static (spc, info) => spc.ReportDiagnostic(info.ToDiagnostic()));
+        context.RegisterSourceOutput(ByGenerator(bypass), static (spc, info) => spc.ReportDiagnostic(info.ToDiagnostic()));
+        context.RegisterSourceOutput(ByGenerator(multiTask), static (spc, info) => spc.ReportDiagnostic(info.ToDiagnostic()));
 
         var specs = parallel
             .Where(static r => r.Parallel is not null)
@@ -61,6 +67,10 @@ public sealed class ResTuningGenerator : IIncrementalGenerator
             .WithTrackingName(TrackingNames.MultiTaskSpecs);
         context.RegisterSourceOutput(multiTaskSpecs, static (spc, spec) => AddSource(spc, spec.Type, () => MultiTaskEmitter.Emit(spec)));
     }
+
+    /// <summary>The diagnostics of <paramref name="models"/> that the generator reports itself.</summary>
+    private static IncrementalValuesProvider<DiagnosticInfo> ByGenerator(IncrementalValuesProvider<ModelResult> models) =>
+        models.SelectMany(static (r, _) => r.Diagnostics.Where(static d => d.ByGenerator));
 
     /// <summary>
     /// Adds one model's file. An emitter failure becomes RT0015 on that model instead of an exception, which would

@@ -60,10 +60,10 @@ public sealed class ConfigurationDiagnosticTests
             "public partial class {|#0:Tuned|}<T>;");
 
     [Fact]
-    public Task Other_base_class_is_reported() =>
-        Single("[ResTuning<Demo.TinyVit>]", "RT0002",
-            "'Tuned' must be a non-generic, non-static class: it derives from Exception; the generator makes it an nn.Module<Tensor, Tensor>, so declare no base class or that one",
-            "public partial class {|#0:Tuned|} : System.Exception;");
+    public Task Other_base_class_is_left_to_the_generator() =>
+        // RT0002 for a base class is the generator's (it comes with CS0534, which hides analyzer diagnostics in a command-line
+        // build; see GeneratorDiagnosticTests): the analyzer must not report it a second time.
+        Single("[ResTuning<Demo.TinyVit>]", "public partial class Tuned : System.Exception;");
 
     [Fact]
     public async Task Declaring_the_module_base_class_is_allowed()

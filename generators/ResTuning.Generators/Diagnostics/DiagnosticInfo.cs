@@ -9,10 +9,20 @@ namespace ResTuning.Generators.Diagnostics;
 /// A diagnostic as plain values (id, location, message arguments, and the properties code fixes read), so models
 /// stay cacheable.
 /// </summary>
-internal sealed record DiagnosticInfo(string Id, LocationInfo? Location, EquatableArray<string> Arguments, EquatableArray<DiagnosticProperty> Properties = default)
+/// <remarks>
+/// <see cref="ByGenerator"/> marks the few diagnostics that come with a compiler error of the declaration stage (a base
+/// class whose abstract members the model lacks: CS0534). A command-line build stops at such errors before it reports
+/// any analyzer diagnostic, but it does report the generator's: those are reported by the generator, and the analyzer
+/// skips them so the IDE does not show them twice. Every other diagnostic is the analyzer's.
+/// </remarks>
+internal sealed record DiagnosticInfo(string Id, LocationInfo? Location, EquatableArray<string> Arguments, EquatableArray<DiagnosticProperty> Properties = default,
+    bool ByGenerator = false)
 {
     public static DiagnosticInfo Create(string id, LocationInfo? location, params string[] arguments) =>
         new(id, location, arguments.ToEquatableArray());
+
+    /// <summary>This diagnostic, reported by the generator instead of the analyzer (see the remarks).</summary>
+    public DiagnosticInfo FromGenerator() => this with { ByGenerator = true };
 
     /// <summary>This diagnostic with one more property (for a code fix).</summary>
     public DiagnosticInfo WithProperty(string key, string value) => this with { Properties = Properties.Append(new DiagnosticProperty(key, value)) };

@@ -267,14 +267,41 @@ internal static partial class ConfigurationParser
         return false;
     }
 
-    /// <summary>The generated part declares the base class: the user's part may declare none, or that same one.</summary>
+    /// <summary>
+    /// The generated part declares the base class: the user's part may declare none, or that same one. Reported at the
+    /// base class in the user's base list, by the generator: another base usually comes with CS0534 (its abstract
+    /// members are missing), a declaration error that keeps a command-line build from reporting analyzer diagnostics.
+    /// </summary>
     private static TypeSpec? CheckBaseType(TypeSpec? typeSpec, INamedTypeSymbol type, SyntaxNode declaration, ITypeSymbol? generatedBase, string display,
         List<DiagnosticInfo> diagnostics)
     {
         if (typeSpec is null || type.BaseType is not { SpecialType: not SpecialType.System_Object } baseType || SymbolEqualityComparer.Default.Equals(baseType, generatedBase))
             return typeSpec;
-        diagnostics.Add(DiagnosticInfo.Create(DiagnosticIds.NotSupportedType, IdentifierLocation(declaration), type.Name,
-            $"it derives from {baseType.Name}; the generator makes it an {display}, so declare no base class or that one"));
+        diagnostics.Add(DiagnosticInfo.Create(DiagnosticIds.NotSupportedType, BaseTypeLocation(type, baseType) ?? IdentifierLocation(declaration), type.Name,
+            $"it derives from {baseType.ToDisplayString(SymbolDisplayFormat.MinimallyQualifiedFormat)}; the generator makes it an {display}, so declare no base class or that one")
+            .FromGenerator());
+        return null;
+    }
+
+    /// <summary>
+    /// The base class as written in one of <paramref name="type"/>'s declarations: the first entry of a base list whose
+    /// name is the base class's (an interface of that name cannot come first); null when none is (an alias, say).
+    /// </summary>
+    private static LocationInfo? BaseTypeLocation(INamedTypeSymbol type, INamedTypeSymbol baseType)
+    {
+        foreach (var reference in type.DeclaringSyntaxReferences)
+        {
+            if (reference.GetSyntax() is not TypeDeclarationSyntax { BaseList.Types: { Count: > 0 } types }) continue;
+            var written = types[0].Type;
+            var name = written switch
+            {
+                QualifiedNameSyntax qualified => qualified.Right.Identifier.ValueText,
+                AliasQualifiedNameSyntax alias => alias.Name.Identifier.ValueText,
+                SimpleNameSyntax simple => simple.Identifier.ValueText,
+                _ => null,
+            };
+            if (name == baseType.Name) return LocationInfo.From(written);
+        }
         return null;
     }
 

@@ -1,0 +1,69 @@
+using System.Globalization;
+using Microsoft.CodeAnalysis;
+using ResTuning.Generators.Tests.Support;
+
+namespace ResTuning.Generators.Tests;
+
+/// <summary>
+/// The RT diagnostics the generator reports itself: those that come with a compiler error of the declaration stage
+/// (CS0534, CS0616...), after which a command-line build reports no analyzer diagnostic at all. Each is reported at its
+/// exact span, once: the analyzer stays silent on it.
+/// </summary>
+public sealed class GeneratorDiagnosticTests
+{
+    private const string Torch = "TorchSharp.torch.";
+    private const string TwoInputModule = Torch + "nn.Module<" + Torch + "Tensor, " + Torch + "Tensor, " + Torch + "Tensor>";
+
+    [Theory]
+    [InlineData("[ResTuning<Demo.TinyVit>]\n[ResAdapter(\"blocks.0.mlp\", In = 16)]", TwoInputModule,
+        "'Tuned' must be a non-generic, non-static class: it derives from Module<Tensor, Tensor, Tensor>; the generator makes it an nn.Module<Tensor, Tensor>, so declare no base class or that one")]
+    [InlineData("[ResTuningBypass<Demo.TinyVit>(Classes = 10, Features = 16)]\n[BypassTaps(Taps = \"blocks.*\")]", TwoInputModule,
+        "'Tuned' must be a non-generic, non-static class: it derives from Module<Tensor, Tensor, Tensor>; the generator makes it an nn.Module<Tensor, Tensor>, so declare no base class or that one")]
+    [InlineData("[ResTuning<Demo.TinyVit>]\n[ResAdapter(\"blocks.0.mlp\", In = 16)]", "System.Exception",
+        "'Tuned' must be a non-generic, non-static class: it derives from Exception; the generator makes it an nn.Module<Tensor, Tensor>, so declare no base class or that one")]
+    public void Other_base_class_is_reported_at_the_base_class_by_the_generator(string attributes, string baseClass, string message)
+    {
+        var result = Harness.Run(Sources.Backbone, Sources.Model(attributes, $"public partial class Tuned : {baseClass}, System.IDisposable {{ public void Dispose() {{ }} }}"));
+
+        var diagnostic = Assert.Single(result.GeneratorDiagnostics);
+        Assert.Equal("RT0002", diagnostic.Id);
+        Assert.Equal(DiagnosticSeverity.Error, diagnostic.Severity);
+        Assert.Equal(baseClass, SpanText(result, diagnostic));
+        Assert.Equal(message, diagnostic.GetMessage(CultureInfo.InvariantCulture));
+        Assert.DoesNotContain(result.ConfigurationDiagnostics, d => d.Id == "RT0002");
+        Assert.Empty(result.Sources);
+    }
+
+    [Fact]
+    public void Base_class_declared_on_another_part_is_reported_there()
+    {
+        var model = Sources.Model("[ResTuning<Demo.TinyVit>]\n[ResAdapter(\"blocks.0.mlp\", In = 16)]",
+            $"public partial class Tuned;\n\npublic partial class Tuned : {TwoInputModule};");
+        var result = Harness.Run(Sources.Backbone, model);
+
+        var diagnostic = Assert.Single(result.GeneratorDiagnostics);
+        Assert.Equal("RT0002", diagnostic.Id);
+        Assert.Equal(TwoInputModule, SpanText(result, diagnostic));
+        Assert.Equal(model.LastIndexOf(TwoInputModule, StringComparison.Ordinal), diagnostic.Location.SourceSpan.Start);
+        // The declaration error that hides analyzer diagnostics from a command-line build, and why the generator reports this one.
+        Assert.Contains(result.CompilerProblems(), d => d.Id == "CS0534");
+    }
+
+    [Fact]
+    public void The_generated_base_class_raises_nothing()
+    {
+        var result = Harness.Run(Sources.Backbone, Sources.Model("[ResTuning<Demo.TinyVit>]\n[ResAdapter(\"blocks.0.mlp\", In = 16)]",
+            $"public partial class Tuned : {Torch}nn.Module<{Torch}Tensor, {Torch}Tensor>;"));
+        Assert.Empty(result.GeneratorDiagnostics);
+        Assert.Empty(result.ConfigurationDiagnostics);
+        Assert.Single(result.Sources);
+    }
+
+    /// <summary>The source text under a generator diagnostic's location (a file path and span in one of the inputs).</summary>
+    internal static string SpanText(Harness.Result result, Diagnostic diagnostic)
+    {
+        var path = diagnostic.Location.GetLineSpan().Path;
+        var tree = Assert.Single(result.Input.SyntaxTrees, t => t.FilePath == path);
+        return tree.GetText().ToString(diagnostic.Location.SourceSpan);
+    }
+}
