@@ -153,7 +153,7 @@ internal static partial class ConfigurationParser
             if (tapsAttribute is not null && NamedString(tapsAttribute, "Output") is { } point)
                 diagnostics.Add(DiagnosticInfo.Create(DiagnosticIds.TaskMismatch, taskLocation, type.Name, task.Name,
                     $"re-enters the backbone at '{point}', which needs a backbone pass of its own; give the task a head (Classes) instead of Output"));
-            var signature = tapsAttribute is null ? "" : Normalize(NamedString(tapsAttribute, "Start")) + "|" + Normalize(NamedString(tapsAttribute, "Taps"));
+            var signature = TapSignature(task, tapsAttribute, backbone, known, compilation);
             if (firstTaps is null)
             {
                 firstTaps = signature;
@@ -363,4 +363,71 @@ internal static partial class ConfigurationParser
     }
 
     private static string Normalize(string? path) => path is null ? "" : string.Join(",", path.Split(',').Select(p => p.Trim()));
+
+    /// <summary>Most modules <see cref="TapSignature"/> lists before it compares the spelling instead.</summary>
+    private const int SignatureBudget = 4096;
+
+    /// <summary>
+    /// What a task taps, to compare with the other tasks (RT0036): its start module and the modules its taps select, in
+    /// order, each a path of registered names and indices. Wildcards over a list whose count is known at compile time and
+    /// ranges are expanded, so <c>blocks.*</c> over 4 blocks, <c>blocks.0..4</c> and <c>blocks.0, blocks.1..4</c> are one
+    /// signature. A path that does not resolve (the task's own parse reports it), or a selection too large to list, is
+    /// compared as written.
+    /// </summary>
+    private static string TapSignature(INamedTypeSymbol task, AttributeData? tapsAttribute, ITypeSymbol backbone, KnownTypes known, Compilation compilation)
+    {
+        if (tapsAttribute is null) return "";
+        var start = NamedString(tapsAttribute, "Start");
+        var taps = NamedString(tapsAttribute, "Taps");
+        var spelled = "as written: " + Normalize(start) + "|" + Normalize(taps);
+        var scratch = new List<DiagnosticInfo>();
+        var modules = new List<string>();
+        var budget = SignatureBudget;
+        if (start is not null)
+        {
+            var resolved = ResolveText(start.Trim(), null, backbone, known, compilation, task, scratch);
+            if (resolved is null || !Expand(resolved, 0, "", modules, ref budget)) return spelled;
+        }
+        modules.Add("|");
+        foreach (var part in (taps ?? "").Split(','))
+        {
+            var resolved = ResolveText(part.Trim(), null, backbone, known, compilation, task, scratch);
+            if (resolved is null || !Expand(resolved, 0, "", modules, ref budget)) return spelled;
+        }
+        return string.Join(",", modules);
+    }
+
+    /// <summary>
+    /// Adds the modules <paramref name="tap"/> selects from step <paramref name="step"/> on, after <paramref name="prefix"/>,
+    /// in the order the generated code visits them; false when that would exceed <paramref name="budget"/>.
+    /// </summary>
+    private static bool Expand(ResolvedTap tap, int step, string prefix, List<string> modules, ref int budget)
+    {
+        if (step == tap.Steps.Count)
+        {
+            modules.Add(prefix);
+            return --budget >= 0;
+        }
+        var s = tap.Steps[step];
+        var (from, to) = s.Kind switch
+        {
+            StepKind.ListIndex or StepKind.SequentialIndex => (s.Start, s.Start + 1),
+            StepKind.ListRange or StepKind.SequentialRange => (s.Start, s.End),
+            StepKind.ListEach or StepKind.SequentialEach when s.KnownCount >= 0 => (0, s.KnownCount),
+            _ => (-1, -1),
+        };
+        var separator = step == 0 ? "" : ".";
+        if (from < 0)
+        {
+            // A name, or every element of a list whose count is only known at run time.
+            var segment = s.Kind is StepKind.ListEach or StepKind.SequentialEach ? "*" : tap.Path.Segments[step].Text;
+            return Expand(tap, step + 1, prefix + separator + segment, modules, ref budget);
+        }
+        if (to - from > budget) return false;
+        for (var i = from; i < to; i++)
+        {
+            if (!Expand(tap, step + 1, prefix + separator + i.ToString(CultureInfo.InvariantCulture), modules, ref budget)) return false;
+        }
+        return true;
+    }
 }

@@ -47,9 +47,12 @@ public partial class NumBypass;
 [Lateral(TunerKind.LoRA, Rank = 2), Vertical(TunerKind.Adapter, Dim = 2)]
 public partial class NumReentry;
 
-/// <summary>A second task on the same taps as <see cref="NumBypass"/>.</summary>
+/// <summary>
+/// A second task on the same taps as <see cref="NumBypass"/>, spelled otherwise: <c>blocks</c> has <c>[ModuleCount(2)]</c>, so
+/// these are the modules <c>blocks.*</c> selects (RT0036 compares the modules, not the spelling).
+/// </summary>
 [ResTuningBypass<NumBackbone>(Classes = 2, Features = NumBackbone.Width)]
-[BypassTaps(Taps = "blocks.*")]
+[BypassTaps(Taps = "blocks.0, blocks.1..2")]
 [Lateral(TunerKind.LoRA, Rank = 2), Vertical(TunerKind.Identity)]
 public partial class NumBypassColors;
 
