@@ -1,4 +1,5 @@
 using System.Threading.Tasks;
+using ResTuning.Analyzers.CodeFixes;
 using ResTuning.Analyzers.Tests.Support;
 using ResTuning.Generators.Tests.Support;
 
@@ -40,4 +41,36 @@ public sealed class MultiTaskTests
                 + "[{|#0:ResTuningMultiTask<Demo.TinyVit>(typeof(TaskA), typeof(TaskB))|}]"),
             Verify.Diagnostic("RT0036").WithLocation(0).WithArguments("Tuned", "TaskB",
                 "taps the backbone differently from 'TaskA'; every task must declare the same Start and Taps to share one backbone pass"));
+
+    [Theory]
+    [InlineData("typeof(TaskA), typeof(TaskB), {|#0:typeof(TaskA)|}")]
+    [InlineData("new[] { typeof(TaskA), typeof(TaskB), {|#0:typeof(TaskA)|} }")]
+    [InlineData("new System.Type[] { typeof(TaskA), typeof(TaskB), {|#0:typeof(TaskA)|} }")]
+    [InlineData("[typeof(TaskA), typeof(TaskB), {|#0:typeof(TaskA)|}]")]
+    public Task Task_listed_twice_is_reported_at_the_repeated_entry(string tasks) =>
+        Verify.Analyzer(Sources.Model(Task("TaskA", "blocks.*") + Task("TaskB", "blocks.*") + $"[ResTuningMultiTask<Demo.TinyVit>({tasks})]"),
+            Verify.Diagnostic("RT0029").WithLocation(0).WithMessage(
+                "Multi-task model 'Tuned' lists task 'TaskA' more than once; every entry is one more task and one more output, so list it once (for a second head on the same taps, declare another bypass class)"));
+
+    [Fact]
+    public Task Every_repeat_is_reported_and_the_first_entry_stands() =>
+        Verify.Analyzer(Sources.Model(Task("TaskA", "blocks.*") + Task("TaskB", "blocks.*")
+            + "[ResTuningMultiTask<Demo.TinyVit>(typeof(TaskA), {|RT0029:typeof(TaskA)|}, typeof(TaskB), {|RT0029:typeof(TaskB)|}, {|RT0029:typeof(TaskA)|})]"));
+
+    [Fact]
+    public Task Tasks_listed_once_raise_nothing() =>
+        Verify.Analyzer(Sources.Model(Task("TaskA", "blocks.*") + Task("TaskB", "blocks.*") + "[ResTuningMultiTask<Demo.TinyVit>(typeof(TaskA), typeof(TaskB))]"));
+
+    [Theory]
+    [InlineData("typeof(TaskA), typeof(TaskB), {|RT0029:typeof(TaskA)|}", "typeof(TaskA), typeof(TaskB)")]
+    [InlineData("typeof(TaskA), {|RT0029:typeof(TaskA)|}, typeof(TaskB)", "typeof(TaskA), typeof(TaskB)")]
+    [InlineData("new[] { typeof(TaskA), {|RT0029:typeof(TaskA)|}, typeof(TaskB) }", "new[] { typeof(TaskA), typeof(TaskB) }")]
+    [InlineData("[typeof(TaskA), typeof(TaskB), {|RT0029:typeof(TaskA)|}]", "[typeof(TaskA), typeof(TaskB)]")]
+    public Task Code_fix_removes_the_repeated_entry(string tasks, string fixedTasks)
+    {
+        var declarations = Task("TaskA", "blocks.*") + Task("TaskB", "blocks.*");
+        return Verify.CodeFix<RemoveRepeatedTaskCodeFix>(
+            Sources.Model(declarations + $"[ResTuningMultiTask<Demo.TinyVit>({tasks})]"),
+            Sources.Model(declarations + $"[ResTuningMultiTask<Demo.TinyVit>({fixedTasks})]"));
+    }
 }

@@ -131,9 +131,17 @@ internal static partial class ConfigurationParser
         string? firstName = null;
         var names = new List<string>();
         var simpleNames = new List<string>();
-        foreach (var task in tasks)
+        var entries = TaskLocations(modeAttribute, tasks.Count);
+        var listed = new HashSet<INamedTypeSymbol>(SymbolEqualityComparer.Default);
+        for (var index = 0; index < tasks.Count; index++)
         {
             cancellationToken.ThrowIfCancellationRequested();
+            var task = tasks[index];
+            if (task is not null && !listed.Add(task))
+            {
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticIds.DuplicateTask, entries[index], type.Name, task.Name));
+                continue;
+            }
             var bypass = task?.GetAttributes().FirstOrDefault(a => AttributeName(a) == BypassAttribute);
             var taskBackbone = bypass?.AttributeClass?.TypeArguments.FirstOrDefault();
             if (task is null || bypass is null || backbone is null || !SymbolEqualityComparer.Default.Equals(taskBackbone, backbone))
@@ -173,6 +181,32 @@ internal static partial class ConfigurationParser
             ? null
             : new MultiTaskSpec(typeSpec, TapResolver.FullName(backbone), names.ToEquatableArray(), simpleNames.ToEquatableArray(), known.HasTunerCheckpoint);
         return new ModelResult(null, null, spec, diagnostics.ToEquatableArray());
+    }
+
+    /// <summary>
+    /// The location of each task a multi-task attribute lists (its <c>typeof</c>), whether written as separate arguments or
+    /// as one array; the attribute's own location where the entries cannot be matched to the syntax.
+    /// </summary>
+    private static List<LocationInfo?> TaskLocations(AttributeData attribute, int count)
+    {
+        var syntax = attribute.ApplicationSyntaxReference?.GetSyntax() as AttributeSyntax;
+        var locations = Enumerable.Repeat(LocationInfo.From(syntax), count).ToList();
+        var positional = syntax?.ArgumentList?.Arguments.Where(a => a.NameEquals is null).Select(a => a.Expression).ToList();
+        if (positional is null) return locations;
+        IReadOnlyList<SyntaxNode> entries = positional;
+        if (positional.Count == 1 && count != 1)
+        {
+            entries = positional[0] switch
+            {
+                ArrayCreationExpressionSyntax { Initializer: { } initializer } => initializer.Expressions,
+                ImplicitArrayCreationExpressionSyntax implicitArray => implicitArray.Initializer.Expressions,
+                CollectionExpressionSyntax collection => collection.Elements,
+                _ => entries,
+            };
+        }
+        if (entries.Count != count) return locations;
+        for (var i = 0; i < count; i++) locations[i] = LocationInfo.From(entries[i]);
+        return locations;
     }
 
     /// <summary>
