@@ -49,6 +49,14 @@ public sealed class ResTuningGenerator : IIncrementalGenerator
         context.RegisterSourceOutput(ByGenerator(bypass), static (spc, info) => spc.ReportDiagnostic(info.ToDiagnostic()));
         context.RegisterSourceOutput(ByGenerator(multiTask), static (spc, info) => spc.ReportDiagnostic(info.ToDiagnostic()));
 
+        // [ResTuning(...)] without <TBackbone> binds to no attribute: the mode pipelines above never see it.
+        var missingBackbone = context.SyntaxProvider.CreateSyntaxProvider(
+                static (node, _) => node is AttributeSyntax attribute && ModelAttributeSyntax.LacksTypeArgument(attribute),
+                static (ctx, ct) => Safely(() => ModelAttributeSyntax.MissingBackbone((AttributeSyntax)ctx.Node, ctx.SemanticModel, ct)))
+            .Where(static info => info is not null)
+            .WithTrackingName(TrackingNames.MissingBackboneArguments);
+        context.RegisterSourceOutput(missingBackbone, static (spc, info) => spc.ReportDiagnostic(info!.ToDiagnostic()));
+
         var specs = parallel
             .Where(static r => r.Parallel is not null)
             .Select(static (r, _) => r.Parallel!)
@@ -91,6 +99,25 @@ public sealed class ResTuningGenerator : IIncrementalGenerator
 #pragma warning restore CA1031
         {
             context.ReportDiagnostic(DiagnosticInfo.Create(DiagnosticIds.InternalError, null, type.Name, ex.GetType().Name + ": " + ex.Message).ToDiagnostic());
+        }
+    }
+
+    /// <summary>A check that never throws: an unexpected failure reports nothing (the compiler's own error remains).</summary>
+    private static DiagnosticInfo? Safely(Func<DiagnosticInfo?> check)
+    {
+        try
+        {
+            return check();
+        }
+        catch (OperationCanceledException)
+        {
+            throw;
+        }
+#pragma warning disable CA1031 // The generator never throws.
+        catch (Exception)
+#pragma warning restore CA1031
+        {
+            return null;
         }
     }
 

@@ -20,4 +20,7 @@ public static class TrackingNames
 
     /// <summary>Valid multi-task specs that produce source.</summary>
     public const string MultiTaskSpecs = nameof(MultiTaskSpecs);
+
+    /// <summary>Model attributes written without their backbone type argument (RT0027).</summary>
+    public const string MissingBackboneArguments = nameof(MissingBackboneArguments);
 }

@@ -59,6 +59,57 @@ public sealed class GeneratorDiagnosticTests
         Assert.Single(result.Sources);
     }
 
+    [Theory]
+    [InlineData("[{|ResTuning|}(Features = 64)]", "ResTuning(Features = 64)", "ResTuning", "(Features = 64)", "CS0616")]
+    [InlineData("[{|ResTuningAttribute|}]", "ResTuningAttribute", "ResTuningAttribute", "", "CS0305")]
+    [InlineData("[{|ResTuningBypass|}(Classes = 10,\n    Features = 16)]", "ResTuningBypass(Classes = 10, Features = 16)", "ResTuningBypass", "(Classes = 10, Features = 16)", "CS0305")]
+    [InlineData("[{|ResTuning.ResTuningMultiTaskAttribute|}(typeof(Tuned))]", "ResTuning.ResTuningMultiTaskAttribute(typeof(Tuned))", "ResTuning.ResTuningMultiTaskAttribute", "(typeof(Tuned))", "CS0305")]
+    [InlineData("[{|global::ResTuning.ResTuningBypass|}]", "global::ResTuning.ResTuningBypass", "global::ResTuning.ResTuningBypass", "", "CS0305")]
+    // Without 'using ResTuning;' a model in another namespace binds the name to nothing at all.
+    [InlineData("[{|ResTuningMultiTask|}(typeof(Tuned))]", "ResTuningMultiTask(typeof(Tuned))", "ResTuningMultiTask", "(typeof(Tuned))", "CS0246", false)]
+    public void Model_attribute_without_its_type_argument_is_reported_at_its_name(string attribute, string written, string name, string arguments, string compilerError,
+        bool usingResTuning = true)
+    {
+        var (model, span) = Marked(usingResTuning ? attribute + "\n[LoRA(\"head\")]" : attribute);
+        if (!usingResTuning) model = model.Replace("using ResTuning;", "", StringComparison.Ordinal);
+        if (!usingResTuning) span -= "using ResTuning;".Length;
+        var result = Harness.Run(Sources.Backbone, model);
+
+        var diagnostic = Assert.Single(result.GeneratorDiagnostics);
+        Assert.Equal("RT0027", diagnostic.Id);
+        Assert.Equal(DiagnosticSeverity.Error, diagnostic.Severity);
+        Assert.Equal(span, diagnostic.Location.SourceSpan.Start);
+        Assert.Equal(name, SpanText(result, diagnostic));
+        Assert.Equal($"[{written}] names no backbone: the model attributes are generic over the backbone's type; write [{name}<MyBackbone>{arguments}], with MyBackbone the backbone's module class",
+            diagnostic.GetMessage(CultureInfo.InvariantCulture));
+        // The compiler's declaration error, after which a command-line build prints no analyzer diagnostic.
+        Assert.Contains(result.CompilerProblems(), d => d.Id == compilerError);
+        Assert.Empty(result.ConfigurationDiagnostics);
+    }
+
+    [Theory]
+    [InlineData("[ResTuning<Demo.TinyVit>(Features = 64)]\n[LoRA(\"head\")]")]
+    [InlineData("[ResTuningAttribute<Demo.TinyVit>]\n[LoRA(\"head\")]")]
+    [InlineData("[ResTuning.ResTuningBypass<Demo.TinyVit>(Classes = 10, Features = 16)]\n[BypassTaps(Taps = \"blocks.*\")]")]
+    // A user's own attribute of the name binds: not the DSL's.
+    [InlineData("[Own.ResTuning(Features = 64)]")]
+    // It does not bind either, but to nothing of the DSL: the compiler's error is enough.
+    [InlineData("[Own.ResTuningBypass(Classes = 1)]")]
+    public void Model_attribute_with_its_type_argument_or_another_attribute_raises_nothing(string attributes)
+    {
+        const string own = "namespace Own { public sealed class ResTuningAttribute : System.Attribute { public int Features { get; set; } } }";
+        var result = Harness.Run(Sources.Backbone, Sources.Model(attributes), own);
+        Assert.DoesNotContain(result.GeneratorDiagnostics, d => d.Id == "RT0027");
+    }
+
+    /// <summary>A model whose attributes mark one span <c>{|...|}</c>: the source without the marks, and where the span starts.</summary>
+    private static (string Source, int Start) Marked(string attributes)
+    {
+        var source = Sources.Model(attributes);
+        var start = source.IndexOf("{|", StringComparison.Ordinal);
+        return (source.Replace("{|", "", StringComparison.Ordinal).Replace("|}", "", StringComparison.Ordinal), start);
+    }
+
     /// <summary>The source text under a generator diagnostic's location (a file path and span in one of the inputs).</summary>
     internal static string SpanText(Harness.Result result, Diagnostic diagnostic)
     {

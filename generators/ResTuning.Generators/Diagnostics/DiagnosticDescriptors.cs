@@ -109,6 +109,11 @@ internal static class DiagnosticDescriptors
         "Tap '{0}': '{1}' is a {2}, which the model cannot access, and the generated code needs its type {3}; make {2} accessible to the model (internal or public)",
         DiagnosticSeverity.Error);
 
+    public static readonly DiagnosticDescriptor MissingBackbone = Create(DiagnosticIds.MissingBackbone,
+        "Model attribute without its backbone type argument",
+        "[{0}] names no backbone: the model attributes are generic over the backbone's type; write [{1}<MyBackbone>{2}], with MyBackbone the backbone's module class",
+        DiagnosticSeverity.Error);
+
     public static readonly DiagnosticDescriptor DuplicateTask = Create(DiagnosticIds.DuplicateTask,
         "Task listed twice in a multi-task group",
         "Multi-task model '{0}' lists task '{1}' more than once; every entry is one more task and one more output, so list it once (for a second head on the same taps, declare another bypass class)",
@@ -194,7 +199,7 @@ internal static class DiagnosticDescriptors
         IncompatibleModule, ParameterOutOfRange, UnknownWidth, ConflictingModes, EmptySelection,
         SegmentKindMismatch, BypassWithoutTaps, InternalError, InvalidTask,
         DuplicateTuner, TrainableTap, RedundantTrainable, NothingToTrain, ZeroFixedScale, CustomTunerContract, GeneratedNameClash, LessAccessibleType, InaccessibleModuleType,
-        DuplicateTask,
+        MissingBackbone, DuplicateTask,
         OverlappingTaps, TapsOutOfOrder, OutputBeforeLastTap, BypassTunerNotUsable, BypassWidthUnknown, WidthsMismatch,
         TaskMismatch, IgnoredInBypass, SingleModuleExpected, HeadWithReentry);
 
