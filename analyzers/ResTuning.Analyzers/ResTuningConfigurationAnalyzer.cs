@@ -15,7 +15,8 @@ namespace ResTuning.Analyzers;
 /// <summary>
 /// Reports every invalid (RT errors) or suspicious (RT warnings) Res-Tuning configuration: each class annotated with
 /// <c>[ResTuning&lt;T&gt;]</c>, <c>[ResTuningBypass&lt;T&gt;]</c> or <c>[ResTuningMultiTask&lt;T&gt;]</c> is parsed by the same
-/// <see cref="ConfigurationParser"/> the generator uses, and its diagnostics are reported at their source spans.
+/// <see cref="ConfigurationParser"/> the generator uses, and its diagnostics are reported at their source spans. A class
+/// with the DSL's tuner attributes and no model attribute gets RT0028 on each of them.
 /// </summary>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
 public sealed class ResTuningConfigurationAnalyzer : DiagnosticAnalyzer
@@ -42,9 +43,11 @@ public sealed class ResTuningConfigurationAnalyzer : DiagnosticAnalyzer
     {
         var type = (INamedTypeSymbol)context.Symbol;
         var reported = new HashSet<DiagnosticInfo>();
+        var isModel = false;
         foreach (var attribute in type.GetAttributes())
         {
             var parse = modes.ParserFor(attribute);
+            isModel |= parse is not null;
             // Like the generator (ForAttributeWithMetadataName over type declarations), every type declaration is parsed.
             if (parse is null || attribute.ApplicationSyntaxReference?.GetSyntax(context.CancellationToken).Parent?.Parent is not TypeDeclarationSyntax declaration)
                 continue;
@@ -55,6 +58,10 @@ public sealed class ResTuningConfigurationAnalyzer : DiagnosticAnalyzer
                 if (!info.ByGenerator && reported.Add(info)) Report(context, info, declaration.SyntaxTree);
             }
         }
+        if (isModel || type.TypeKind != TypeKind.Class || type.DeclaringSyntaxReferences.IsEmpty) return;
+        // Tuner attributes on a class without a model attribute (RT0028).
+        foreach (var info in ConfigurationParser.ParseUnattached(type, context.CancellationToken))
+            Report(context, info, type.DeclaringSyntaxReferences[0].SyntaxTree);
     }
 
     /// <summary>

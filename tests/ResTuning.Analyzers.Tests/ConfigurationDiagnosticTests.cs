@@ -176,6 +176,34 @@ public sealed class ConfigurationDiagnosticTests
         Single("[ResTuningBypass<Demo.TinyVit>(Lambda = {|RT0008:1.5|})]\n[BypassTaps(Taps = \"blocks.*\")]");
 
     [Fact]
-    public Task A_class_without_a_mode_attribute_is_not_analyzed() =>
-        Verify.Analyzer(Sources.Model("[ResAdapter(\"blocks.*.nope\", Dim = -1)]", "public class Tuned;"));
+    public Task A_class_without_a_mode_attribute_is_not_analyzed_beyond_RT0028() =>
+        // Its tap and parameters mean nothing without a backbone: only the missing model attribute is reported.
+        Verify.Analyzer(Sources.Model("[{|RT0028:ResAdapter(\"blocks.*.nope\", Dim = -1)|}]", "public class Tuned;"));
+
+    [Fact]
+    public Task Tuner_attributes_on_a_class_without_a_model_attribute_are_reported_each() =>
+        Verify.Analyzer(Sources.Model("""
+            [{|#0:ResAdapter("blocks.*.mlp", Dim = 8)|}]
+            [{|#1:LoRA("blocks.0.attn.qkv")|}, {|#2:Trainable("head")|}]
+            [System.Obsolete]
+            [{|#3:CustomTuner<Demo.ScaledBias>("blocks.*.mlp")|}]
+            """, "public partial class Tuned;"),
+            Verify.Diagnostic("RT0028").WithLocation(0).WithMessage(
+                "[ResAdapter(\"blocks.*.mlp\", Dim = 8)] has no effect: 'Tuned' has no model attribute, so nothing is generated from it; add [ResTuning<TBackbone>] with the backbone's type to make it a model"),
+            Verify.Diagnostic("RT0028").WithLocation(1).WithArguments("[LoRA(\"blocks.0.attn.qkv\")]", "Tuned", "ResTuning"),
+            Verify.Diagnostic("RT0028").WithLocation(2).WithArguments("[Trainable(\"head\")]", "Tuned", "ResTuning"),
+            Verify.Diagnostic("RT0028").WithLocation(3).WithArguments("[CustomTuner<Demo.ScaledBias>(\"blocks.*.mlp\")]", "Tuned", "ResTuning"));
+
+    [Fact]
+    public Task Bypass_attributes_on_a_class_without_a_model_attribute_name_the_bypass_attribute() =>
+        Verify.Analyzer(Sources.Model("[{|#0:BypassTaps(Taps = \"blocks.*\")|}]\n[{|#1:Lateral(TunerKind.LoRA)|}, {|#2:Vertical(TunerKind.Identity)|}]", "public partial class Tuned;"),
+            Verify.Diagnostic("RT0028").WithLocation(0).WithArguments("[BypassTaps(Taps = \"blocks.*\")]", "Tuned", "ResTuningBypass"),
+            Verify.Diagnostic("RT0028").WithLocation(1).WithArguments("[Lateral(TunerKind.LoRA)]", "Tuned", "ResTuningBypass"),
+            Verify.Diagnostic("RT0028").WithLocation(2).WithArguments("[Vertical(TunerKind.Identity)]", "Tuned", "ResTuningBypass"));
+
+    [Theory]
+    [InlineData("[ResTuning<Demo.TinyVit>]\n[ResAdapter(\"blocks.*.mlp\", Dim = 8, In = 16)]\n[Trainable(\"head\")]")]
+    [InlineData("[ResTuningBypass<Demo.TinyVit>(Classes = 10, Features = 16)]\n[BypassTaps(Taps = \"blocks.*\")]\n[Lateral(TunerKind.LoRA), Vertical(TunerKind.Identity)]")]
+    public Task Tuner_attributes_on_a_model_raise_no_RT0028(string attributes) =>
+        Verify.Analyzer(Sources.Model(attributes, "public partial class Tuned;\n\npublic partial class Tuned { }"));
 }

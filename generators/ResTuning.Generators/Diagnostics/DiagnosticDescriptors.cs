@@ -114,6 +114,11 @@ internal static class DiagnosticDescriptors
         "[{0}] names no backbone: the model attributes are generic over the backbone's type; write [{1}<MyBackbone>{2}], with MyBackbone the backbone's module class",
         DiagnosticSeverity.Error);
 
+    public static readonly DiagnosticDescriptor UnattachedAttribute = Create(DiagnosticIds.UnattachedAttribute,
+        "Tuner attribute on a class that is not a model",
+        "{0} has no effect: '{1}' has no model attribute, so nothing is generated from it; add [{2}<TBackbone>] with the backbone's type to make it a model",
+        DiagnosticSeverity.Warning);
+
     public static readonly DiagnosticDescriptor DuplicateTask = Create(DiagnosticIds.DuplicateTask,
         "Task listed twice in a multi-task group",
         "Multi-task model '{0}' lists task '{1}' more than once; every entry is one more task and one more output, so list it once (for a second head on the same taps, declare another bypass class)",
@@ -199,7 +204,7 @@ internal static class DiagnosticDescriptors
         IncompatibleModule, ParameterOutOfRange, UnknownWidth, ConflictingModes, EmptySelection,
         SegmentKindMismatch, BypassWithoutTaps, InternalError, InvalidTask,
         DuplicateTuner, TrainableTap, RedundantTrainable, NothingToTrain, ZeroFixedScale, CustomTunerContract, GeneratedNameClash, LessAccessibleType, InaccessibleModuleType,
-        MissingBackbone, DuplicateTask,
+        MissingBackbone, UnattachedAttribute, DuplicateTask,
         OverlappingTaps, TapsOutOfOrder, OutputBeforeLastTap, BypassTunerNotUsable, BypassWidthUnknown, WidthsMismatch,
         TaskMismatch, IgnoredInBypass, SingleModuleExpected, HeadWithReentry);
 

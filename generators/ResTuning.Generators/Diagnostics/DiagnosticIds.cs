@@ -28,6 +28,7 @@ internal static class DiagnosticIds
     public const string LessAccessibleType = "RT0024";
     public const string InaccessibleModuleType = "RT0025";
     public const string MissingBackbone = "RT0027";
+    public const string UnattachedAttribute = "RT0028";
     public const string DuplicateTask = "RT0029";
 
     // RT0030-RT0039: Res-Tuning-Bypass configurations.
