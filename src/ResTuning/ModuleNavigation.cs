@@ -1,15 +1,64 @@
 using System;
+using System.Collections.Generic;
+using System.Globalization;
 using System.Linq;
 using TorchSharp;
+using TorchSharp.Modules;
 
 namespace ResTuning;
 
 /// <summary>
-/// Reaches a registered child of a module by name, through TorchSharp's module registry (no reflection).
-/// Generated code uses it for backbone fields it cannot access directly (e.g. private fields).
+/// Reaches a registered child of a module by name, through TorchSharp's module registry (no reflection), and elements of
+/// the lists a tap path indexes. Generated code uses it for backbone fields it cannot access directly (e.g. private
+/// fields) and for indices and ranges into lists whose length is only known at run time, so an error names the tap.
 /// </summary>
 public static class ModuleNavigation
 {
+    /// <summary>Element <paramref name="index"/> of the module list a tap path indexes.</summary>
+    /// <typeparam name="T">The list's element type.</typeparam>
+    /// <param name="list">The list (a <c>ModuleList&lt;T&gt;</c>).</param>
+    /// <param name="index">The index the tap path names.</param>
+    /// <param name="tap">The tap path as written, e.g. <c>blocks.7.mlp</c> (for the message).</param>
+    /// <param name="listName">The list's name in the path, e.g. <c>blocks</c> (for the message).</param>
+    /// <returns>The element.</returns>
+    /// <exception cref="InvalidOperationException">The list has no element <paramref name="index"/>; the message names the tap, the index and the list's length.</exception>
+    public static T Element<T>(IList<T> list, int index, string tap, string listName)
+    {
+        if (list is null) throw new ArgumentNullException(nameof(list));
+        if ((uint)index < (uint)list.Count) return list[index];
+        throw OutOfBounds(tap, $"index {index.ToString(CultureInfo.InvariantCulture)}", listName, list.Count);
+    }
+
+    /// <summary>Element <paramref name="index"/> of the <see cref="Sequential"/> a tap path indexes.</summary>
+    /// <param name="sequential">The sequential.</param>
+    /// <param name="index">The index the tap path names.</param>
+    /// <param name="tap">The tap path as written (for the message).</param>
+    /// <param name="listName">The sequential's name in the path (for the message).</param>
+    /// <returns>The element.</returns>
+    /// <exception cref="InvalidOperationException">The sequential has no element <paramref name="index"/>; the message names the tap, the index and the length.</exception>
+    public static torch.nn.IModule<torch.Tensor, torch.Tensor> Element(Sequential sequential, int index, string tap, string listName)
+    {
+        if (sequential is null) throw new ArgumentNullException(nameof(sequential));
+        if ((uint)index < (uint)sequential.Count) return sequential[index];
+        throw OutOfBounds(tap, $"index {index.ToString(CultureInfo.InvariantCulture)}", listName, sequential.Count);
+    }
+
+    /// <summary>Checks that a list of <paramref name="count"/> elements has the elements <c>start..end</c> a tap path's range selects.</summary>
+    /// <param name="count">The list's length.</param>
+    /// <param name="start">The range's first index.</param>
+    /// <param name="end">The range's end (exclusive).</param>
+    /// <param name="tap">The tap path as written (for the message).</param>
+    /// <param name="listName">The list's name in the path (for the message).</param>
+    /// <exception cref="InvalidOperationException">The list is shorter than <paramref name="end"/>; the message names the tap, the range and the list's length.</exception>
+    public static void EnsureRange(int count, int start, int end, string tap, string listName)
+    {
+        if (end <= count) return;
+        throw OutOfBounds(tap, $"range {start.ToString(CultureInfo.InvariantCulture)}..{end.ToString(CultureInfo.InvariantCulture)}", listName, count);
+    }
+
+    private static InvalidOperationException OutOfBounds(string tap, string selection, string listName, int count) =>
+        new($"Tap '{tap}': {selection} is out of bounds; '{listName}' has {count.ToString(CultureInfo.InvariantCulture)} elements in this backbone.");
+
     /// <summary>The child registered as <paramref name="name"/> on <paramref name="parent"/>.</summary>
     /// <typeparam name="T">The child's expected type.</typeparam>
     /// <param name="parent">The parent module.</param>

@@ -34,12 +34,16 @@ internal static class TapWalk
                     expression += $"[{CSharpText.String(step.Name)}]";
                     pathParts.Add(CSharpText.InterpolatedText(segment.Text));
                     break;
+                // An index into a list of known length was checked at compile time (RT0006); into any other, the runtime
+                // helper checks it and names the tap when it is out of bounds.
                 case StepKind.ListIndex:
-                    expression += $"[{Int(step.Start)}]";
+                    expression = step.KnownCount >= 0 ? $"{expression}[{Int(step.Start)}]" : $"{Navigation}.Element({expression}, {Int(step.Start)}, {Names(tap, step)})";
                     pathParts.Add(CSharpText.InterpolatedText(segment.Text));
                     break;
                 case StepKind.SequentialIndex:
-                    expression = $"(({ParallelEmitter.Module}){expression}[{Int(step.Start)}])";
+                    expression = step.KnownCount >= 0
+                        ? $"(({ParallelEmitter.Module}){expression}[{Int(step.Start)}])"
+                        : $"(({ParallelEmitter.Module}){Navigation}.Element({expression}, {Int(step.Start)}, {Names(tap, step)}))";
                     pathParts.Add(CSharpText.InterpolatedText(segment.Text));
                     break;
                 default:
@@ -49,11 +53,7 @@ internal static class TapWalk
                     w.Line($"var {list} = {expression};");
                     var isRange = step.Kind is StepKind.ListRange or StepKind.SequentialRange;
                     if (isRange && step.KnownCount < 0)
-                    {
-                        w.Open($"if ({list}.Count < {Int(step.End)})");
-                        w.Line($"throw new global::System.InvalidOperationException($\"Tap '{CSharpText.InterpolatedText(tap.Path.Text)}': '{CSharpText.InterpolatedText(step.Name)}' has {{{list}.Count}} elements; the range {CSharpText.InterpolatedText(segment.Text)} needs {Int(step.End)}.\");");
-                        w.Close();
-                    }
+                        w.Line($"{Navigation}.EnsureRange({list}.Count, {Int(step.Start)}, {Int(step.End)}, {Names(tap, step)});");
                     var from = isRange ? Int(step.Start) : "0";
                     var to = isRange ? Int(step.End) : list + ".Count";
                     w.Open($"for (int {index} = {from}; {index} < {to}; {index}++)");
@@ -70,6 +70,11 @@ internal static class TapWalk
         body(w, loops > 0 ? "$\"" + string.Join(".", pathParts) + "\"" : CSharpText.String(tap.Path.Text));
         for (var i = 0; i < loops; i++) w.Close();
     }
+
+    private const string Navigation = "global::ResTuning.ModuleNavigation";
+
+    /// <summary>The tap's text and the list's name, as the runtime helper's message arguments.</summary>
+    private static string Names(ResolvedTap tap, AccessStep step) => $"{CSharpText.String(tap.Path.Text)}, {CSharpText.String(step.Name)}";
 
     private static string ResultTypeOrModule(this AccessStep step) => step.ResultType;
 

@@ -78,7 +78,19 @@ public sealed class ParallelTap : nn.Module
     /// <param name="x">The operator's input.</param>
     /// <param name="y">The operator's output.</param>
     /// <returns><c>y + Σ s_k·R_k(x)</c> (or the λ-weighted form for λ-scaled attention tuners).</returns>
-    public Tensor Apply(Tensor x, Tensor y) => parallel.Tune(x, y);
+    /// <exception cref="TunerShapeException">A tuner's input or output shape does not fit; the message names this tap's <see cref="Path"/>.</exception>
+    public Tensor Apply(Tensor x, Tensor y)
+    {
+        try
+        {
+            return parallel.Tune(x, y);
+        }
+        catch (TunerShapeException mismatch) when (mismatch.Tap is null)
+        {
+            // Only a failing call pays for this: the tuners name themselves, the tap names where they run.
+            throw mismatch.AtTap(Path);
+        }
+    }
 
     /// <summary>Installs the forward hook (done by the constructor); does nothing when installed.</summary>
     public void Attach()

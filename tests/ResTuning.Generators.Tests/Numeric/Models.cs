@@ -75,3 +75,28 @@ public partial class NumCustom;
 [BypassTaps(Start = "stem", Taps = "up0, up1", Output = "output", Upsample = true)]
 [Lateral(TunerKind.Adapter, Dim = 3), Vertical(TunerKind.Adapter, Dim = 2, Residual = true)]
 public partial class NumDenoiserBypass;
+
+/// <summary>Block 1 of a list counted at run time: in bounds, so it builds and runs.</summary>
+[ResTuning<NumUncounted>]
+[ResAdapter("blocks.1.mlp", In = NumBackbone.Width)]
+public partial class NumIndexInBounds;
+
+/// <summary>Block 5 of a list that has 2 at run time: construction fails naming the tap.</summary>
+[ResTuning<NumUncounted>]
+[ResAdapter("blocks.5.mlp", In = NumBackbone.Width)]
+public partial class NumIndexPastEnd;
+
+/// <summary>Blocks 1..4 of a list that has 2 at run time.</summary>
+[ResTuning<NumUncounted>]
+[ResAdapter("blocks.1..4.mlp", In = NumBackbone.Width)]
+public partial class NumRangePastEnd;
+
+/// <summary>Element 7 of a Sequential of 3 (a Sequential's length is always counted at run time).</summary>
+[ResTuning<NumSequential>]
+[ResAdapter("layers.7", In = NumBackbone.Width)]
+public partial class NumSequentialPastEnd;
+
+/// <summary>Adapters built for twice the MLPs' width: the first forward fails naming the tap.</summary>
+[ResTuning<NumBackbone>]
+[ResAdapter("blocks.*.mlp", In = NumBackbone.Width * 2, Out = NumBackbone.Width)]
+public partial class NumWrongWidth;

@@ -78,6 +78,24 @@ public sealed class NumForwardCaller : nn.Module<Tensor, Tensor>
     public override Tensor forward(Tensor x) => mlp.forward(x);
 }
 
+/// <summary>Two blocks in a list without <c>[ModuleCount]</c>: its length is only known at run time.</summary>
+public sealed class NumUncounted : nn.Module<Tensor, Tensor>
+{
+    public readonly ModuleList<NumBlock> blocks;
+
+    public NumUncounted() : base("uncounted")
+    {
+        blocks = new ModuleList<NumBlock>(new NumBlock(), new NumBlock());
+        RegisterComponents();
+    }
+
+    public override Tensor forward(Tensor x)
+    {
+        foreach (var block in blocks) x = block.call(x);
+        return x;
+    }
+}
+
 /// <summary>A backbone whose MLP is a private field: generated code reaches it through the module registry.</summary>
 public sealed class NumPrivate : nn.Module<Tensor, Tensor>
 {

@@ -70,7 +70,7 @@ namespace Demo.Models
             }
             // extra.0
             {
-                var module = backbone.extra[0];
+                var module = global::ResTuning.ModuleNavigation.Element(backbone.extra, 0, "extra.0", "extra");
                 taps.Add(("extra.0", module));
             }
             var reentry = new global::System.Collections.Generic.List<(string Name, global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor> Module)>();

@@ -57,10 +57,7 @@ namespace Demo.Models
             // [LoRA("extra.0..1.mlp.fc1", Rank = 2)]
             {
                 var list0 = backbone.extra;
-                if (list0.Count < 1)
-                {
-                    throw new global::System.InvalidOperationException($"Tap 'extra.0..1.mlp.fc1': 'extra' has {list0.Count} elements; the range 0..1 needs 1.");
-                }
+                global::ResTuning.ModuleNavigation.EnsureRange(list0.Count, 0, 1, "extra.0..1.mlp.fc1", "extra");
                 for (int i0 = 0; i0 < 1; i0++)
                 {
                     var module = list0[i0].mlp.fc1;

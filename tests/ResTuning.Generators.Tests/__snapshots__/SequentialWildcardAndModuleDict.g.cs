@@ -57,10 +57,7 @@ namespace Demo.Models
             // [ResAdapter("neck.0..1", In = 16, Dim = 2)]
             {
                 var list0 = backbone.neck;
-                if (list0.Count < 1)
-                {
-                    throw new global::System.InvalidOperationException($"Tap 'neck.0..1': 'neck' has {list0.Count} elements; the range 0..1 needs 1.");
-                }
+                global::ResTuning.ModuleNavigation.EnsureRange(list0.Count, 0, 1, "neck.0..1", "neck");
                 for (int i0 = 0; i0 < 1; i0++)
                 {
                     var module = ((global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>)list0[i0]);

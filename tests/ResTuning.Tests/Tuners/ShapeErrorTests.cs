@@ -34,6 +34,33 @@ public class ShapeErrorTests
     }
 
     [Fact]
+    public void Mismatch_in_a_tuner_on_a_parallel_tap_names_the_tap()
+    {
+        using var _ = Torch.Scope(seed: 85);
+        var linear = nn.Linear(8, 6);
+        var input = new ParallelTap(linear, "blocks.3.mlp.fc1").Add("adapter", new ResAdapter(12, 2, 6, name: "adapter"));
+        var error = Assert.Throws<TunerShapeException>(() => linear.call(randn(3, 8)));
+        Assert.Equal("blocks.3.mlp.fc1", error.Tap);
+        Assert.Equal("adapter", error.Where);
+        Assert.StartsWith("Tap 'blocks.3.mlp.fc1': adapter: input shape [3, 8] does not match the expected [*, 12].", error.Message, StringComparison.Ordinal);
+        input.Detach();
+
+        var other = nn.Linear(8, 6);
+        new ParallelTap(other, "head").Add("wide", new ResAdapter(8, 2, 5, name: "wide"));
+        var output = Assert.Throws<TunerShapeException>(() => other.call(randn(3, 8)));
+        Assert.Equal("head", output.Tap);
+        Assert.Contains("output shape [3, 5] does not match the expected [3, 6]", output.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Mismatch_outside_a_parallel_tap_names_no_tap()
+    {
+        using var _ = Torch.Scope(seed: 86);
+        var adapter = new ResAdapter(16, 4, name: "adapter");
+        Assert.Null(Assert.Throws<TunerShapeException>(() => adapter.call(randn(2, 12))).Tap);
+    }
+
+    [Fact]
     public void Attention_tuner_on_wrong_width_tokens_names_the_tuner()
     {
         using var _ = Torch.Scope(seed: 82);
