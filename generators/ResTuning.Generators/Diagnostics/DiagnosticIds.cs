@@ -27,6 +27,7 @@ internal static class DiagnosticIds
     public const string GeneratedNameClash = "RT0023";
     public const string LessAccessibleType = "RT0024";
     public const string InaccessibleModuleType = "RT0025";
+    public const string TunerNameClash = "RT0026";
 
     // RT0030-RT0039: Res-Tuning-Bypass configurations.
     public const string OverlappingTaps = "RT0030";

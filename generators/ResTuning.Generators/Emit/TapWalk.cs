@@ -39,7 +39,7 @@ internal static class TapWalk
                     pathParts.Add(CSharpText.InterpolatedText(segment.Text));
                     break;
                 case StepKind.SequentialIndex:
-                    expression = $"(({ParallelEmitter.Module}){expression}[{Int(step.Start)}])";
+                    expression = $"(({ModelFile.TensorModule}){expression}[{Int(step.Start)}])";
                     pathParts.Add(CSharpText.InterpolatedText(segment.Text));
                     break;
                 default:
@@ -58,7 +58,7 @@ internal static class TapWalk
                     var to = isRange ? Int(step.End) : list + ".Count";
                     w.Open($"for (int {index} = {from}; {index} < {to}; {index}++)");
                     expression = step.Kind is StepKind.SequentialEach or StepKind.SequentialRange
-                        ? $"(({ParallelEmitter.Module}){list}[{index}])"
+                        ? $"(({ModelFile.TensorModule}){list}[{index}])"
                         : $"{list}[{index}]";
                     pathParts.Add("{" + index + "}");
                     break;
