@@ -105,7 +105,7 @@ public class BackboneRegistrationTests
         Assert.Contains("register_module", missing.Message);
 
         var other = Assert.Throws<InvalidOperationException>(() => BackboneRegistration.EnsureRegisteredAt(vit, "head", vit.Norm));
-        Assert.Contains("another module (LayerNorm)", other.Message);
+        Assert.Contains("registered as another module (Linear) than the one reached there (LayerNorm)", other.Message);
     }
 
     private sealed class RegisteredBackbone : nn.Module<Tensor, Tensor>
