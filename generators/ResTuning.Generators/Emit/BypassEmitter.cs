@@ -109,8 +109,9 @@ internal static partial class BypassEmitter
         w.Line("/// </summary>");
         w.Line("/// <param name=\"backbone\">The backbone.</param>");
         w.Line("/// <returns>The tap source; several bypass models may share it.</returns>");
+        w.Line("/// <exception cref=\"global::System.InvalidOperationException\">The backbone registered none of its module fields (TorchSharp's registration did not run, or NativeAOT hid them).</exception>");
         w.Open($"public static {Source} CreateTapSource({spec.BackboneType} backbone)");
-        w.Line("if (backbone is null) throw new global::System.ArgumentNullException(nameof(backbone));");
+        w.Line("global::ResTuning.BackboneRegistration.EnsureRegistered(backbone, nameof(backbone));");
         w.Line($"(string Name, {ModelFile.TensorModule} Module)? start = null;");
         if (spec.Start is { } start)
         {

@@ -1,4 +1,5 @@
 using System;
+using System.Diagnostics.CodeAnalysis;
 using static TorchSharp.torch;
 
 namespace ResTuning.Parallel;
@@ -11,7 +12,8 @@ namespace ResTuning.Parallel;
 /// <c>Merge</c>, <c>Unmerge</c> and <c>MergeAndUnload</c>.
 /// </summary>
 /// <typeparam name="TBackbone">The frozen backbone.</typeparam>
-public abstract class ParallelModel<TBackbone> : TunedModel<Tensor> where TBackbone : nn.Module<Tensor, Tensor>
+public abstract class ParallelModel<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.All)] TBackbone> : TunedModel<Tensor>
+    where TBackbone : nn.Module<Tensor, Tensor>
 {
     private readonly TBackbone backbone;
     private readonly TapSet taps = new("taps");
@@ -20,10 +22,19 @@ public abstract class ParallelModel<TBackbone> : TunedModel<Tensor> where TBackb
     /// <summary>Wraps <paramref name="backbone"/> and registers it as <c>backbone</c> and the (empty) tap set as <c>taps</c>.</summary>
     /// <param name="name">Module name.</param>
     /// <param name="backbone">The backbone, with its pretrained weights loaded; never disposed by this model.</param>
-    protected ParallelModel(string name, TBackbone backbone) : base(name, backbone, registerBackbone: true)
+    /// <exception cref="InvalidOperationException">The backbone registered none of its module fields (see <see cref="BackboneRegistration"/>).</exception>
+    protected ParallelModel(string name, TBackbone backbone) : base(name, Checked(backbone), registerBackbone: true)
     {
         this.backbone = backbone;
         register_module("taps", taps);
+    }
+
+    // Before the base registers it: registering runs TorchSharp's RegisterComponents on it, which would hide a backbone
+    // that forgot to register its modules (and would find nothing under NativeAOT).
+    private static TBackbone Checked(TBackbone backbone)
+    {
+        BackboneRegistration.EnsureRegistered(backbone, nameof(backbone));
+        return backbone;
     }
 
     /// <summary>The backbone, registered as <c>backbone</c>.</summary>

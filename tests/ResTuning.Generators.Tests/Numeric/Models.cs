@@ -72,3 +72,34 @@ public partial class NumCustom;
 [BypassTaps(Start = "stem", Taps = "up0, up1", Output = "output", Upsample = true)]
 [Lateral(TunerKind.Adapter, Dim = 3), Vertical(TunerKind.Adapter, Dim = 2, Residual = true)]
 public partial class NumDenoiserBypass;
+
+/// <summary>LoRA on both MLP linears, two adapters on one MLP (the second named): the checkpoint-name tests' model.</summary>
+[ResTuning<NumBackbone>]
+[LoRA("blocks.*.mlp.fc1", Rank = 2, ZeroInit = false)]
+[LoRA("blocks.*.mlp.fc2", Rank = 2, ZeroInit = false)]
+[ResAdapter("blocks.0.mlp", Dim = 2, In = NumBackbone.Width, ZeroInit = false)]
+[ResAdapter("blocks.0.mlp", Dim = 3, In = NumBackbone.Width, ZeroInit = false, Name = "wide")]
+public partial class NumNamed;
+
+/// <summary><see cref="NumNamed"/>'s tuners with the attributes in another order.</summary>
+[ResTuning<NumBackbone>]
+[ResAdapter("blocks.0.mlp", Dim = 3, In = NumBackbone.Width, ZeroInit = false, Name = "wide")]
+[LoRA("blocks.*.mlp.fc2", Rank = 2, ZeroInit = false)]
+[ResAdapter("blocks.0.mlp", Dim = 2, In = NumBackbone.Width, ZeroInit = false)]
+[LoRA("blocks.*.mlp.fc1", Rank = 2, ZeroInit = false)]
+public partial class NumNamedReordered;
+
+/// <summary><see cref="NumNamed"/> with a LoRA on another module declared first.</summary>
+[ResTuning<NumBackbone>]
+[LoRA("blocks.1.attn.qkv", Rank = 2, ZeroInit = false)]
+[LoRA("blocks.*.mlp.fc1", Rank = 2, ZeroInit = false)]
+[LoRA("blocks.*.mlp.fc2", Rank = 2, ZeroInit = false)]
+[ResAdapter("blocks.0.mlp", Dim = 2, In = NumBackbone.Width, ZeroInit = false)]
+[ResAdapter("blocks.0.mlp", Dim = 3, In = NumBackbone.Width, ZeroInit = false, Name = "wide")]
+public partial class NumNamedPlus;
+
+/// <summary>LoRA only, with a learned scale: everything merges into the weights.</summary>
+[ResTuning<NumBackbone>]
+[LoRA("blocks.*.mlp.fc1", Rank = 2, ZeroInit = false, Scale = TunerScaleKind.LearnedScalar, ScaleValue = 0.5)]
+[LoRA("blocks.*.mlp.fc2", Rank = 2, ZeroInit = false)]
+public partial class NumLoRAOnly;
