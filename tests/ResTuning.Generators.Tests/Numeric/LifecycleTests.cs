@@ -238,4 +238,17 @@ public sealed class LifecycleTests : IDisposable
             Assert.Equal(gradients.Count, backbone.parameters().Count());
         }
     }
+
+    [Fact]
+    public void A_backbone_that_registered_nothing_is_refused_at_construction()
+    {
+        // What NativeAOT does to TorchSharp's reflection-based registration; without the check the model would
+        // train silently wrong (nothing frozen, counted or saved).
+        foreach (var create in new Func<NumUnregistered, object>[] { b => new NumUnregisteredTuned(b), b => new NumUnregisteredBypass(b) })
+        {
+            var error = Assert.Throws<InvalidOperationException>(() => create(new NumUnregistered()));
+            Assert.Contains("mlp", error.Message);
+            Assert.Contains("register_module", error.Message);
+        }
+    }
 }

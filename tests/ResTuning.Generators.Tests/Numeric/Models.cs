@@ -103,3 +103,13 @@ public partial class NumNamedPlus;
 [LoRA("blocks.*.mlp.fc1", Rank = 2, ZeroInit = false, Scale = TunerScaleKind.LearnedScalar, ScaleValue = 0.5)]
 [LoRA("blocks.*.mlp.fc2", Rank = 2, ZeroInit = false)]
 public partial class NumLoRAOnly;
+
+/// <summary>Over a backbone that registered nothing: construction must fail loudly.</summary>
+[ResTuning<NumUnregistered>]
+[ResAdapter("mlp", In = NumBackbone.Width)]
+public partial class NumUnregisteredTuned;
+
+/// <summary>The bypass over the same backbone.</summary>
+[ResTuningBypass<NumUnregistered>(Classes = 2, Features = NumBackbone.Width)]
+[BypassTaps(Taps = "mlp")]
+public partial class NumUnregisteredBypass;
