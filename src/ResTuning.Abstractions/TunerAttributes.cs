@@ -21,6 +21,14 @@ public abstract class TunerAttribute : Attribute
 
     /// <summary>The fixed scale, or the initial value of a learned one (1 by default).</summary>
     public double ScaleValue { get; set; } = 1.0;
+
+    /// <summary>
+    /// The tuner's name in the state dict (<c>taps.{tap}.tuners.{Name}.*</c>); by default its kind (<c>adapter</c>, <c>prefix</c>,
+    /// <c>prompt</c>, <c>lora</c>, or a custom tuner's type name in lower case). A name depends only on the tap and this
+    /// value, never on attribute order, so saved tuners keep loading after attributes are reordered or added. Set it to
+    /// put several tuners of one kind on one module (letters, digits and underscores).
+    /// </summary>
+    public string? Name { get; set; }
 }
 
 /// <summary>A Res-Adapter <c>W_up σ(W_down x)</c> beside the tapped module.</summary>

@@ -72,7 +72,7 @@ internal static class GeneratedComparison
             768 => new VitAdapters768(vit),
             _ => throw new ArgumentException($"No generated model for width {config.EmbedDim}."),
         };
-        return new Model(model, model, model.parameters().Where(p => p.requires_grad).ToList(), null);
+        return new Model(model, model, ((ITunedModel)model).TrainableParameters().ToList(), null);
     }
 
     private static Model HandwrittenBypass(VitConfig config)
@@ -95,7 +95,7 @@ internal static class GeneratedComparison
             768 => new VitBypass768(vit, head),
             _ => throw new ArgumentException($"No generated model for width {config.EmbedDim}."),
         };
-        return new Model(model, model, model.parameters().Where(p => p.requires_grad).ToList(), vit);
+        return new Model(model, model, ((ITunedModel)model).TrainableParameters().ToList(), vit);
     }
 
     private static Action Step(Model model, Tensor images, Tensor labels, Device device, ScalarType dtype)

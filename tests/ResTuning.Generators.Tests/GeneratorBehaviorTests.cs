@@ -12,7 +12,7 @@ public sealed class GeneratorBehaviorTests
     public void Declaring_the_module_base_class_compiles_cleanly()
     {
         var model = Sources.Model("[ResTuning<Demo.TinyVit>]\n[ResAdapter(\"blocks.0.mlp\", In = 16)]",
-            "public partial class Tuned : TorchSharp.torch.nn.Module<TorchSharp.torch.Tensor, TorchSharp.torch.Tensor>;");
+            "public partial class Tuned : ResTuning.Parallel.ParallelModel<Demo.TinyVit>;");
         var result = Harness.Run(Sources.Backbone, model);
         Assert.Single(result.Sources);
         Assert.Empty(result.CompilerProblems());
@@ -29,9 +29,10 @@ public sealed class GeneratorBehaviorTests
     public void Configuration_with_warnings_only_still_generates()
     {
         // RT0017 (duplicate tuner) is a warning: the model is still emitted, with both tuners.
-        var result = Harness.Run(Sources.Backbone, Sources.Model("[ResTuning<Demo.TinyVit>(Features = 16)]\n[ResAdapter(\"blocks.0.mlp\")]\n[ResAdapter(\"blocks.0.mlp\")]"));
+        var result = Harness.Run(Sources.Backbone, Sources.Model("[ResTuning<Demo.TinyVit>(Features = 16)]\n[ResAdapter(\"blocks.0.mlp\")]\n[ResAdapter(\"blocks.0.mlp\", Name = \"second\")]"));
         var generated = Assert.Single(result.Sources).SourceText.ToString();
-        Assert.Contains("adapter_1", generated);
+        Assert.Contains("Add(\"adapter\"", generated);
+        Assert.Contains("Add(\"second\"", generated);
         Assert.Empty(result.CompilerProblems());
     }
 

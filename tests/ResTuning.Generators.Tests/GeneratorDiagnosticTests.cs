@@ -16,11 +16,14 @@ public sealed class GeneratorDiagnosticTests
 
     [Theory]
     [InlineData("[ResTuning<Demo.TinyVit>]\n[ResAdapter(\"blocks.0.mlp\", In = 16)]", TwoInputModule,
-        "'Tuned' must be a non-generic, non-static class: it derives from Module<Tensor, Tensor, Tensor>; the generator makes it an nn.Module<Tensor, Tensor>, so declare no base class or that one")]
+        "'Tuned' must be a non-generic, non-static class: it derives from Module<Tensor, Tensor, Tensor>; the generator makes it a ResTuning.Parallel.ParallelModel<TBackbone>, so declare no base class or that one")]
+    // The base class of models before the runtime bases: not abstract, but still not the generated one.
+    [InlineData("[ResTuning<Demo.TinyVit>]\n[ResAdapter(\"blocks.0.mlp\", In = 16)]", Torch + "nn.Module<" + Torch + "Tensor, " + Torch + "Tensor>",
+        "'Tuned' must be a non-generic, non-static class: it derives from Module<Tensor, Tensor>; the generator makes it a ResTuning.Parallel.ParallelModel<TBackbone>, so declare no base class or that one")]
     [InlineData("[ResTuningBypass<Demo.TinyVit>(Classes = 10, Features = 16)]\n[BypassTaps(Taps = \"blocks.*\")]", TwoInputModule,
-        "'Tuned' must be a non-generic, non-static class: it derives from Module<Tensor, Tensor, Tensor>; the generator makes it an nn.Module<Tensor, Tensor>, so declare no base class or that one")]
+        "'Tuned' must be a non-generic, non-static class: it derives from Module<Tensor, Tensor, Tensor>; the generator makes it a ResTuning.TunedModel<Tensor>, so declare no base class or that one")]
     [InlineData("[ResTuning<Demo.TinyVit>]\n[ResAdapter(\"blocks.0.mlp\", In = 16)]", "System.Exception",
-        "'Tuned' must be a non-generic, non-static class: it derives from Exception; the generator makes it an nn.Module<Tensor, Tensor>, so declare no base class or that one")]
+        "'Tuned' must be a non-generic, non-static class: it derives from Exception; the generator makes it a ResTuning.Parallel.ParallelModel<TBackbone>, so declare no base class or that one")]
     public void Other_base_class_is_reported_at_the_base_class_by_the_generator(string attributes, string baseClass, string message)
     {
         var result = Harness.Run(Sources.Backbone, Sources.Model(attributes, $"public partial class Tuned : {baseClass}, System.IDisposable {{ public void Dispose() {{ }} }}"));
@@ -53,7 +56,7 @@ public sealed class GeneratorDiagnosticTests
     public void The_generated_base_class_raises_nothing()
     {
         var result = Harness.Run(Sources.Backbone, Sources.Model("[ResTuning<Demo.TinyVit>]\n[ResAdapter(\"blocks.0.mlp\", In = 16)]",
-            $"public partial class Tuned : {Torch}nn.Module<{Torch}Tensor, {Torch}Tensor>;"));
+            "public partial class Tuned : ResTuning.Parallel.ParallelModel<Demo.TinyVit>;"));
         Assert.Empty(result.GeneratorDiagnostics);
         Assert.Empty(result.ConfigurationDiagnostics);
         Assert.Single(result.Sources);

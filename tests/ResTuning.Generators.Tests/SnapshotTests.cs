@@ -30,7 +30,7 @@ public sealed class SnapshotTests
             [ResTuning<Demo.TinyVit>]
             [ResAdapter("blocks.*.attn", Dim = 4, Scale = TunerScaleKind.LearnedScalar, ScaleValue = 0.0)]
             [ResPrefix("blocks.*.attn", Length = 2)]
-            [ResAdapter("blocks.*.attn", Dim = 2, Activation = AdapterActivationKind.Relu)]
+            [ResAdapter("blocks.*.attn", Dim = 2, Activation = AdapterActivationKind.Relu, Name = "relu_adapter")]
             [Trainable("head")]
             """ },
         { "RuntimeCountAndRangeCheck", """
@@ -47,7 +47,7 @@ public sealed class SnapshotTests
         { "SequentialWildcardAndModuleDict", """
             [ResTuning<Demo.TinyVit>]
             [ResAdapter("neck.*", In = 16, Dim = 4)]
-            [ResAdapter("neck.0..1", In = 16, Dim = 2)]
+            [ResAdapter("neck.0..1", In = 16, Dim = 2, Name = "narrow")]
             [LoRA("task_heads.cls", Rank = 2)]
             """ },
         { "Checkpoints", """
@@ -90,10 +90,11 @@ public sealed class SnapshotTests
         var generated = Assert.Single(result.Sources);
         Assert.Equal("Demo.Models.Tuned.g.cs", generated.HintName);
         Snapshot.Match(name + ".g.cs", generated.SourceText.ToString());
-        // ResTuning ships the checkpoint API, so every tuned class gets tuner-only checkpoints.
+        // Every generated model is an ITunedModel whose shared members (checkpoints, counts) live once, in the runtime base.
         Assert.DoesNotContain("RegisterComponents", generated.SourceText.ToString());
-        Assert.Contains("public void SaveTuners(string path)", generated.SourceText.ToString());
-        Assert.Contains("public void LoadTuners(string path)", generated.SourceText.ToString());
+        Assert.DoesNotContain("SaveTuners", generated.SourceText.ToString());
+        var tuned = result.Output.GetTypeByMetadataName("Demo.Models.Tuned")!;
+        Assert.Contains(tuned.AllInterfaces, i => i.ToDisplayString() == "ResTuning.ITunedModel");
     }
 
     [Fact]

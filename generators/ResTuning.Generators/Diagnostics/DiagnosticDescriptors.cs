@@ -193,6 +193,11 @@ internal static class DiagnosticDescriptors
         "{0}: a Fixed scale of 0 multiplies the tuner's output by 0, so it never changes the model and receives no gradient; use a learned scale or a non-zero ScaleValue",
         DiagnosticSeverity.Warning);
 
+    public static readonly DiagnosticDescriptor TunerNameClash = Create(DiagnosticIds.TunerNameClash,
+        "Two tuners with one name on one module",
+        "{0} and {1} are both named '{2}' on '{3}': a tuner's name is its key in the state dict; set Name = \"...\" on one of them",
+        DiagnosticSeverity.Error);
+
     public static readonly DiagnosticDescriptor HeadWithReentry = Create(DiagnosticIds.HeadWithReentry,
         "Bypass head and re-entry together",
         "Bypass model '{0}' declares Classes = {1} and Output = '{2}': a re-entering bypass ends in the backbone's own head; remove Classes, or remove Output to classify b_L with a new head",
@@ -203,7 +208,7 @@ internal static class DiagnosticDescriptors
         NotPartial, NotSupportedType, BackboneNotModule, MalformedTap, UnresolvedTap, IndexOutOfRange,
         IncompatibleModule, ParameterOutOfRange, UnknownWidth, ConflictingModes, EmptySelection,
         SegmentKindMismatch, BypassWithoutTaps, InternalError, InvalidTask,
-        DuplicateTuner, TrainableTap, RedundantTrainable, NothingToTrain, ZeroFixedScale, CustomTunerContract, GeneratedNameClash, LessAccessibleType, InaccessibleModuleType,
+        DuplicateTuner, TrainableTap, RedundantTrainable, NothingToTrain, ZeroFixedScale, CustomTunerContract, GeneratedNameClash, LessAccessibleType, InaccessibleModuleType, TunerNameClash,
         MissingBackbone, UnattachedAttribute, DuplicateTask,
         OverlappingTaps, TapsOutOfOrder, OutputBeforeLastTap, BypassTunerNotUsable, BypassWidthUnknown, WidthsMismatch,
         TaskMismatch, IgnoredInBypass, SingleModuleExpected, HeadWithReentry);

@@ -27,6 +27,7 @@ internal static class DiagnosticIds
     public const string GeneratedNameClash = "RT0023";
     public const string LessAccessibleType = "RT0024";
     public const string InaccessibleModuleType = "RT0025";
+    public const string TunerNameClash = "RT0026";
     public const string MissingBackbone = "RT0027";
     public const string UnattachedAttribute = "RT0028";
     public const string DuplicateTask = "RT0029";

@@ -13,13 +13,12 @@ internal static partial class BypassEmitter
     private const string Bypass = "global::ResTuning.Bypass.ResTuningBypass";
     private const string TapList = "global::System.Collections.Generic.List<(string Name, " + ModelFile.TensorModule + " Module)>";
 
-    private const string TwoInputModule = "global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>";
-
-    public static string Emit(BypassSpec spec) => ModelFile.Emit(spec.Type, spec.Inputs == 2 ? TwoInputModule : ModelFile.TensorModule, new[]
+    public static string Emit(BypassSpec spec) => ModelFile.Emit(spec.Type, ModelFile.TunedModel(spec.Inputs == 2 ? ModelFile.Tensor + ", " + ModelFile.Tensor : ModelFile.Tensor), new[]
     {
         $"Res-Tuning-Bypass over a frozen <see cref=\"{CSharpText.Cref(spec.BackboneType)}\"/>: the backbone runs once without autograd,",
         $"its detached taps feed a separate chain <c>{Recurrence(spec)}</c>, and gradients never enter it.",
         "The backbone is not a registered submodule: this model's state dict holds the bypass and its head only.",
+        "Trainable parameters, counts and checkpoints come from the runtime base.",
     }, w =>
     {
         EmitFields(w, spec);
@@ -34,22 +33,29 @@ internal static partial class BypassEmitter
         w.Line();
         EmitForward(w, spec);
         w.Line();
-        TrainableMembers.EmitParameters(w, spec.TrainableParameterCount,
-            "new global::ResTuning.ParameterCounts(global::ResTuning.ParameterCounts.Of(this).Trainable, global::ResTuning.ParameterCounts.Of(this).Total + global::ResTuning.ParameterCounts.Of(backbone).Total)",
-            "Number of trainable parameters (bypass and head), computed at compile time from the widths and the tap count.",
-            "The trainable parameters (bypass stages and head) with their state-dict names.");
-        if (spec.HasCheckpoints)
+        EmitRemoveHooks(w);
+        if (spec.TrainableParameterCount >= 0)
         {
             w.Line();
-            TrainableMembers.EmitCheckpoints(w, "bypass stages and head");
+            TrainableMembers.EmitConstantCount(w, spec.TrainableParameterCount,
+                "Number of trainable parameters (bypass and head), computed at compile time from the widths and the tap count.");
         }
     });
+
+    private static void EmitRemoveHooks(SourceWriter w)
+    {
+        w.Line("/// <summary>Removes the tap hooks (and unfreezes the backbone) when this model created its tap source; a shared source is its owner's.</summary>");
+        w.Open("protected override void RemoveHooks()");
+        w.Line("if (ownsSource) source.Dispose();");
+        w.Close();
+    }
 
     private static void EmitFields(SourceWriter w, BypassSpec spec)
     {
         w.Line($"private readonly {spec.BackboneType} backbone;");
         w.Line($"private readonly {Source} source;");
         w.Line($"private readonly {Bypass} bypass;");
+        w.Line("private readonly bool ownsSource;");
         w.Line();
         w.Line("/// <summary>The frozen backbone (not registered, so not in this model's state dict; move it to a device yourself).</summary>");
         w.Line($"public {spec.BackboneType} Backbone => backbone;");
@@ -65,10 +71,10 @@ internal static partial class BypassEmitter
     {
         var name = CSharpText.Identifier(spec.Type.Name);
         w.Line("/// <summary>Freezes <paramref name=\"backbone\"/>, hooks its taps and creates the bypass.</summary>");
-        w.Line("/// <param name=\"backbone\">The backbone, with its pretrained weights loaded.</param>");
+        w.Line("/// <param name=\"backbone\">The backbone, with its pretrained weights loaded; never disposed by this model.</param>");
         w.Line("/// <param name=\"head\">Replaces the generated head (applied to b_L, or to the backbone's output after re-entry).</param>");
         w.Line($"public {name}({spec.BackboneType} backbone, {ModelFile.TensorModule}? head = null)");
-        w.Line("    : this(backbone, CreateTapSource(backbone), head)");
+        w.Line("    : this(backbone, CreateTapSource(backbone), head, ownsSource: true)");
         w.Open("");
         w.Close();
         w.Line();
@@ -76,9 +82,16 @@ internal static partial class BypassEmitter
         w.Line("/// <param name=\"backbone\">The backbone.</param>");
         w.Line("/// <param name=\"source\">Its taps, from <see cref=\"CreateTapSource\"/>.</param>");
         w.Line("/// <param name=\"head\">Replaces the generated head.</param>");
-        w.Open($"public {name}({spec.BackboneType} backbone, {Source} source, {ModelFile.TensorModule}? head = null) : base({CSharpText.String(spec.Type.Name)})");
-        w.Line("this.backbone = backbone ?? throw new global::System.ArgumentNullException(nameof(backbone));");
+        w.Line($"public {name}({spec.BackboneType} backbone, {Source} source, {ModelFile.TensorModule}? head = null)");
+        w.Line("    : this(backbone, source, head, ownsSource: false)");
+        w.Open("");
+        w.Close();
+        w.Line();
+        var baseArguments = spec.Inputs == 2 ? "" : ", registerBackbone: false";
+        w.Open($"private {name}({spec.BackboneType} backbone, {Source} source, {ModelFile.TensorModule}? head, bool ownsSource) : base({CSharpText.String(spec.Type.Name)}, backbone{baseArguments})");
+        w.Line("this.backbone = backbone;");
         w.Line("this.source = source ?? throw new global::System.ArgumentNullException(nameof(source));");
+        w.Line("this.ownsSource = ownsSource;");
         w.Open("if (!ReferenceEquals(source.Backbone, backbone))");
         w.Line("throw new global::System.ArgumentException(\"The tap source hooks another backbone; create it with CreateTapSource(backbone).\", nameof(source));");
         w.Close();
@@ -96,8 +109,9 @@ internal static partial class BypassEmitter
         w.Line("/// </summary>");
         w.Line("/// <param name=\"backbone\">The backbone.</param>");
         w.Line("/// <returns>The tap source; several bypass models may share it.</returns>");
+        w.Line("/// <exception cref=\"global::System.InvalidOperationException\">The backbone registered none of its module fields (TorchSharp's registration did not run, or NativeAOT hid them).</exception>");
         w.Open($"public static {Source} CreateTapSource({spec.BackboneType} backbone)");
-        w.Line("if (backbone is null) throw new global::System.ArgumentNullException(nameof(backbone));");
+        w.Line("global::ResTuning.BackboneRegistration.EnsureRegistered(backbone, nameof(backbone));");
         w.Line($"(string Name, {ModelFile.TensorModule} Module)? start = null;");
         if (spec.Start is { } start)
         {

@@ -12,6 +12,9 @@ internal static class ModelFile
     public const string TensorModule = "global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>";
     public const string Tensor = "global::TorchSharp.torch.Tensor";
 
+    /// <summary>The runtime base of bypass and multi-task models, <c>ResTuning.TunedModel&lt;…&gt;</c>, for these forward type arguments.</summary>
+    public static string TunedModel(string typeArguments) => $"global::ResTuning.TunedModel<{typeArguments}>";
+
     private static readonly string Version = typeof(ModelFile).Assembly.GetName().Version?.ToString() ?? "0.0.0.0";
 
     public static string Emit(TypeSpec type, string baseType, string[] summary, Action<SourceWriter> members)

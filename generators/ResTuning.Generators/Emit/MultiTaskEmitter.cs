@@ -15,10 +15,10 @@ internal static class MultiTaskEmitter
     public static string Emit(MultiTaskSpec spec)
     {
         var names = RegisteredNames(spec.TaskNames);
-        return ModelFile.Emit(spec.Type, $"global::TorchSharp.torch.nn.Module<{ModelFile.Tensor}, {Outputs}>", new[]
+        return ModelFile.Emit(spec.Type, ModelFile.TunedModel(Outputs), new[]
         {
             $"Multi-task inference and training on one frozen <see cref=\"{CSharpText.Cref(spec.BackboneType)}\"/>: the backbone runs once per input",
-            "and every task's bypass (with its head) runs on the same detached taps.",
+            "and every task's bypass (with its head) runs on the same detached taps. The backbone is counted once and never disposed.",
         }, w =>
         {
             w.Line($"private readonly {spec.BackboneType} backbone;");
@@ -38,9 +38,9 @@ internal static class MultiTaskEmitter
             }
             w.Line();
             w.Line("/// <summary>Freezes <paramref name=\"backbone\"/>, hooks its taps once and creates every task on them.</summary>");
-            w.Line("/// <param name=\"backbone\">The shared backbone, with its pretrained weights loaded.</param>");
-            w.Open($"public {CSharpText.Identifier(spec.Type.Name)}({spec.BackboneType} backbone) : base({CSharpText.String(spec.Type.Name)})");
-            w.Line("this.backbone = backbone ?? throw new global::System.ArgumentNullException(nameof(backbone));");
+            w.Line("/// <param name=\"backbone\">The shared backbone, with its pretrained weights loaded; never disposed by this model.</param>");
+            w.Open($"public {CSharpText.Identifier(spec.Type.Name)}({spec.BackboneType} backbone) : base({CSharpText.String(spec.Type.Name)}, backbone, registerBackbone: false)");
+            w.Line("this.backbone = backbone;");
             w.Line($"source = {spec.Tasks[0]}.CreateTapSource(backbone);");
             for (var i = 0; i < spec.Tasks.Count; i++)
             {
@@ -64,15 +64,8 @@ internal static class MultiTaskEmitter
             w.Line("/// <returns>One output per task.</returns>");
             w.Line($"public override {Outputs} forward({ModelFile.Tensor} input) => ForwardAll(input);");
             w.Line();
-            TrainableMembers.EmitParameters(w, -1,
-                "new global::ResTuning.ParameterCounts(global::ResTuning.ParameterCounts.Of(this).Trainable, global::ResTuning.ParameterCounts.Of(this).Total + global::ResTuning.ParameterCounts.Of(backbone).Total)",
-                "",
-                "The trainable parameters of every task with their state-dict names (<c>TaskName.bypass.*</c>).");
-            if (spec.HasCheckpoints)
-            {
-                w.Line();
-                TrainableMembers.EmitCheckpoints(w, "every task's bypass and head");
-            }
+            w.Line("/// <summary>Removes the shared tap hooks and unfreezes the backbone (the tasks are disposed as registered children).</summary>");
+            w.Line("protected override void RemoveHooks() => source.Dispose();");
         });
     }
 

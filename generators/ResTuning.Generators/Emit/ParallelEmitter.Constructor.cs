@@ -4,39 +4,23 @@ namespace ResTuning.Generators.Emit;
 
 internal static partial class ParallelEmitter
 {
-    private static void EmitFields(SourceWriter w, ParallelSpec spec)
-    {
-        // Field names equal the registered names, so TorchSharp's RegisterComponents never registers them twice.
-        w.Line($"private readonly {spec.BackboneType} backbone;");
-        w.Line("private readonly global::ResTuning.Parallel.TapSet taps;");
-        w.Line();
-        w.Line("/// <summary>The frozen backbone, registered as <c>backbone</c>.</summary>");
-        w.Line($"public {spec.BackboneType} Backbone => backbone;");
-        w.Line();
-        w.Line("/// <summary>The tuners: one <see cref=\"global::ResTuning.Parallel.ParallelTap\"/> per tapped module, registered as <c>taps</c>.</summary>");
-        w.Line("public global::ResTuning.Parallel.TapSet Taps => taps;");
-    }
-
     private static void EmitConstructor(SourceWriter w, ParallelSpec spec)
     {
         w.Line("/// <summary>");
         w.Line("/// Wraps <paramref name=\"backbone\"/>: freezes it (except the modules declared <c>[Trainable]</c>), creates the tuners");
-        w.Line("/// and hooks them into the backbone's own modules, and registers <c>backbone</c> and <c>taps</c>.");
+        w.Line("/// and hooks them into the backbone's own modules. <c>Unload()</c> or <c>Dispose()</c> gives the backbone back as it was.");
         w.Line("/// </summary>");
-        w.Line("/// <param name=\"backbone\">The backbone, with its pretrained weights loaded.</param>");
-        w.Open($"public {CSharpText.Identifier(spec.Type.Name)}({spec.BackboneType} backbone) : base({CSharpText.String(spec.Type.Name)})");
-        w.Line("this.backbone = backbone ?? throw new global::System.ArgumentNullException(nameof(backbone));");
-        w.Line("taps = new global::ResTuning.Parallel.TapSet(\"taps\");");
+        w.Line("/// <param name=\"backbone\">The backbone, with its pretrained weights loaded; never disposed by this model.</param>");
+        w.Open($"public {CSharpText.Identifier(spec.Type.Name)}({spec.BackboneType} backbone) : base({CSharpText.String(spec.Type.Name)}, backbone)");
         w.Line("FreezeBackbone();");
         w.Line("AttachTuners();");
-        w.Line("register_module(\"backbone\", this.backbone);");
-        w.Line("register_module(\"taps\", taps);");
         w.Close();
     }
 
     private static void EmitFreeze(SourceWriter w, ParallelSpec spec)
     {
         w.Open("private void FreezeBackbone()");
+        w.Line("var backbone = Backbone;");
         w.Open("foreach (var parameter in backbone.parameters())");
         w.Line("parameter.requires_grad = false;");
         w.Close();
@@ -59,11 +43,11 @@ internal static partial class ParallelEmitter
     private static void EmitAttach(SourceWriter w, ParallelSpec spec)
     {
         w.Open("private void AttachTuners()");
-        var first = true;
+        w.Line("var backbone = Backbone;");
+        w.Line("var taps = Taps;");
         foreach (var tuner in spec.Tuners)
         {
-            if (!first) w.Line();
-            first = false;
+            w.Line();
             w.Line(CSharpText.Comment(tuner.Source));
             w.Open("");
             TapWalk.Emit(w, tuner.Tap, "backbone", (body, path) =>

@@ -1,36 +1,21 @@
-using ResTuning.Generators.Model;
-
 namespace ResTuning.Generators.Emit;
 
 internal static partial class ParallelEmitter
 {
-    private static void EmitForward(SourceWriter w, ParallelSpec spec)
-    {
-        _ = spec;
-        w.Line("private bool tapsVerified;");
-        w.Line();
-        w.Line("/// <summary>Runs the backbone; the hooked modules add their tuners' outputs on the way.</summary>");
-        w.Line("/// <param name=\"input\">The backbone's input.</param>");
-        w.Line("/// <returns>The backbone's output.</returns>");
-        w.Line("/// <exception cref=\"global::System.InvalidOperationException\">On the first call, when a tapped module did not run through <c>call(x)</c>.</exception>");
-        w.Open($"public override {Tensor} forward({Tensor} input)");
-        w.Line("var output = backbone.call(input);");
-        w.Open("if (!tapsVerified)");
-        w.Line("taps.EnsureAllRan();");
-        w.Line("tapsVerified = true;");
-        w.Close();
-        w.Line("return output;");
-        w.Close();
-    }
-
-    private static void EmitMerge(SourceWriter w)
+    /// <summary>PEFT's merging verbs, declared only where a LoRA makes them meaningful; the runtime base does the work.</summary>
+    private static void EmitMerge(SourceWriter w, string backboneType)
     {
         w.Line("/// <summary>Merges every LoRA tuner into its frozen linear's weight, so inference runs without the extra matmuls.</summary>");
         w.Line("/// <returns><c>path/tuner</c> for each tuner merged.</returns>");
-        w.Line("public global::System.Collections.Generic.IReadOnlyList<string> Merge() => Taps.Merge();");
+        w.Line("public global::System.Collections.Generic.IReadOnlyList<string> Merge() => MergeTuners();");
         w.Line();
-        w.Line("/// <summary>Undoes <see cref=\"Merge\"/>.</summary>");
+        w.Line("/// <summary>Undoes <see cref=\"Merge\"/>: each merged weight gets back its exact value from before merging.</summary>");
         w.Line("/// <returns><c>path/tuner</c> for each tuner unmerged.</returns>");
-        w.Line("public global::System.Collections.Generic.IReadOnlyList<string> Unmerge() => Taps.Unmerge();");
+        w.Line("public global::System.Collections.Generic.IReadOnlyList<string> Unmerge() => UnmergeTuners();");
+        w.Line();
+        w.Line("/// <summary>Folds every LoRA into its linear's weight for good, removes the hooks and returns the backbone (PEFT's <c>merge_and_unload</c>).</summary>");
+        w.Line("/// <returns>The backbone, computing the tuned function on its own.</returns>");
+        w.Line("/// <exception cref=\"global::System.InvalidOperationException\">A tuner other than a LoRA is attached; nothing changes.</exception>");
+        w.Line($"public {backboneType} MergeAndUnload() => MergeAndUnloadTuners();");
     }
 }

@@ -42,8 +42,8 @@ internal static class TapWalk
                     break;
                 case StepKind.SequentialIndex:
                     expression = step.KnownCount >= 0
-                        ? $"(({ParallelEmitter.Module}){expression}[{Int(step.Start)}])"
-                        : $"(({ParallelEmitter.Module}){Navigation}.Element({expression}, {Int(step.Start)}, {Names(tap, step)}))";
+                        ? $"(({ModelFile.TensorModule}){expression}[{Int(step.Start)}])"
+                        : $"(({ModelFile.TensorModule}){Navigation}.Element({expression}, {Int(step.Start)}, {Names(tap, step)}))";
                     pathParts.Add(CSharpText.InterpolatedText(segment.Text));
                     break;
                 default:
@@ -58,7 +58,7 @@ internal static class TapWalk
                     var to = isRange ? Int(step.End) : list + ".Count";
                     w.Open($"for (int {index} = {from}; {index} < {to}; {index}++)");
                     expression = step.Kind is StepKind.SequentialEach or StepKind.SequentialRange
-                        ? $"(({ParallelEmitter.Module}){list}[{index}])"
+                        ? $"(({ModelFile.TensorModule}){list}[{index}])"
                         : $"{list}[{index}]";
                     pathParts.Add("{" + index + "}");
                     break;

@@ -27,8 +27,8 @@ internal static partial class ConfigurationParser
         if (typeSpec is not null) CheckExposed(type, declaration, backbone, TypeArgumentLocation(modeAttribute), diagnostics);
         var inputs = backbone is not null && known.IsTwoInputTensorModule(backbone) ? 2 : 1;
         typeSpec = inputs == 2
-            ? CheckBaseType(typeSpec, type, declaration, known.TwoInputTensorModule, "nn.Module<Tensor, Tensor, Tensor>", diagnostics)
-            : CheckBaseType(typeSpec, type, declaration, known.TensorModule, "nn.Module<Tensor, Tensor>", diagnostics);
+            ? CheckBaseType(typeSpec, type, declaration, known.TunedModelOf(known.Tensor, known.Tensor), "ResTuning.TunedModel<Tensor, Tensor>", diagnostics)
+            : CheckBaseType(typeSpec, type, declaration, known.TunedModelOf(known.Tensor), "ResTuning.TunedModel<Tensor>", diagnostics);
         var classes = NamedInt(modeAttribute, "Classes", 0);
         if (classes < 0) diagnostics.Add(ParameterError(modeAttribute, "Classes", "[ResTuningBypass]", "Classes", "0 or positive", classes));
         var features = NamedInt(modeAttribute, "Features", 0);
@@ -103,7 +103,7 @@ internal static partial class ConfigurationParser
             var upsample = NamedBool(tapsAttribute!, "Upsample", false);
             var learn = NamedBool(modeAttribute, "LearnLambda", false);
             spec = new BypassSpec(typeSpec, TapResolver.FullName(backbone), start, taps.ToEquatableArray(), output, lateral, vertical,
-                resolvedWidths.ToEquatableArray(), upsample, classes, lambda, learn, known.HasTunerCheckpoint,
+                resolvedWidths.ToEquatableArray(), upsample, classes, lambda, learn,
                 BypassParameterCount.Of(tapCount, resolvedWidths, lateral, vertical, upsample, learn, classes),
                 SourceText(modeAttribute), inputs);
         }
@@ -117,10 +117,8 @@ internal static partial class ConfigurationParser
         if (!OwnsClass(type, declaration, modeAttribute, MultiTaskAttribute, diagnostics)) return new ModelResult(null, null, EquatableArray<DiagnosticInfo>.Empty);
         var known = new KnownTypes(compilation);
         var typeSpec = CheckType(type, declaration, compilation, diagnostics);
-        var generatedBase = known.ModuleOfT is not null && known.Tensor is not null
-            ? known.ModuleOfT.Construct(known.Tensor, compilation.CreateArrayTypeSymbol(known.Tensor))
-            : null;
-        typeSpec = CheckBaseType(typeSpec, type, declaration, generatedBase, "nn.Module<Tensor, Tensor[]>", diagnostics);
+        var generatedBase = known.TunedModelOf(known.Tensor is null ? null : compilation.CreateArrayTypeSymbol(known.Tensor));
+        typeSpec = CheckBaseType(typeSpec, type, declaration, generatedBase, "ResTuning.TunedModel<Tensor[]>", diagnostics);
         var backbone = CheckBackbone(modeAttribute, known, diagnostics);
         if (typeSpec is not null) CheckExposed(type, declaration, backbone, TypeArgumentLocation(modeAttribute), diagnostics);
         var taskLocation = LocationInfo.From(modeAttribute.ApplicationSyntaxReference?.GetSyntax());
@@ -179,7 +177,7 @@ internal static partial class ConfigurationParser
         var hasErrors = diagnostics.Any(d => DiagnosticDescriptors.Get(d.Id).DefaultSeverity == DiagnosticSeverity.Error);
         var spec = hasErrors || typeSpec is null || backbone is null
             ? null
-            : new MultiTaskSpec(typeSpec, TapResolver.FullName(backbone), names.ToEquatableArray(), simpleNames.ToEquatableArray(), known.HasTunerCheckpoint);
+            : new MultiTaskSpec(typeSpec, TapResolver.FullName(backbone), names.ToEquatableArray(), simpleNames.ToEquatableArray());
         return new ModelResult(null, null, spec, diagnostics.ToEquatableArray());
     }
 

@@ -19,22 +19,27 @@ internal static partial class ConfigurationParser
         (ParallelAttribute, "ResTuning"), (BypassAttribute, "ResTuningBypass"), (MultiTaskAttribute, "ResTuningMultiTask"),
     };
 
-    /// <summary>Members every generated model declares.</summary>
+    /// <summary>Members every generated model declares or inherits from its runtime base (<c>ResTuning.TunedModel</c>).</summary>
     private static readonly string[] CommonMembers =
     {
-        "backbone", "Backbone", "forward", "TrainableParameterCount", "NamedTrainableParameters", "TrainableParameters",
-        "CountParameters", "PrintTrainableParameters", "SaveTuners", "LoadTuners", "TrainableParameterNames",
+        "Backbone", "forward", "TrainableParameterCount", "NamedTrainableParameters", "TrainableParameters",
+        "CountParameters", "PrintTrainableParameters", "SaveTuners", "LoadTuners", "RemoveHooks", "EnsureTunersCanChange",
+        "ReleaseBackbone", "ThrowIfReleased",
     };
 
-    /// <summary>Members a parallel model declares besides <see cref="CommonMembers"/>.</summary>
-    internal static readonly string[] ParallelMembers = { "taps", "Taps", "tapsVerified", "FreezeBackbone", "AttachTuners", "Merge", "Unmerge" };
+    /// <summary>Members a parallel model declares or inherits (<c>ResTuning.Parallel.ParallelModel</c>) besides <see cref="CommonMembers"/>.</summary>
+    internal static readonly string[] ParallelMembers =
+    {
+        "Taps", "FreezeBackbone", "AttachTuners", "Merge", "Unmerge", "MergeAndUnload", "DisableTuners", "Unload",
+        "MergeTuners", "UnmergeTuners", "MergeAndUnloadTuners",
+    };
 
     /// <summary>Members a bypass model declares besides <see cref="CommonMembers"/>.</summary>
     internal static readonly string[] BypassMembers =
-        { "source", "Source", "bypass", "Bypass", "TapWidths", "Width", "CreateTapSource", "CreateStages", "CreateHead", "Run", "LastTap" };
+        { "backbone", "source", "Source", "bypass", "Bypass", "ownsSource", "TapWidths", "Width", "CreateTapSource", "CreateStages", "CreateHead", "Run", "LastTap" };
 
     /// <summary>Members a multi-task model declares besides <see cref="CommonMembers"/>, the task fields and the task properties.</summary>
-    internal static readonly string[] MultiTaskMembers = { "source", "Source", "ForwardAll" };
+    internal static readonly string[] MultiTaskMembers = { "backbone", "source", "Source", "ForwardAll" };
 
     /// <summary>
     /// Whether this parse (of <paramref name="modeAttribute"/>, a <paramref name="mode"/> attribute) handles the class: not when

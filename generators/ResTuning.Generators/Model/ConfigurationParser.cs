@@ -32,9 +32,9 @@ internal static partial class ConfigurationParser
         var known = new KnownTypes(compilation);
         if (!OwnsClass(type, declaration, modeAttribute, ParallelAttribute, diagnostics)) return new ModelResult(null, null, EquatableArray<DiagnosticInfo>.Empty);
         var typeSpec = CheckType(type, declaration, compilation, diagnostics);
-        typeSpec = CheckBaseType(typeSpec, type, declaration, known.TensorModule, "nn.Module<Tensor, Tensor>", diagnostics);
-        if (typeSpec is not null) CheckGeneratedNames(type, declaration, ParallelMembers, Array.Empty<string>(), diagnostics);
         var backbone = CheckBackbone(modeAttribute, known, diagnostics);
+        typeSpec = CheckBaseType(typeSpec, type, declaration, known.ParallelModelOf(backbone), "ResTuning.Parallel.ParallelModel<TBackbone>", diagnostics);
+        if (typeSpec is not null) CheckGeneratedNames(type, declaration, ParallelMembers, Array.Empty<string>(), diagnostics);
         if (typeSpec is not null) CheckExposed(type, declaration, backbone, TypeArgumentLocation(modeAttribute), diagnostics);
         var features = NamedInt(modeAttribute, "Features", 0);
         if (features < 0) diagnostics.Add(ParameterError(modeAttribute, "Features", "[ResTuning]", "Features", "positive, or 0 to infer", features));
@@ -43,7 +43,6 @@ internal static partial class ConfigurationParser
         var trainable = new List<TrainableSpec>();
         var tunerAttributes = new List<AttributeData>();
         var trainableAttributes = new List<AttributeData>();
-        var nameCounts = new Dictionary<string, int>();
         foreach (var attribute in type.GetAttributes())
         {
             cancellationToken.ThrowIfCancellationRequested();
@@ -66,10 +65,8 @@ internal static partial class ConfigurationParser
                 default: continue;
             }
 
-            var baseName = kind == TunerKindModel.Custom ? CustomTunerName(attribute) : BaseName(kind);
-            nameCounts.TryGetValue(baseName, out var ordinal);
-            nameCounts[baseName] = ordinal + 1;
-            var tunerName = baseName + (ordinal == 0 ? "" : "_" + ordinal.ToString(CultureInfo.InvariantCulture));
+            // A tuner's state-dict name depends on its tap and this name only, never on attribute order (see TunerAttribute.Name).
+            var tunerName = NamedString(attribute, "Name") ?? (kind == TunerKindModel.Custom ? CustomTunerName(attribute) : BaseName(kind));
             var tuner = ParseTuner(kind, tunerName, attribute, backbone, features, known, compilation, type, diagnostics);
             if (tuner is not null)
             {
@@ -84,7 +81,7 @@ internal static partial class ConfigurationParser
         var spec = hasErrors || typeSpec is null || backbone is null
             ? null
             : new ParallelSpec(typeSpec, TapResolver.FullName(backbone), tuners.ToEquatableArray(), trainable.ToEquatableArray(),
-                known.HasTunerCheckpoint, TrainableCount(tuners, trainable));
+                TrainableCount(tuners, trainable));
         return new ModelResult(spec, null, diagnostics.ToEquatableArray());
     }
 
@@ -105,6 +102,7 @@ internal static partial class ConfigurationParser
         var scaleKind = NamedInt(attribute, "Scale", 0);
         var scaleValue = NamedDouble(attribute, "ScaleValue", 1.0);
 
+        if (!IsTunerName(name)) diagnostics.Add(ParameterError(attribute, "Name", label, "Name", "letters, digits or underscores", "\"" + name + "\""));
         switch (kind)
         {
             case TunerKindModel.Adapter:
@@ -185,6 +183,9 @@ internal static partial class ConfigurationParser
             NamedBool(attribute, "ZeroInit", true), initStd, initRange, NamedInt(attribute, "Activation", 0), scaleKind, scaleValue,
             SourceText(attribute), kind == TunerKindModel.Custom ? TapResolver.FullName(attribute.AttributeClass!.TypeArguments[0]) : "");
     }
+
+    /// <summary>A registered module name TorchSharp and the tap's tuner group accept.</summary>
+    private static bool IsTunerName(string name) => name.Length > 0 && name.All(c => c == '_' || char.IsLetterOrDigit(c));
 
     /// <summary>Trainable parameters added by the tuners, when every width and count is a compile-time constant and the sum fits a long; else -1.</summary>
     private static long TrainableCount(List<TunerSpec> tuners, List<TrainableSpec> trainable)
@@ -278,7 +279,7 @@ internal static partial class ConfigurationParser
         if (typeSpec is null || type.BaseType is not { SpecialType: not SpecialType.System_Object } baseType || SymbolEqualityComparer.Default.Equals(baseType, generatedBase))
             return typeSpec;
         diagnostics.Add(DiagnosticInfo.Create(DiagnosticIds.NotSupportedType, BaseTypeLocation(type, baseType) ?? IdentifierLocation(declaration), type.Name,
-            $"it derives from {baseType.ToDisplayString(SymbolDisplayFormat.MinimallyQualifiedFormat)}; the generator makes it an {display}, so declare no base class or that one")
+            $"it derives from {baseType.ToDisplayString(SymbolDisplayFormat.MinimallyQualifiedFormat)}; the generator makes it a {display}, so declare no base class or that one")
             .FromGenerator());
         return null;
     }

@@ -104,7 +104,6 @@ internal sealed record ParallelSpec(
     string BackboneType,
     EquatableArray<TunerSpec> Tuners,
     EquatableArray<TrainableSpec> Trainable,
-    bool HasCheckpoints,
     long TrainableParameterCount)
 {
     public bool HasLoRA
@@ -148,7 +147,6 @@ internal sealed record BypassSpec(
     int Classes,
     double Lambda,
     bool LearnLambda,
-    bool HasCheckpoints,
     long TrainableParameterCount,
     string Source,
     int Inputs);
@@ -157,7 +155,7 @@ internal sealed record BypassSpec(
 /// A multi-task group: bypass models over one backbone, run on one backbone pass. <see cref="Tasks"/> are the tasks'
 /// fully qualified names, <see cref="TaskNames"/> their simple names (no <c>@</c>).
 /// </summary>
-internal sealed record MultiTaskSpec(TypeSpec Type, string BackboneType, EquatableArray<string> Tasks, EquatableArray<string> TaskNames, bool HasCheckpoints);
+internal sealed record MultiTaskSpec(TypeSpec Type, string BackboneType, EquatableArray<string> Tasks, EquatableArray<string> TaskNames);
 
 /// <summary>The result of the transform for one annotated class: a spec when valid, and the diagnostics.</summary>
 internal sealed record ModelResult(ParallelSpec? Parallel, BypassSpec? Bypass, MultiTaskSpec? MultiTask, EquatableArray<DiagnosticInfo> Diagnostics)

@@ -18,6 +18,9 @@ internal static class TapOverlap
     /// </summary>
     public static bool Touches(ResolvedTap outer, ResolvedTap inner) => Relates(outer, inner, requireCover: false);
 
+    /// <summary>True when the taps select a common module (not merely a module and one of its descendants).</summary>
+    public static bool SelectSameModule(ResolvedTap a, ResolvedTap b) => a.Steps.Count == b.Steps.Count && Touches(a, b);
+
     /// <summary>True when the taps select a common module, or a module and one of its descendants.</summary>
     public static bool Overlap(ResolvedTap a, ResolvedTap b) => Touches(a, b) || Touches(b, a);
 

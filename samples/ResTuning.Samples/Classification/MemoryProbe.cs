@@ -23,7 +23,7 @@ public static class MemoryProbe
     /// <param name="forward">Its forward pass on <paramref name="images"/>' inputs (images, or example indices into a tap cache).</param>
     /// <param name="images">Training inputs, repeated to fill the batch (the probe never reads test images).</param>
     /// <param name="device">Where the model is.</param>
-    public static long Measure(TunedModel run, Func<Tensor, Tensor> forward, LabeledImages images, Device device)
+    public static long Measure(PreparedModel run, Func<Tensor, Tensor> forward, LabeledImages images, Device device)
     {
         using var scope = NewDisposeScope();
         var index = arange(Batch).remainder(images.Count);

@@ -35,7 +35,7 @@ public static class MethodRun
         var classes = data.Labelled.Classes;
         using var cached = method == TuningMethod.Bypass && tapCache is { } dtype ? ExtractTaps(backbonePath, data, protocol, dtype, device) : null;
         if (cached is not null) data = cached.Data;
-        Func<Tensor, Tensor> ForwardOf(TunedModel run) => cached is null ? run.Forward : cached.Forward(run.Bypass!);
+        Func<Tensor, Tensor> ForwardOf(PreparedModel run) => cached is null ? run.Forward : cached.Forward(run.Bypass!);
 
         // A tap cache held in memory is part of what training the bypass costs.
         var trainingBytes = cached?.Bytes ?? 0;
@@ -105,10 +105,10 @@ public static class MethodRun
         return cached;
     }
 
-    private static TunedModel Prepare(TuningMethod method, string backbonePath, int classes, int seed, Device device)
+    private static PreparedModel Prepare(TuningMethod method, string backbonePath, int classes, int seed, Device device)
     {
         manual_seed(seed);
         var vit = Pretraining.LoadBackbone(backbonePath, classes, randomInit: method == TuningMethod.Scratch);
-        return TunedModel.Create(vit, method, device);
+        return PreparedModel.Create(vit, method, device);
     }
 }

@@ -37,6 +37,7 @@ public sealed class HookTapSource : ITapSource, IDisposable
     private readonly (string Name, nn.Module<Tensor, Tensor> Module)[] reentry;
     private readonly string[] tapNames;
     private readonly List<Action> hooks = new();
+    private readonly Dictionary<string, bool>? requiresGradBefore;
     private readonly EvalModeGuard mode;
     private volatile bool disposed;
 
@@ -73,7 +74,11 @@ public sealed class HookTapSource : ITapSource, IDisposable
         mode = EvalModeGuard.For(backbone);
         tapNames = new[] { start?.Name ?? "input of " + this.taps[0].Name }.Concat(this.taps.Select(t => t.Name)).ToArray();
         if (freeze)
+        {
+            // Recorded by name (moving a module replaces its parameter objects) and given back by Dispose.
+            requiresGradBefore = backbone.named_parameters().ToDictionary(p => p.name, p => p.parameter.requires_grad, StringComparer.Ordinal);
             foreach (var p in backbone.parameters()) p.requires_grad = false;
+        }
 
         if (this.start is not null) hooks.Add(this.start.register_forward_hook((_, _, output) => { Active?.Capture(0, output); return output; }).remove);
         for (var i = 0; i < this.taps.Length; i++)
@@ -165,12 +170,21 @@ public sealed class HookTapSource : ITapSource, IDisposable
         $"A hooked backbone re-enters at '{point}' only within its own forward pass: call the bypass model's forward(input) " +
         "instead of running it on collected taps (multi-task groups must use heads, not re-entry).");
 
-    /// <summary>Removes the hooks; the backbone runs as before. Not while passes run on other threads.</summary>
+    /// <summary>
+    /// Removes the hooks and gives every backbone parameter back the <c>requires_grad</c> it had before this source froze
+    /// it: the backbone runs as before. Not while passes run on other threads.
+    /// </summary>
     public void Dispose()
     {
+        if (disposed) return;
         disposed = true;
         foreach (var remove in hooks) remove();
         hooks.Clear();
+        if (requiresGradBefore is null) return;
+        foreach (var (name, parameter) in Backbone.named_parameters())
+        {
+            if (requiresGradBefore.TryGetValue(name, out var requiresGrad)) parameter.requires_grad = requiresGrad;
+        }
     }
 
     /// <summary>This source's pass on this thread, if it is the innermost one.</summary>

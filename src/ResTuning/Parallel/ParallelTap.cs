@@ -115,9 +115,34 @@ public sealed class ParallelTap : nn.Module
     /// <returns>The names of the tuners merged by this call.</returns>
     public IReadOnlyList<string> Merge() => parallel.Merge();
 
-    /// <summary>Undoes <see cref="Merge"/>.</summary>
+    /// <summary>Undoes <see cref="Merge"/>, restoring the operator's weight exactly.</summary>
     /// <returns>The names of the tuners unmerged by this call.</returns>
     public IReadOnlyList<string> Unmerge() => parallel.Unmerge();
+
+    /// <summary>True while some LoRA tuner is merged into the operator's weight.</summary>
+    public bool IsMerged => parallel.IsMerged;
+
+    /// <summary>Names of the tuners that cannot be merged into the operator's weight.</summary>
+    public IReadOnlyList<string> UnmergeableTuners => parallel.UnmergeableTuners;
+
+    /// <summary>Throws when a merged tuner's weights changed since merging (see <see cref="ResParallel.EnsureMergedTunersUnchanged"/>).</summary>
+    public void EnsureMergedTunersUnchanged() => parallel.EnsureMergedTunersUnchanged();
+
+    /// <summary>Merges every tuner for good, keeping no copy of the weight: the step before <see cref="Detach"/> for good.</summary>
+    internal void MergeForGood() => parallel.MergeForGood();
+
+    /// <summary>Removes the hook and frees what merging kept; the tuners themselves are disposed as registered children.</summary>
+    /// <param name="disposing">True from <see cref="IDisposable.Dispose"/>.</param>
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            Detach();
+            // The wrapper is not disposed: it registers the backbone's operator, which this tap does not own.
+            parallel.DropMergeCopies();
+        }
+        base.Dispose(disposing);
+    }
 
     private nn.Module<Tensor, Tensor> op => parts.Op;
 

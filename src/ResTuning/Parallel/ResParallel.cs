@@ -24,6 +24,10 @@ public sealed class ResParallel : nn.Module<Tensor, Tensor>
     private readonly ModuleGroup scales = new("scales");
     private readonly List<Branch> branches = new();
     private readonly HashSet<string> merged = new(StringComparer.Ordinal);
+    // While merged: the operator's weight before the first merge (so unmerging restores it bit for bit) and a copy of
+    // each merged tuner's parameters (a change to them while merged would otherwise silently have no effect).
+    private Tensor? weightBeforeMerge;
+    private readonly List<(Branch Branch, string Parameter, Tensor Copy)> mergedCopies = new();
 
     private sealed record Branch(string Name, nn.Module<Tensor, Tensor> Tuner, TunerScale Scale);
 
@@ -49,6 +53,12 @@ public sealed class ResParallel : nn.Module<Tensor, Tensor>
 
     /// <summary>Names of the tuners currently merged into the operator's weight.</summary>
     public IReadOnlyCollection<string> MergedTuners => merged.ToArray();
+
+    /// <summary>True while some LoRA branch is merged into the operator's weight.</summary>
+    public bool IsMerged => merged.Count > 0;
+
+    /// <summary>Names of the tuners that cannot be merged into a weight (anything but a LoRA on a <see cref="Linear"/>).</summary>
+    public IReadOnlyList<string> UnmergeableTuners => branches.Where(b => b.Tuner is not LoRA || op is not Linear).Select(b => b.Name).ToArray();
 
     /// <summary>The tuner attached under <paramref name="name"/>.</summary>
     public nn.Module<Tensor, Tensor> Tuner(string name) => Find(name).Tuner;
@@ -115,38 +125,107 @@ public sealed class ResParallel : nn.Module<Tensor, Tensor>
 
     /// <summary>
     /// Merges every LoRA branch into the frozen linear's weight (<c>W += s·(α/r)·B·A</c>) so inference
-    /// runs without the extra matmuls. Other tuners stay parallel branches.
+    /// runs without the extra matmuls. Other tuners stay parallel branches. The weight before merging is kept, so
+    /// <see cref="Unmerge"/> restores it exactly; while merged, <see cref="EnsureMergedTunersUnchanged"/> detects
+    /// edits to the merged tuners.
     /// </summary>
     /// <returns>The names of the branches merged by this call.</returns>
     /// <exception cref="InvalidOperationException">The operator is not a <see cref="Linear"/> while a LoRA branch is attached.</exception>
-    public IReadOnlyList<string> Merge()
+    public IReadOnlyList<string> Merge() => MergeBranches(keepOriginal: true);
+
+    /// <summary>Merges for good (no copy of the original weight is kept): the step before the hooks are removed.</summary>
+    internal IReadOnlyList<string> MergeForGood()
+    {
+        var done = MergeBranches(keepOriginal: false);
+        DropMergeCopies();
+        merged.Clear();
+        return done;
+    }
+
+    private IReadOnlyList<string> MergeBranches(bool keepOriginal)
     {
         var done = new List<string>();
         foreach (var branch in branches.Where(b => b.Tuner is LoRA && !merged.Contains(b.Name)))
         {
             var linear = RequireLinear(branch);
             using (no_grad())
+            {
+                if (keepOriginal) weightBeforeMerge ??= linear.weight!.detach().clone().DetachFromDisposeScope();
                 linear.weight!.add_(Delta(branch, linear));
+                if (keepOriginal)
+                {
+                    foreach (var (name, p) in MergedParameters(branch))
+                        mergedCopies.Add((branch, name, p.detach().clone().DetachFromDisposeScope()));
+                }
+            }
             merged.Add(branch.Name);
             done.Add(branch.Name);
         }
         return done;
     }
 
-    /// <summary>Undoes <see cref="Merge"/>: subtracts each merged LoRA update from the frozen weight.</summary>
+    /// <summary>Undoes <see cref="Merge"/>: the frozen weight gets back its exact value from before merging.</summary>
     /// <returns>The names of the branches unmerged by this call.</returns>
     public IReadOnlyList<string> Unmerge()
     {
-        var done = new List<string>();
-        foreach (var branch in branches.Where(b => merged.Contains(b.Name)))
-        {
-            var linear = RequireLinear(branch);
-            using (no_grad())
-                linear.weight!.sub_(Delta(branch, linear));
-            merged.Remove(branch.Name);
-            done.Add(branch.Name);
-        }
+        var done = branches.Where(b => merged.Contains(b.Name)).Select(b => b.Name).ToList();
+        if (done.Count == 0) return done;
+        var linear = RequireLinear(branches.First(b => merged.Contains(b.Name)));
+        using (no_grad())
+            linear.weight!.copy_(weightBeforeMerge!);
+        DropMergeCopies();
+        merged.Clear();
         return done;
+    }
+
+    /// <summary>
+    /// Throws when a merged tuner's parameters (or learned scale) changed since <see cref="Merge"/>: the merged weight
+    /// still holds the old update, so the change would silently have no effect.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">Names the tap and the tuner that changed.</exception>
+    public void EnsureMergedTunersUnchanged()
+    {
+        if (mergedCopies.Count == 0) return;
+        // One device synchronisation for all merged parameters; the names are only looked up on the error path.
+        bool same;
+        using (no_grad())
+        using (var scope = NewDisposeScope())
+            same = stack(mergedCopies.Select(Unchanged).ToArray()).all().item<bool>();
+        if (same) return;
+        string[] changed;
+        using (no_grad())
+        using (var scope = NewDisposeScope())
+            changed = mergedCopies.Where(c => !Unchanged(c).item<bool>()).Select(c => c.Branch.Name).Distinct().ToArray();
+        throw new InvalidOperationException(
+            $"'{GetName()}': the weights of the merged tuner(s) {string.Join(", ", changed.Select(n => $"'{n}'"))} changed while merged; the merged " +
+            "weight still holds the old update, so the change would have no effect. Call Unmerge() before training or loading tuner weights, then Merge() again.");
+    }
+
+    // Looked up by name on every check: moving a module to another device replaces its parameter objects.
+    private static IEnumerable<(string Name, Tensor Parameter)> MergedParameters(Branch branch) =>
+        branch.Tuner.named_parameters().Select(p => ("tuner." + p.name, (Tensor)p.parameter))
+            .Concat(branch.Scale.named_parameters().Select(p => ("scale." + p.name, (Tensor)p.parameter)));
+
+    private static Tensor Unchanged((Branch Branch, string Parameter, Tensor Copy) copy)
+    {
+        var current = MergedParameters(copy.Branch).First(p => p.Name == copy.Parameter).Parameter;
+        return current.eq(copy.Copy.to(current.device)).all();
+    }
+
+    /// <inheritdoc />
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing) DropMergeCopies();
+        base.Dispose(disposing);
+    }
+
+    /// <summary>Frees the copies kept while merged without restoring anything (the owner is being disposed).</summary>
+    internal void DropMergeCopies()
+    {
+        weightBeforeMerge?.Dispose();
+        weightBeforeMerge = null;
+        foreach (var (_, _, copy) in mergedCopies) copy.Dispose();
+        mergedCopies.Clear();
     }
 
     private static Tensor Delta(Branch branch, Linear linear)

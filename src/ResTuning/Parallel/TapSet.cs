@@ -68,7 +68,66 @@ public sealed class TapSet : nn.Module
     /// <returns><c>path/tuner</c> for each tuner merged by this call.</returns>
     public IReadOnlyList<string> Merge() => ordered.SelectMany(t => t.Merge().Select(n => $"{t.Path}/{n}")).ToArray();
 
-    /// <summary>Undoes <see cref="Merge"/>.</summary>
+    /// <summary>Undoes <see cref="Merge"/>: every merged weight gets back its exact value from before merging.</summary>
     /// <returns><c>path/tuner</c> for each tuner unmerged by this call.</returns>
     public IReadOnlyList<string> Unmerge() => ordered.SelectMany(t => t.Unmerge().Select(n => $"{t.Path}/{n}")).ToArray();
+
+    /// <summary>True while some LoRA tuner is merged into its linear's weight.</summary>
+    public bool IsMerged => ordered.Any(t => t.IsMerged);
+
+    /// <summary>Throws when a merged tuner's weights changed since merging: the change would silently have no effect.</summary>
+    public void EnsureMergedTunersUnchanged()
+    {
+        foreach (var tap in ordered) tap.EnsureMergedTunersUnchanged();
+    }
+
+    /// <summary>
+    /// Removes every tap's hook until the returned scope is disposed (PEFT's <c>disable_adapter</c>): inside it the
+    /// backbone computes exactly its frozen output. Taps already detached stay detached afterwards.
+    /// </summary>
+    /// <returns>The scope; disposing it re-attaches the taps it detached.</returns>
+    public IDisposable Disable()
+    {
+        var detached = ordered.Where(t => t.IsAttached).ToArray();
+        foreach (var tap in detached) tap.Detach();
+        return new Reattach(detached);
+    }
+
+    /// <summary>Removes every tap's hook for good; the tuners stay (as modules) until disposed.</summary>
+    public void DetachAll()
+    {
+        foreach (var tap in ordered) tap.Detach();
+    }
+
+    /// <summary>
+    /// Folds every tuner into its operator's weight for good and removes the hooks (PEFT's <c>merge_and_unload</c>).
+    /// Every tuner must be mergeable (a LoRA on a <c>Linear</c>); otherwise nothing changes.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">Some tuner cannot be merged; it is named, and no weight changed.</exception>
+    public void MergeForGoodAndDetach()
+    {
+        var unmergeable = ordered.SelectMany(t => t.UnmergeableTuners.Select(n => $"{t.Path}/{n}")).ToArray();
+        if (unmergeable.Length > 0)
+            throw new InvalidOperationException(
+                $"Only LoRA tuners on Linear modules can be merged into the backbone's weights; {string.Join(", ", unmergeable)} cannot, " +
+                "and dropping them would change the model's outputs. Nothing was changed: use Unload() to get the backbone without any tuner.");
+        // Merging again from the exact weights keeps no copies and gives the same sums as the first merge.
+        Unmerge();
+        foreach (var tap in ordered)
+        {
+            tap.MergeForGood();
+            tap.Detach();
+        }
+    }
+
+    private sealed class Reattach(ParallelTap[] taps) : IDisposable
+    {
+        private ParallelTap[]? pending = taps;
+
+        public void Dispose()
+        {
+            foreach (var tap in pending ?? Array.Empty<ParallelTap>()) tap.Attach();
+            pending = null;
+        }
+    }
 }

@@ -76,6 +76,47 @@ public partial class NumCustom;
 [Lateral(TunerKind.Adapter, Dim = 3), Vertical(TunerKind.Adapter, Dim = 2, Residual = true)]
 public partial class NumDenoiserBypass;
 
+/// <summary>LoRA on both MLP linears, two adapters on one MLP (the second named): the checkpoint-name tests' model.</summary>
+[ResTuning<NumBackbone>]
+[LoRA("blocks.*.mlp.fc1", Rank = 2, ZeroInit = false)]
+[LoRA("blocks.*.mlp.fc2", Rank = 2, ZeroInit = false)]
+[ResAdapter("blocks.0.mlp", Dim = 2, In = NumBackbone.Width, ZeroInit = false)]
+[ResAdapter("blocks.0.mlp", Dim = 3, In = NumBackbone.Width, ZeroInit = false, Name = "wide")]
+public partial class NumNamed;
+
+/// <summary><see cref="NumNamed"/>'s tuners with the attributes in another order.</summary>
+[ResTuning<NumBackbone>]
+[ResAdapter("blocks.0.mlp", Dim = 3, In = NumBackbone.Width, ZeroInit = false, Name = "wide")]
+[LoRA("blocks.*.mlp.fc2", Rank = 2, ZeroInit = false)]
+[ResAdapter("blocks.0.mlp", Dim = 2, In = NumBackbone.Width, ZeroInit = false)]
+[LoRA("blocks.*.mlp.fc1", Rank = 2, ZeroInit = false)]
+public partial class NumNamedReordered;
+
+/// <summary><see cref="NumNamed"/> with a LoRA on another module declared first.</summary>
+[ResTuning<NumBackbone>]
+[LoRA("blocks.1.attn.qkv", Rank = 2, ZeroInit = false)]
+[LoRA("blocks.*.mlp.fc1", Rank = 2, ZeroInit = false)]
+[LoRA("blocks.*.mlp.fc2", Rank = 2, ZeroInit = false)]
+[ResAdapter("blocks.0.mlp", Dim = 2, In = NumBackbone.Width, ZeroInit = false)]
+[ResAdapter("blocks.0.mlp", Dim = 3, In = NumBackbone.Width, ZeroInit = false, Name = "wide")]
+public partial class NumNamedPlus;
+
+/// <summary>LoRA only, with a learned scale: everything merges into the weights.</summary>
+[ResTuning<NumBackbone>]
+[LoRA("blocks.*.mlp.fc1", Rank = 2, ZeroInit = false, Scale = TunerScaleKind.LearnedScalar, ScaleValue = 0.5)]
+[LoRA("blocks.*.mlp.fc2", Rank = 2, ZeroInit = false)]
+public partial class NumLoRAOnly;
+
+/// <summary>Over a backbone that registered nothing: construction must fail loudly.</summary>
+[ResTuning<NumUnregistered>]
+[ResAdapter("mlp", In = NumBackbone.Width)]
+public partial class NumUnregisteredTuned;
+
+/// <summary>The bypass over the same backbone.</summary>
+[ResTuningBypass<NumUnregistered>(Classes = 2, Features = NumBackbone.Width)]
+[BypassTaps(Taps = "mlp")]
+public partial class NumUnregisteredBypass;
+
 /// <summary>Block 1 of a list counted at run time: in bounds, so it builds and runs.</summary>
 [ResTuning<NumUncounted>]
 [ResAdapter("blocks.1.mlp", In = NumBackbone.Width)]

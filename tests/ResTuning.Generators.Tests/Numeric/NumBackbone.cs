@@ -203,3 +203,13 @@ public sealed class NumUp : nn.Module<Tensor, Tensor>
     public override Tensor forward(Tensor x) =>
         nn.functional.gelu(conv.call(nn.functional.interpolate(x, scale_factor: new[] { 2.0, 2.0 }, mode: InterpolationMode.Nearest)));
 }
+
+/// <summary>A backbone that never registers its MLP (no RegisterComponents): what NativeAOT makes of any backbone.</summary>
+public sealed class NumUnregistered : nn.Module<Tensor, Tensor>
+{
+    public readonly NumMlp mlp;
+
+    public NumUnregistered() : base("unregistered") => mlp = new NumMlp();
+
+    public override Tensor forward(Tensor x) => mlp.call(x);
+}

@@ -7,13 +7,15 @@ namespace Demo.Models
     /// Res-Tuning-Bypass over a frozen <see cref="global::Demo.TinyVit"/>: the backbone runs once without autograd,
     /// its detached taps feed a separate chain <c>b_l = λ·lateral(x_l) + (1-λ)·vertical(b_(l-1)) (λ learned)</c>, and gradients never enter it.
     /// The backbone is not a registered submodule: this model's state dict holds the bypass and its head only.
+    /// Trainable parameters, counts and checkpoints come from the runtime base.
     /// </summary>
     [global::System.CodeDom.Compiler.GeneratedCode("ResTuning.Generators", "0.1.0.0")]
-    partial class Tuned : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>
+    partial class Tuned : global::ResTuning.TunedModel<global::TorchSharp.torch.Tensor>
     {
         private readonly global::Demo.TinyVit backbone;
         private readonly global::ResTuning.Bypass.HookTapSource source;
         private readonly global::ResTuning.Bypass.ResTuningBypass bypass;
+        private readonly bool ownsSource;
 
         /// <summary>The frozen backbone (not registered, so not in this model's state dict; move it to a device yourself).</summary>
         public global::Demo.TinyVit Backbone => backbone;
@@ -25,10 +27,10 @@ namespace Demo.Models
         public global::ResTuning.Bypass.ResTuningBypass Bypass => bypass;
 
         /// <summary>Freezes <paramref name="backbone"/>, hooks its taps and creates the bypass.</summary>
-        /// <param name="backbone">The backbone, with its pretrained weights loaded.</param>
+        /// <param name="backbone">The backbone, with its pretrained weights loaded; never disposed by this model.</param>
         /// <param name="head">Replaces the generated head (applied to b_L, or to the backbone's output after re-entry).</param>
         public Tuned(global::Demo.TinyVit backbone, global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>? head = null)
-            : this(backbone, CreateTapSource(backbone), head)
+            : this(backbone, CreateTapSource(backbone), head, ownsSource: true)
         {
         }
 
@@ -36,10 +38,16 @@ namespace Demo.Models
         /// <param name="backbone">The backbone.</param>
         /// <param name="source">Its taps, from <see cref="CreateTapSource"/>.</param>
         /// <param name="head">Replaces the generated head.</param>
-        public Tuned(global::Demo.TinyVit backbone, global::ResTuning.Bypass.HookTapSource source, global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>? head = null) : base("Tuned")
+        public Tuned(global::Demo.TinyVit backbone, global::ResTuning.Bypass.HookTapSource source, global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>? head = null)
+            : this(backbone, source, head, ownsSource: false)
         {
-            this.backbone = backbone ?? throw new global::System.ArgumentNullException(nameof(backbone));
+        }
+
+        private Tuned(global::Demo.TinyVit backbone, global::ResTuning.Bypass.HookTapSource source, global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>? head, bool ownsSource) : base("Tuned", backbone, registerBackbone: false)
+        {
+            this.backbone = backbone;
             this.source = source ?? throw new global::System.ArgumentNullException(nameof(source));
+            this.ownsSource = ownsSource;
             if (!ReferenceEquals(source.Backbone, backbone))
             {
                 throw new global::System.ArgumentException("The tap source hooks another backbone; create it with CreateTapSource(backbone).", nameof(source));
@@ -116,50 +124,13 @@ namespace Demo.Models
         /// <summary>Index of the last tap this bypass reads.</summary>
         public int LastTap => bypass.LastTap;
 
+        /// <summary>Removes the tap hooks (and unfreezes the backbone) when this model created its tap source; a shared source is its owner's.</summary>
+        protected override void RemoveHooks()
+        {
+            if (ownsSource) source.Dispose();
+        }
+
         /// <summary>Number of trainable parameters (bypass and head), computed at compile time from the widths and the tap count.</summary>
         public const long TrainableParameterCount = 195;
-
-        /// <summary>The trainable parameters (bypass stages and head) with their state-dict names.</summary>
-        /// <returns>The parameters whose <c>requires_grad</c> is set.</returns>
-        public global::System.Collections.Generic.IEnumerable<(string Name, global::TorchSharp.Modules.Parameter Parameter)> NamedTrainableParameters()
-        {
-            foreach (var (name, parameter) in named_parameters())
-            {
-                if (parameter.requires_grad) yield return (name, parameter);
-            }
-        }
-
-        /// <summary>The trainable parameters, for an optimizer.</summary>
-        /// <returns>The parameters whose <c>requires_grad</c> is set.</returns>
-        public global::System.Collections.Generic.IEnumerable<global::TorchSharp.Modules.Parameter> TrainableParameters()
-        {
-            foreach (var (_, parameter) in NamedTrainableParameters())
-            {
-                yield return parameter;
-            }
-        }
-
-        /// <summary>Trainable and total parameter counts.</summary>
-        /// <returns>The counts.</returns>
-        public global::ResTuning.ParameterCounts CountParameters() => new global::ResTuning.ParameterCounts(global::ResTuning.ParameterCounts.Of(this).Trainable, global::ResTuning.ParameterCounts.Of(this).Total + global::ResTuning.ParameterCounts.Of(backbone).Total);
-
-        /// <summary>Prints <c>trainable params: X || all params: Y || trainable%: Z</c>, as PEFT does.</summary>
-        public void PrintTrainableParameters() => global::System.Console.WriteLine(CountParameters().ToString());
-
-        /// <summary>Writes the trainable parameters only (bypass stages and head) to <paramref name="path"/>, atomically.</summary>
-        /// <param name="path">The safetensors file to write.</param>
-        public void SaveTuners(string path) => global::ResTuning.Checkpoints.TunerCheckpoint.Save(this, path, TrainableParameterNames());
-
-        /// <summary>Loads the trainable parameters from <paramref name="path"/>; a mismatched file is refused before any weight changes.</summary>
-        /// <param name="path">A file written by <see cref="SaveTuners"/>.</param>
-        public void LoadTuners(string path) => global::ResTuning.Checkpoints.TunerCheckpoint.Load(this, path, TrainableParameterNames());
-
-        private global::System.Collections.Generic.IEnumerable<string> TrainableParameterNames()
-        {
-            foreach (var (name, _) in NamedTrainableParameters())
-            {
-                yield return name;
-            }
-        }
     }
 }

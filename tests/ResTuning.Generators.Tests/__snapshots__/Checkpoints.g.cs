@@ -6,36 +6,25 @@ namespace Demo.Models
     /// <summary>
     /// Parallel Res-Tuning over a frozen <see cref="global::Demo.TinyVit"/>: each tuner runs beside the module its tap names,
     /// reads that module's input and adds its output (<c>y = OP(x) + Σ s_k·R_k(x)</c>) through a forward hook.
+    /// Forward, trainable parameters, checkpoints and the lifecycle (<c>DisableTuners</c>, <c>Unload</c>) come from the runtime base.
     /// </summary>
     [global::System.CodeDom.Compiler.GeneratedCode("ResTuning.Generators", "0.1.0.0")]
-    partial class Tuned : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>
+    partial class Tuned : global::ResTuning.Parallel.ParallelModel<global::Demo.TinyVit>
     {
-        private readonly global::Demo.TinyVit backbone;
-        private readonly global::ResTuning.Parallel.TapSet taps;
-
-        /// <summary>The frozen backbone, registered as <c>backbone</c>.</summary>
-        public global::Demo.TinyVit Backbone => backbone;
-
-        /// <summary>The tuners: one <see cref="global::ResTuning.Parallel.ParallelTap"/> per tapped module, registered as <c>taps</c>.</summary>
-        public global::ResTuning.Parallel.TapSet Taps => taps;
-
         /// <summary>
         /// Wraps <paramref name="backbone"/>: freezes it (except the modules declared <c>[Trainable]</c>), creates the tuners
-        /// and hooks them into the backbone's own modules, and registers <c>backbone</c> and <c>taps</c>.
+        /// and hooks them into the backbone's own modules. <c>Unload()</c> or <c>Dispose()</c> gives the backbone back as it was.
         /// </summary>
-        /// <param name="backbone">The backbone, with its pretrained weights loaded.</param>
-        public Tuned(global::Demo.TinyVit backbone) : base("Tuned")
+        /// <param name="backbone">The backbone, with its pretrained weights loaded; never disposed by this model.</param>
+        public Tuned(global::Demo.TinyVit backbone) : base("Tuned", backbone)
         {
-            this.backbone = backbone ?? throw new global::System.ArgumentNullException(nameof(backbone));
-            taps = new global::ResTuning.Parallel.TapSet("taps");
             FreezeBackbone();
             AttachTuners();
-            register_module("backbone", this.backbone);
-            register_module("taps", taps);
         }
 
         private void FreezeBackbone()
         {
+            var backbone = Backbone;
             foreach (var parameter in backbone.parameters())
             {
                 parameter.requires_grad = false;
@@ -53,6 +42,9 @@ namespace Demo.Models
 
         private void AttachTuners()
         {
+            var backbone = Backbone;
+            var taps = Taps;
+
             // [LoRA("blocks.*.mlp.fc1")]
             {
                 var list0 = backbone.blocks;
@@ -64,72 +56,17 @@ namespace Demo.Models
             }
         }
 
-        private bool tapsVerified;
-
-        /// <summary>Runs the backbone; the hooked modules add their tuners' outputs on the way.</summary>
-        /// <param name="input">The backbone's input.</param>
-        /// <returns>The backbone's output.</returns>
-        /// <exception cref="global::System.InvalidOperationException">On the first call, when a tapped module did not run through <c>call(x)</c>.</exception>
-        public override global::TorchSharp.torch.Tensor forward(global::TorchSharp.torch.Tensor input)
-        {
-            var output = backbone.call(input);
-            if (!tapsVerified)
-            {
-                taps.EnsureAllRan();
-                tapsVerified = true;
-            }
-            return output;
-        }
-
-        /// <summary>The trainable parameters (tuners, learned scales and <c>[Trainable]</c> modules) with their state-dict names.</summary>
-        /// <returns>The parameters whose <c>requires_grad</c> is set.</returns>
-        public global::System.Collections.Generic.IEnumerable<(string Name, global::TorchSharp.Modules.Parameter Parameter)> NamedTrainableParameters()
-        {
-            foreach (var (name, parameter) in named_parameters())
-            {
-                if (parameter.requires_grad) yield return (name, parameter);
-            }
-        }
-
-        /// <summary>The trainable parameters, for an optimizer.</summary>
-        /// <returns>The parameters whose <c>requires_grad</c> is set.</returns>
-        public global::System.Collections.Generic.IEnumerable<global::TorchSharp.Modules.Parameter> TrainableParameters()
-        {
-            foreach (var (_, parameter) in NamedTrainableParameters())
-            {
-                yield return parameter;
-            }
-        }
-
-        /// <summary>Trainable and total parameter counts.</summary>
-        /// <returns>The counts.</returns>
-        public global::ResTuning.ParameterCounts CountParameters() => global::ResTuning.ParameterCounts.Of(this);
-
-        /// <summary>Prints <c>trainable params: X || all params: Y || trainable%: Z</c>, as PEFT does.</summary>
-        public void PrintTrainableParameters() => global::System.Console.WriteLine(CountParameters().ToString());
-
-        /// <summary>Writes the trainable parameters only (tuners, learned scales, <c>[Trainable]</c> modules) to <paramref name="path"/>, atomically.</summary>
-        /// <param name="path">The safetensors file to write.</param>
-        public void SaveTuners(string path) => global::ResTuning.Checkpoints.TunerCheckpoint.Save(this, path, TrainableParameterNames());
-
-        /// <summary>Loads the trainable parameters from <paramref name="path"/>; a mismatched file is refused before any weight changes.</summary>
-        /// <param name="path">A file written by <see cref="SaveTuners"/>.</param>
-        public void LoadTuners(string path) => global::ResTuning.Checkpoints.TunerCheckpoint.Load(this, path, TrainableParameterNames());
-
-        private global::System.Collections.Generic.IEnumerable<string> TrainableParameterNames()
-        {
-            foreach (var (name, _) in NamedTrainableParameters())
-            {
-                yield return name;
-            }
-        }
-
         /// <summary>Merges every LoRA tuner into its frozen linear's weight, so inference runs without the extra matmuls.</summary>
         /// <returns><c>path/tuner</c> for each tuner merged.</returns>
-        public global::System.Collections.Generic.IReadOnlyList<string> Merge() => Taps.Merge();
+        public global::System.Collections.Generic.IReadOnlyList<string> Merge() => MergeTuners();
 
-        /// <summary>Undoes <see cref="Merge"/>.</summary>
+        /// <summary>Undoes <see cref="Merge"/>: each merged weight gets back its exact value from before merging.</summary>
         /// <returns><c>path/tuner</c> for each tuner unmerged.</returns>
-        public global::System.Collections.Generic.IReadOnlyList<string> Unmerge() => Taps.Unmerge();
+        public global::System.Collections.Generic.IReadOnlyList<string> Unmerge() => UnmergeTuners();
+
+        /// <summary>Folds every LoRA into its linear's weight for good, removes the hooks and returns the backbone (PEFT's <c>merge_and_unload</c>).</summary>
+        /// <returns>The backbone, computing the tuned function on its own.</returns>
+        /// <exception cref="global::System.InvalidOperationException">A tuner other than a LoRA is attached; nothing changes.</exception>
+        public global::Demo.TinyVit MergeAndUnload() => MergeAndUnloadTuners();
     }
 }

@@ -5,10 +5,10 @@ namespace Demo.Models
 {
     /// <summary>
     /// Multi-task inference and training on one frozen <see cref="global::Demo.TinyVit"/>: the backbone runs once per input
-    /// and every task's bypass (with its head) runs on the same detached taps.
+    /// and every task's bypass (with its head) runs on the same detached taps. The backbone is counted once and never disposed.
     /// </summary>
     [global::System.CodeDom.Compiler.GeneratedCode("ResTuning.Generators", "0.1.0.0")]
-    partial class AllTasks : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor[]>
+    partial class AllTasks : global::ResTuning.TunedModel<global::TorchSharp.torch.Tensor[]>
     {
         private readonly global::Demo.TinyVit backbone;
         private readonly global::ResTuning.Bypass.HookTapSource source;
@@ -28,10 +28,10 @@ namespace Demo.Models
         public global::Demo.Models.Colors Colors => task1;
 
         /// <summary>Freezes <paramref name="backbone"/>, hooks its taps once and creates every task on them.</summary>
-        /// <param name="backbone">The shared backbone, with its pretrained weights loaded.</param>
-        public AllTasks(global::Demo.TinyVit backbone) : base("AllTasks")
+        /// <param name="backbone">The shared backbone, with its pretrained weights loaded; never disposed by this model.</param>
+        public AllTasks(global::Demo.TinyVit backbone) : base("AllTasks", backbone, registerBackbone: false)
         {
-            this.backbone = backbone ?? throw new global::System.ArgumentNullException(nameof(backbone));
+            this.backbone = backbone;
             source = global::Demo.Models.Shapes.CreateTapSource(backbone);
             task0 = new global::Demo.Models.Shapes(backbone, source);
             register_module("Shapes", task0);
@@ -53,47 +53,7 @@ namespace Demo.Models
         /// <returns>One output per task.</returns>
         public override global::TorchSharp.torch.Tensor[] forward(global::TorchSharp.torch.Tensor input) => ForwardAll(input);
 
-        /// <summary>The trainable parameters of every task with their state-dict names (<c>TaskName.bypass.*</c>).</summary>
-        /// <returns>The parameters whose <c>requires_grad</c> is set.</returns>
-        public global::System.Collections.Generic.IEnumerable<(string Name, global::TorchSharp.Modules.Parameter Parameter)> NamedTrainableParameters()
-        {
-            foreach (var (name, parameter) in named_parameters())
-            {
-                if (parameter.requires_grad) yield return (name, parameter);
-            }
-        }
-
-        /// <summary>The trainable parameters, for an optimizer.</summary>
-        /// <returns>The parameters whose <c>requires_grad</c> is set.</returns>
-        public global::System.Collections.Generic.IEnumerable<global::TorchSharp.Modules.Parameter> TrainableParameters()
-        {
-            foreach (var (_, parameter) in NamedTrainableParameters())
-            {
-                yield return parameter;
-            }
-        }
-
-        /// <summary>Trainable and total parameter counts.</summary>
-        /// <returns>The counts.</returns>
-        public global::ResTuning.ParameterCounts CountParameters() => new global::ResTuning.ParameterCounts(global::ResTuning.ParameterCounts.Of(this).Trainable, global::ResTuning.ParameterCounts.Of(this).Total + global::ResTuning.ParameterCounts.Of(backbone).Total);
-
-        /// <summary>Prints <c>trainable params: X || all params: Y || trainable%: Z</c>, as PEFT does.</summary>
-        public void PrintTrainableParameters() => global::System.Console.WriteLine(CountParameters().ToString());
-
-        /// <summary>Writes the trainable parameters only (every task's bypass and head) to <paramref name="path"/>, atomically.</summary>
-        /// <param name="path">The safetensors file to write.</param>
-        public void SaveTuners(string path) => global::ResTuning.Checkpoints.TunerCheckpoint.Save(this, path, TrainableParameterNames());
-
-        /// <summary>Loads the trainable parameters from <paramref name="path"/>; a mismatched file is refused before any weight changes.</summary>
-        /// <param name="path">A file written by <see cref="SaveTuners"/>.</param>
-        public void LoadTuners(string path) => global::ResTuning.Checkpoints.TunerCheckpoint.Load(this, path, TrainableParameterNames());
-
-        private global::System.Collections.Generic.IEnumerable<string> TrainableParameterNames()
-        {
-            foreach (var (name, _) in NamedTrainableParameters())
-            {
-                yield return name;
-            }
-        }
+        /// <summary>Removes the shared tap hooks and unfreezes the backbone (the tasks are disposed as registered children).</summary>
+        protected override void RemoveHooks() => source.Dispose();
     }
 }

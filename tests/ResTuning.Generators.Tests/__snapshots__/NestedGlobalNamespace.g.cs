@@ -6,36 +6,25 @@ partial class Outer
     /// <summary>
     /// Parallel Res-Tuning over a frozen <see cref="global::Demo.TinyVit"/>: each tuner runs beside the module its tap names,
     /// reads that module's input and adds its output (<c>y = OP(x) + Σ s_k·R_k(x)</c>) through a forward hook.
+    /// Forward, trainable parameters, checkpoints and the lifecycle (<c>DisableTuners</c>, <c>Unload</c>) come from the runtime base.
     /// </summary>
     [global::System.CodeDom.Compiler.GeneratedCode("ResTuning.Generators", "0.1.0.0")]
-    partial class Inner : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>
+    partial class Inner : global::ResTuning.Parallel.ParallelModel<global::Demo.TinyVit>
     {
-        private readonly global::Demo.TinyVit backbone;
-        private readonly global::ResTuning.Parallel.TapSet taps;
-
-        /// <summary>The frozen backbone, registered as <c>backbone</c>.</summary>
-        public global::Demo.TinyVit Backbone => backbone;
-
-        /// <summary>The tuners: one <see cref="global::ResTuning.Parallel.ParallelTap"/> per tapped module, registered as <c>taps</c>.</summary>
-        public global::ResTuning.Parallel.TapSet Taps => taps;
-
         /// <summary>
         /// Wraps <paramref name="backbone"/>: freezes it (except the modules declared <c>[Trainable]</c>), creates the tuners
-        /// and hooks them into the backbone's own modules, and registers <c>backbone</c> and <c>taps</c>.
+        /// and hooks them into the backbone's own modules. <c>Unload()</c> or <c>Dispose()</c> gives the backbone back as it was.
         /// </summary>
-        /// <param name="backbone">The backbone, with its pretrained weights loaded.</param>
-        public Inner(global::Demo.TinyVit backbone) : base("Inner")
+        /// <param name="backbone">The backbone, with its pretrained weights loaded; never disposed by this model.</param>
+        public Inner(global::Demo.TinyVit backbone) : base("Inner", backbone)
         {
-            this.backbone = backbone ?? throw new global::System.ArgumentNullException(nameof(backbone));
-            taps = new global::ResTuning.Parallel.TapSet("taps");
             FreezeBackbone();
             AttachTuners();
-            register_module("backbone", this.backbone);
-            register_module("taps", taps);
         }
 
         private void FreezeBackbone()
         {
+            var backbone = Backbone;
             foreach (var parameter in backbone.parameters())
             {
                 parameter.requires_grad = false;
@@ -44,6 +33,9 @@ partial class Outer
 
         private void AttachTuners()
         {
+            var backbone = Backbone;
+            var taps = Taps;
+
             // [ResAdapter("blocks.0.mlp", In = 16)]
             {
                 var module = backbone.blocks[0].mlp;
@@ -51,67 +43,7 @@ partial class Outer
             }
         }
 
-        private bool tapsVerified;
-
-        /// <summary>Runs the backbone; the hooked modules add their tuners' outputs on the way.</summary>
-        /// <param name="input">The backbone's input.</param>
-        /// <returns>The backbone's output.</returns>
-        /// <exception cref="global::System.InvalidOperationException">On the first call, when a tapped module did not run through <c>call(x)</c>.</exception>
-        public override global::TorchSharp.torch.Tensor forward(global::TorchSharp.torch.Tensor input)
-        {
-            var output = backbone.call(input);
-            if (!tapsVerified)
-            {
-                taps.EnsureAllRan();
-                tapsVerified = true;
-            }
-            return output;
-        }
-
         /// <summary>Number of trainable parameters, computed at compile time from the tuner widths.</summary>
         public const long TrainableParameterCount = 2128;
-
-        /// <summary>The trainable parameters (tuners, learned scales and <c>[Trainable]</c> modules) with their state-dict names.</summary>
-        /// <returns>The parameters whose <c>requires_grad</c> is set.</returns>
-        public global::System.Collections.Generic.IEnumerable<(string Name, global::TorchSharp.Modules.Parameter Parameter)> NamedTrainableParameters()
-        {
-            foreach (var (name, parameter) in named_parameters())
-            {
-                if (parameter.requires_grad) yield return (name, parameter);
-            }
-        }
-
-        /// <summary>The trainable parameters, for an optimizer.</summary>
-        /// <returns>The parameters whose <c>requires_grad</c> is set.</returns>
-        public global::System.Collections.Generic.IEnumerable<global::TorchSharp.Modules.Parameter> TrainableParameters()
-        {
-            foreach (var (_, parameter) in NamedTrainableParameters())
-            {
-                yield return parameter;
-            }
-        }
-
-        /// <summary>Trainable and total parameter counts.</summary>
-        /// <returns>The counts.</returns>
-        public global::ResTuning.ParameterCounts CountParameters() => global::ResTuning.ParameterCounts.Of(this);
-
-        /// <summary>Prints <c>trainable params: X || all params: Y || trainable%: Z</c>, as PEFT does.</summary>
-        public void PrintTrainableParameters() => global::System.Console.WriteLine(CountParameters().ToString());
-
-        /// <summary>Writes the trainable parameters only (tuners, learned scales, <c>[Trainable]</c> modules) to <paramref name="path"/>, atomically.</summary>
-        /// <param name="path">The safetensors file to write.</param>
-        public void SaveTuners(string path) => global::ResTuning.Checkpoints.TunerCheckpoint.Save(this, path, TrainableParameterNames());
-
-        /// <summary>Loads the trainable parameters from <paramref name="path"/>; a mismatched file is refused before any weight changes.</summary>
-        /// <param name="path">A file written by <see cref="SaveTuners"/>.</param>
-        public void LoadTuners(string path) => global::ResTuning.Checkpoints.TunerCheckpoint.Load(this, path, TrainableParameterNames());
-
-        private global::System.Collections.Generic.IEnumerable<string> TrainableParameterNames()
-        {
-            foreach (var (name, _) in NamedTrainableParameters())
-            {
-                yield return name;
-            }
-        }
     }
 }

@@ -12,18 +12,18 @@ using static TorchSharp.torch;
 namespace ResTuning.Samples.Classification;
 
 /// <summary>A ViT prepared for one <see cref="TuningMethod"/>: the model, the parameters its optimizer updates, and its counts.</summary>
-public sealed class TunedModel : IDisposable
+public sealed class PreparedModel : IDisposable
 {
     private readonly VisionTransformer vit;
     private readonly nn.Module<Tensor, Tensor> model;
 
-    private TunedModel(VisionTransformer vit, nn.Module<Tensor, Tensor> model, ParameterCounts counts)
+    private PreparedModel(VisionTransformer vit, nn.Module<Tensor, Tensor> model, ParameterCounts counts)
     {
         this.vit = vit;
         this.model = model;
         Counts = counts;
         // Moving replaces parameter tensors: the trainable ones are collected after the move.
-        Trainable = model.parameters().Where(p => p.requires_grad).ToList();
+        Trainable = model is ITunedModel tuned ? tuned.TrainableParameters().ToList() : model.parameters().Where(p => p.requires_grad).ToList();
     }
 
     /// <summary>The parameters with <c>requires_grad</c>.</summary>
@@ -46,7 +46,7 @@ public sealed class TunedModel : IDisposable
     /// on <paramref name="device"/>. LoRA, Res-Tuning and the bypass are the generated DSL models <see cref="VitLoRA"/>,
     /// <see cref="VitResTuning"/> and <see cref="VitBypass"/>.
     /// </summary>
-    public static TunedModel Create(VisionTransformer vit, TuningMethod method, Device device)
+    public static PreparedModel Create(VisionTransformer vit, TuningMethod method, Device device)
     {
         ArgumentNullException.ThrowIfNull(vit);
         vit.to(device);
@@ -75,30 +75,17 @@ public sealed class TunedModel : IDisposable
                 break;
         }
         model.to(device);
-        var counts = model is VitBypass bypass ? bypass.CountParameters() : ParameterCounts.Of(model);
-        return new TunedModel(vit, model, counts);
+        // A generated model counts its backbone once, registered or not (the bypass's is not).
+        var counts = model is ITunedModel tuned ? tuned.CountParameters() : ParameterCounts.Of(model);
+        return new PreparedModel(vit, model, counts);
     }
 
-    /// <summary>For the generated DSL models: prints PEFT's summary line and writes the tuner-only checkpoint.</summary>
+    /// <summary>For the generated DSL models (any <see cref="ITunedModel"/>): prints PEFT's summary line and writes the tuner-only checkpoint.</summary>
     public void SaveTuners(string path)
     {
-        switch (model)
-        {
-            case VitLoRA lora:
-                lora.PrintTrainableParameters();
-                lora.SaveTuners(path);
-                break;
-            case VitResTuning resTuning:
-                resTuning.PrintTrainableParameters();
-                resTuning.SaveTuners(path);
-                break;
-            case VitBypass bypass:
-                bypass.PrintTrainableParameters();
-                bypass.SaveTuners(path);
-                break;
-            default:
-                return;
-        }
+        if (model is not ITunedModel tuned) return;
+        tuned.PrintTrainableParameters();
+        tuned.SaveTuners(path);
         AnsiConsole.MarkupLine($"[grey]Tuners only (with the head): {Markup.Escape(path)} ({new FileInfo(path).Length / 1024} KiB)[/]");
     }
 
@@ -117,6 +104,7 @@ public sealed class TunedModel : IDisposable
     /// <inheritdoc />
     public void Dispose()
     {
+        // A generated model never disposes the backbone it was given: dispose both.
         if (!ReferenceEquals(model, vit)) model.Dispose();
         vit.Dispose();
     }
