@@ -62,9 +62,10 @@ namespace Demo.Models
         /// </summary>
         /// <param name="backbone">The backbone.</param>
         /// <returns>The tap source; several bypass models may share it.</returns>
+        /// <exception cref="global::System.InvalidOperationException">The backbone registered none of its module fields (TorchSharp's registration did not run, or NativeAOT hid them).</exception>
         public static global::ResTuning.Bypass.HookTapSource CreateTapSource(global::Demo.TinyVit backbone)
         {
-            if (backbone is null) throw new global::System.ArgumentNullException(nameof(backbone));
+            global::ResTuning.BackboneRegistration.EnsureRegistered(backbone, nameof(backbone));
             (string Name, global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor> Module)? start = null;
             var taps = new global::System.Collections.Generic.List<(string Name, global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor> Module)>();
             // blocks.0..2
