@@ -11,7 +11,8 @@ namespace ResTuning.Generators;
 /// <summary>
 /// Emits the TorchSharp wiring of classes annotated with <c>[ResTuning&lt;TBackbone&gt;]</c> (parallel tuners),
 /// <c>[ResTuningBypass&lt;TBackbone&gt;]</c> (the detached bypass) and <c>[ResTuningMultiTask&lt;TBackbone&gt;]</c>
-/// (bypasses sharing one backbone pass). Every step projects into value-only models.
+/// (bypasses sharing one backbone pass). Every step projects into value-only models. A model with RT errors gets a shell
+/// (<see cref="ShellEmitter"/>) so that using it adds no compiler errors to the RT ones.
 /// </summary>
 [Generator(LanguageNames.CSharp)]
 public sealed class ResTuningGenerator : IIncrementalGenerator
@@ -57,6 +58,12 @@ public sealed class ResTuningGenerator : IIncrementalGenerator
             .WithTrackingName(TrackingNames.MissingBackboneArguments);
         context.RegisterSourceOutput(missingBackbone, static (spc, info) => spc.ReportDiagnostic(info!.ToDiagnostic()));
 
+        // A model whose RT errors stop its generation still gets a shell (its members, throwing), so that using it adds no
+        // follow-on errors (CS1729, CS1061...) to the RT ones.
+        context.RegisterSourceOutput(Shells(parallel), static (spc, shell) => AddSource(spc, shell.Type, () => ShellEmitter.Emit(shell)));
+        context.RegisterSourceOutput(Shells(bypass), static (spc, shell) => AddSource(spc, shell.Type, () => ShellEmitter.Emit(shell)));
+        context.RegisterSourceOutput(Shells(multiTask), static (spc, shell) => AddSource(spc, shell.Type, () => ShellEmitter.Emit(shell)));
+
         var specs = parallel
             .Where(static r => r.Parallel is not null)
             .Select(static (r, _) => r.Parallel!)
@@ -75,6 +82,10 @@ public sealed class ResTuningGenerator : IIncrementalGenerator
             .WithTrackingName(TrackingNames.MultiTaskSpecs);
         context.RegisterSourceOutput(multiTaskSpecs, static (spc, spec) => AddSource(spc, spec.Type, () => MultiTaskEmitter.Emit(spec)));
     }
+
+    /// <summary>The shells of the models in <paramref name="models"/> that have one.</summary>
+    private static IncrementalValuesProvider<ShellSpec> Shells(IncrementalValuesProvider<ModelResult> models) =>
+        models.Where(static r => r.Shell is not null).Select(static (r, _) => r.Shell!).WithTrackingName(TrackingNames.Shells);
 
     /// <summary>The diagnostics of <paramref name="models"/> that the generator reports itself.</summary>
     private static IncrementalValuesProvider<DiagnosticInfo> ByGenerator(IncrementalValuesProvider<ModelResult> models) =>

@@ -23,4 +23,7 @@ public static class TrackingNames
 
     /// <summary>Model attributes written without their backbone type argument (RT0027).</summary>
     public const string MissingBackboneArguments = nameof(MissingBackboneArguments);
+
+    /// <summary>Shells of models whose RT errors stop their generation.</summary>
+    public const string Shells = nameof(Shells);
 }

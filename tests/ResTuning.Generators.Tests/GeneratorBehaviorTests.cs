@@ -19,11 +19,18 @@ public sealed class GeneratorBehaviorTests
     }
 
     [Theory]
-    [InlineData("[ResTuning<Demo.TinyVit>]\n[ResAdapter(\"blocks.*.mpl\", In = 16)]", "public partial class Tuned;")]
-    [InlineData("[ResTuning<Demo.TinyVit>]\n[LoRA(\"blocks.0.attn.qkv\", Rank = 0)]", "public partial class Tuned;")]
-    [InlineData("[ResTuning<Demo.TinyVit>]\n[ResAdapter(\"blocks.0.mlp\", In = 16)]", "public class Tuned;")]
-    public void Invalid_configuration_generates_no_source(string attributes, string declaration) =>
-        Assert.Empty(Harness.Run(Sources.Backbone, Sources.Model(attributes, declaration)).Sources);
+    [InlineData("[ResTuning<Demo.TinyVit>]\n[ResAdapter(\"blocks.*.mpl\", In = 16)]")]
+    [InlineData("[ResTuning<Demo.TinyVit>]\n[LoRA(\"blocks.0.attn.qkv\", Rank = 0)]")]
+    public void Invalid_configuration_generates_only_a_shell_that_compiles(string attributes)
+    {
+        var result = Harness.Run(Sources.Backbone, Sources.Model(attributes));
+        Assert.True(Harness.Result.IsShell(Assert.Single(result.Sources)));
+        Assert.Empty(result.CompilerProblems());
+    }
+
+    [Fact]
+    public void Class_that_is_not_partial_generates_nothing() =>
+        Assert.Empty(Harness.Run(Sources.Backbone, Sources.Model("[ResTuning<Demo.TinyVit>]\n[ResAdapter(\"blocks.0.mlp\", In = 16)]", "public class Tuned;")).Sources);
 
     [Fact]
     public void Configuration_with_warnings_only_still_generates()
@@ -130,8 +137,10 @@ public sealed class GeneratorBehaviorTests
         var result = Harness.Run(Sources.Backbone, model);
         Assert.Empty(result.GeneratorDiagnostics);
         Assert.Contains(result.ConfigurationDiagnostics, d => d.Id == "RT0010");
-        // The valid model in the same compilation is still generated.
-        Assert.Equal("Demo.Models.Shapes.g.cs", Assert.Single(result.Sources).HintName);
+        // The valid model in the same compilation is still generated; the class with two modes gets the shell of its first.
+        Assert.Equal("Demo.Models.Shapes.g.cs", Assert.Single(result.Models).HintName);
+        Assert.True(Harness.Result.IsShell(Assert.Single(result.Sources, s => s.HintName == "Demo.Models.Tuned.g.cs")));
+        Assert.Empty(result.CompilerProblems());
     }
 
     [Fact]

@@ -101,7 +101,18 @@ public sealed class PropertyTests
         if (Silent(modelTree, run, analyzerDiagnostics, inputErrors) is { } silent)
             return new Outcome("failed", $"'{silent}' has a mode attribute but got neither generated code nor an error");
 
-        if (analyzerDiagnostics.FirstOrDefault(d => d.Severity == DiagnosticSeverity.Error) is { } firstError) return new Outcome("reported " + firstError.Id);
+        if (analyzerDiagnostics.FirstOrDefault(d => d.Severity == DiagnosticSeverity.Error) is { } firstError)
+        {
+            // A model with RT errors may get a shell (its members, throwing): an error in a generated file would be a
+            // follow-on error besides the RT ones, unless the input does not compile by itself.
+            var generatedTrees = run.GeneratedSources.Select(s => s.SyntaxTree).ToHashSet();
+            var shellErrors = Errors(output, generatedTrees).Where(d => d.Location.SourceTree is { } t && generatedTrees.Contains(t)).ToList();
+            if (shellErrors.Count > 0 && inputErrors.Value.Count == 0)
+                return new Outcome("failed", $"{firstError.Id} reported, and the generated files do not compile:\n  "
+                    + string.Join("\n  ", shellErrors.Take(5).Select(d => d.ToString())) + "\n"
+                    + string.Join("\n", run.GeneratedSources.Select(s => $"--- {s.HintName}\n{s.SourceText}")));
+            return new Outcome("reported " + firstError.Id);
+        }
         var outputErrors = Errors(output, run.GeneratedSources.Select(s => s.SyntaxTree).Append(modelTree));
         if (outputErrors.Count == 0) return new Outcome(run.GeneratedSources.Length > 0 ? "generated" : "nothing to generate");
         // Input that does not compile by itself (a file-local nested class, a struct with a class-only attribute) is not the generator's to fix.

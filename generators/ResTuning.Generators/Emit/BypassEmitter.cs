@@ -9,11 +9,11 @@ namespace ResTuning.Generators.Emit;
 /// </summary>
 internal static partial class BypassEmitter
 {
-    private const string Source = "global::ResTuning.Bypass.HookTapSource";
-    private const string Bypass = "global::ResTuning.Bypass.ResTuningBypass";
+    private const string Source = ModelSurface.TapSource;
+    private const string Bypass = ModelSurface.BypassChain;
     private const string TapList = "global::System.Collections.Generic.List<(string Name, " + ModelFile.TensorModule + " Module)>";
 
-    public static string Emit(BypassSpec spec) => ModelFile.Emit(spec.Type, ModelFile.TunedModel(spec.Inputs == 2 ? ModelFile.Tensor + ", " + ModelFile.Tensor : ModelFile.Tensor), new[]
+    public static string Emit(BypassSpec spec) => ModelFile.Emit(spec.Type, ModelSurface.BypassBase(spec.Inputs), new[]
     {
         $"Res-Tuning-Bypass over a frozen <see cref=\"{CSharpText.Cref(spec.BackboneType)}\"/>: the backbone runs once without autograd,",
         $"its detached taps feed a separate chain <c>{Recurrence(spec)}</c>, and gradients never enter it.",
@@ -45,7 +45,7 @@ internal static partial class BypassEmitter
     private static void EmitRemoveHooks(SourceWriter w)
     {
         w.Line("/// <summary>Removes the tap hooks (and unfreezes the backbone) when this model created its tap source; a shared source is its owner's.</summary>");
-        w.Open("protected override void RemoveHooks()");
+        w.Open(ModelSurface.RemoveHooksSignature);
         w.Line("if (ownsSource) source.Dispose();");
         w.Close();
     }
@@ -73,7 +73,7 @@ internal static partial class BypassEmitter
         w.Line("/// <summary>Freezes <paramref name=\"backbone\"/>, hooks its taps and creates the bypass.</summary>");
         w.Line("/// <param name=\"backbone\">The backbone, with its pretrained weights loaded; never disposed by this model.</param>");
         w.Line("/// <param name=\"head\">Replaces the generated head (applied to b_L, or to the backbone's output after re-entry).</param>");
-        w.Line($"public {name}({spec.BackboneType} backbone, {ModelFile.TensorModule}? head = null)");
+        w.Line($"public {name}({ModelSurface.BypassParameters(spec.BackboneType)})");
         w.Line("    : this(backbone, CreateTapSource(backbone), head, ownsSource: true)");
         w.Open("");
         w.Close();
@@ -82,13 +82,12 @@ internal static partial class BypassEmitter
         w.Line("/// <param name=\"backbone\">The backbone.</param>");
         w.Line("/// <param name=\"source\">Its taps, from <see cref=\"CreateTapSource\"/>.</param>");
         w.Line("/// <param name=\"head\">Replaces the generated head.</param>");
-        w.Line($"public {name}({spec.BackboneType} backbone, {Source} source, {ModelFile.TensorModule}? head = null)");
+        w.Line($"public {name}({ModelSurface.BypassSharedParameters(spec.BackboneType)})");
         w.Line("    : this(backbone, source, head, ownsSource: false)");
         w.Open("");
         w.Close();
         w.Line();
-        var baseArguments = spec.Inputs == 2 ? "" : ", registerBackbone: false";
-        w.Open($"private {name}({spec.BackboneType} backbone, {Source} source, {ModelFile.TensorModule}? head, bool ownsSource) : base({CSharpText.String(spec.Type.Name)}, backbone{baseArguments})");
+        w.Open($"private {name}({spec.BackboneType} backbone, {Source} source, {ModelFile.TensorModule}? head, bool ownsSource) : base({CSharpText.String(spec.Type.Name)}, {ModelSurface.BypassBaseArguments(spec.Inputs)})");
         w.Line("this.backbone = backbone;");
         w.Line("this.source = source ?? throw new global::System.ArgumentNullException(nameof(source));");
         w.Line("this.ownsSource = ownsSource;");
@@ -110,7 +109,7 @@ internal static partial class BypassEmitter
         w.Line("/// <param name=\"backbone\">The backbone.</param>");
         w.Line("/// <returns>The tap source; several bypass models may share it.</returns>");
         w.Line("/// <exception cref=\"global::System.InvalidOperationException\">The backbone registered none of its module fields (TorchSharp's registration did not run, or NativeAOT hid them).</exception>");
-        w.Open($"public static {Source} CreateTapSource({spec.BackboneType} backbone)");
+        w.Open(ModelSurface.CreateTapSourceSignature(spec.BackboneType));
         w.Line("global::ResTuning.BackboneRegistration.EnsureRegistered(backbone, nameof(backbone));");
         w.Line($"(string Name, {ModelFile.TensorModule} Module)? start = null;");
         if (spec.Start is { } start)
@@ -146,19 +145,19 @@ internal static partial class BypassEmitter
             w.Line("/// <param name=\"input\">The backbone's first input.</param>");
             w.Line("/// <param name=\"input2\">The backbone's second input (e.g. timesteps).</param>");
             w.Line("/// <returns>The head's output (or b_L when there is no head).</returns>");
-            w.Line($"public override {ModelFile.Tensor} forward({ModelFile.Tensor} input, {ModelFile.Tensor} input2) => bypass.Forward(() => backbone.call(input, input2));");
+            w.Line($"{ModelSurface.BypassForward(2)} => bypass.Forward(() => backbone.call(input, input2));");
         }
         else
         {
             w.Line("/// <param name=\"input\">The backbone's input.</param>");
             w.Line("/// <returns>The head's output (or b_L when there is no head).</returns>");
-            w.Line($"public override {ModelFile.Tensor} forward({ModelFile.Tensor} input) => bypass.call(input);");
+            w.Line($"{ModelSurface.BypassForward(1)} => bypass.call(input);");
         }
         w.Line();
         w.Line("/// <summary>Runs the bypass on taps collected by <see cref=\"Source\"/> (one backbone pass shared by several tasks).</summary>");
         w.Line("/// <param name=\"taps\">x_0..x_L, at least <see cref=\"LastTap\"/> + 1 of them.</param>");
         w.Line("/// <returns>The head's output (or b_L when there is no head).</returns>");
-        w.Line($"public {ModelFile.Tensor} Run(global::System.Collections.Generic.IReadOnlyList<{ModelFile.Tensor}> taps) => bypass.Run(taps);");
+        w.Line($"{ModelSurface.RunSignature} => bypass.Run(taps);");
         w.Line();
         w.Line("/// <summary>Index of the last tap this bypass reads.</summary>");
         w.Line("public int LastTap => bypass.LastTap;");

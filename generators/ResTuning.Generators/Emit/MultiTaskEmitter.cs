@@ -10,12 +10,12 @@ namespace ResTuning.Generators.Emit;
 /// </summary>
 internal static class MultiTaskEmitter
 {
-    private const string Outputs = "global::TorchSharp.torch.Tensor[]";
+    private const string Outputs = ModelSurface.Outputs;
 
     public static string Emit(MultiTaskSpec spec)
     {
         var names = RegisteredNames(spec.TaskNames);
-        return ModelFile.Emit(spec.Type, ModelFile.TunedModel(Outputs), new[]
+        return ModelFile.Emit(spec.Type, ModelSurface.MultiTaskBase, new[]
         {
             $"Multi-task inference and training on one frozen <see cref=\"{CSharpText.Cref(spec.BackboneType)}\"/>: the backbone runs once per input",
             "and every task's bypass (with its head) runs on the same detached taps. The backbone is counted once and never disposed.",
@@ -39,7 +39,7 @@ internal static class MultiTaskEmitter
             w.Line();
             w.Line("/// <summary>Freezes <paramref name=\"backbone\"/>, hooks its taps once and creates every task on them.</summary>");
             w.Line("/// <param name=\"backbone\">The shared backbone, with its pretrained weights loaded; never disposed by this model.</param>");
-            w.Open($"public {CSharpText.Identifier(spec.Type.Name)}({spec.BackboneType} backbone) : base({CSharpText.String(spec.Type.Name)}, backbone, registerBackbone: false)");
+            w.Open($"public {CSharpText.Identifier(spec.Type.Name)}({ModelSurface.MultiTaskParameters(spec.BackboneType)}) : base({CSharpText.String(spec.Type.Name)}, {ModelSurface.MultiTaskBaseArguments})");
             w.Line("this.backbone = backbone;");
             w.Line($"source = {spec.Tasks[0]}.CreateTapSource(backbone);");
             for (var i = 0; i < spec.Tasks.Count; i++)
@@ -52,7 +52,7 @@ internal static class MultiTaskEmitter
             w.Line("/// <summary>Runs the backbone once (up to the deepest tap any task reads) and every task on its taps.</summary>");
             w.Line("/// <param name=\"input\">The backbone's input.</param>");
             w.Line("/// <returns>One output per task, in declaration order.</returns>");
-            w.Open($"public {Outputs} ForwardAll({ModelFile.Tensor} input)");
+            w.Open(ModelSurface.ForwardAllSignature);
             var lastTap = spec.Tasks.Count == 1 ? "task0.LastTap" : string.Join("", Enumerable.Range(1, spec.Tasks.Count - 1).Select(_ => "global::System.Math.Max(")) + "task0.LastTap"
                 + string.Concat(Enumerable.Range(1, spec.Tasks.Count - 1).Select(i => $", task{i}.LastTap)"));
             w.Line($"var taps = source.Collect(input, {lastTap});");
@@ -62,15 +62,15 @@ internal static class MultiTaskEmitter
             w.Line("/// <summary>Same as <see cref=\"ForwardAll\"/>.</summary>");
             w.Line("/// <param name=\"input\">The backbone's input.</param>");
             w.Line("/// <returns>One output per task.</returns>");
-            w.Line($"public override {Outputs} forward({ModelFile.Tensor} input) => ForwardAll(input);");
+            w.Line($"{ModelSurface.MultiTaskForward} => ForwardAll(input);");
             w.Line();
             w.Line("/// <summary>Removes the shared tap hooks and unfreezes the backbone (the tasks are disposed as registered children).</summary>");
-            w.Line("protected override void RemoveHooks() => source.Dispose();");
+            w.Line($"{ModelSurface.RemoveHooksSignature} => source.Dispose();");
         });
     }
 
     /// <summary>Registered names: the task types' simple names, suffixed where a type appears twice.</summary>
-    private static List<string> RegisteredNames(EquatableArray<string> simpleNames)
+    internal static List<string> RegisteredNames(EquatableArray<string> simpleNames)
     {
         var names = new List<string>();
         foreach (var simple in simpleNames)

@@ -11,7 +11,7 @@ internal static partial class ParallelEmitter
         w.Line("/// and hooks them into the backbone's own modules. <c>Unload()</c> or <c>Dispose()</c> gives the backbone back as it was.");
         w.Line("/// </summary>");
         w.Line("/// <param name=\"backbone\">The backbone, with its pretrained weights loaded; never disposed by this model.</param>");
-        w.Open($"public {CSharpText.Identifier(spec.Type.Name)}({spec.BackboneType} backbone) : base({CSharpText.String(spec.Type.Name)}, backbone)");
+        w.Open($"public {CSharpText.Identifier(spec.Type.Name)}({ModelSurface.ParallelParameters(spec.BackboneType)}) : base({CSharpText.String(spec.Type.Name)}, {ModelSurface.ParallelBaseArguments})");
         w.Line("FreezeBackbone();");
         w.Line("AttachTuners();");
         w.Close();

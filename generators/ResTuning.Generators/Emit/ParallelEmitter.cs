@@ -12,7 +12,7 @@ internal static partial class ParallelEmitter
 {
     public const string Tensor = ModelFile.Tensor;
 
-    public static string Emit(ParallelSpec spec) => ModelFile.Emit(spec.Type, $"global::ResTuning.Parallel.ParallelModel<{spec.BackboneType}>", new[]
+    public static string Emit(ParallelSpec spec) => ModelFile.Emit(spec.Type, ModelSurface.ParallelBase(spec.BackboneType), new[]
     {
         $"Parallel Res-Tuning over a frozen <see cref=\"{CSharpText.Cref(spec.BackboneType)}\"/>: each tuner runs beside the module its tap names,",
         "reads that module's input and adds its output (<c>y = OP(x) + Σ s_k·R_k(x)</c>) through a forward hook.",

@@ -107,7 +107,8 @@ internal static partial class ConfigurationParser
                 BypassParameterCount.Of(tapCount, resolvedWidths, lateral, vertical, upsample, learn, classes),
                 SourceText(modeAttribute), inputs);
         }
-        return new ModelResult(null, spec, diagnostics.ToEquatableArray());
+        var shell = spec is null && hasErrors ? Shell(ModelMode.Bypass, typeSpec, backbone, diagnostics, inputs) : null;
+        return new ModelResult(null, spec, diagnostics.ToEquatableArray(), shell);
     }
 
     /// <summary>Checks a multi-task class: partial, a module backbone, and tasks that are bypass models over that backbone sharing its taps.</summary>
@@ -129,6 +130,12 @@ internal static partial class ConfigurationParser
         string? firstName = null;
         var names = new List<string>();
         var simpleNames = new List<string>();
+        // The tasks a shell's properties can expose (see Shell): those a property may name.
+        var exposable = new List<string>();
+        var exposableNames = new List<string>();
+        // A task that gets neither its model nor a shell (an RT error on the class itself: not partial, a record...) has none
+        // of the members the group's code calls: the group then gets a shell too, and the task's errors are the build's.
+        var tasksLackMembers = false;
         var entries = TaskLocations(modeAttribute, tasks.Count);
         var listed = new HashSet<INamedTypeSymbol>(SymbolEqualityComparer.Default);
         for (var index = 0; index < tasks.Count; index++)
@@ -155,6 +162,13 @@ internal static partial class ConfigurationParser
                     $"is less accessible than '{type.Name}', whose generated public property exposes it; make it {Display(EffectiveAccessibility(type))}, or the multi-task model less accessible"));
             names.Add(TapResolver.FullName(task));
             simpleNames.Add(task.Name);
+            if (!HasMembers(task, bypass, compilation, cancellationToken))
+                tasksLackMembers = true;
+            else if (!IsLessAccessible(task, type))
+            {
+                exposable.Add(TapResolver.FullName(task));
+                exposableNames.Add(task.Name);
+            }
             var tapsAttribute = task.GetAttributes().FirstOrDefault(a => AttributeName(a) == BypassTapsAttribute);
             if (tapsAttribute is not null && NamedString(tapsAttribute, "Output") is { } point)
                 diagnostics.Add(DiagnosticInfo.Create(DiagnosticIds.TaskMismatch, taskLocation, type.Name, task.Name,
@@ -175,10 +189,25 @@ internal static partial class ConfigurationParser
             CheckGeneratedNames(type, declaration, MultiTaskMembers, TaskMembers(type, simpleNames, taskLocation, diagnostics), diagnostics);
 
         var hasErrors = diagnostics.Any(d => DiagnosticDescriptors.Get(d.Id).DefaultSeverity == DiagnosticSeverity.Error);
-        var spec = hasErrors || typeSpec is null || backbone is null
+        var spec = hasErrors || tasksLackMembers || typeSpec is null || backbone is null
             ? null
             : new MultiTaskSpec(typeSpec, TapResolver.FullName(backbone), names.ToEquatableArray(), simpleNames.ToEquatableArray());
-        return new ModelResult(null, null, spec, diagnostics.ToEquatableArray());
+        var shell = spec is null && (hasErrors || tasksLackMembers)
+            ? Shell(ModelMode.MultiTask, typeSpec, backbone, diagnostics, tasks: exposable, taskNames: exposableNames)
+            : null;
+        return new ModelResult(null, null, spec, diagnostics.ToEquatableArray(), shell);
+    }
+
+    /// <summary>
+    /// Whether a task gets the members a group calls (its constructors, <c>CreateTapSource</c>, <c>Run</c>...): a task of
+    /// another assembly was generated there; one of this compilation has them when its own parse gives a model or a shell.
+    /// </summary>
+    private static bool HasMembers(INamedTypeSymbol task, AttributeData bypassAttribute, Compilation compilation, CancellationToken cancellationToken)
+    {
+        if (bypassAttribute.ApplicationSyntaxReference is not { } reference) return true;
+        if (reference.GetSyntax(cancellationToken).Parent?.Parent is not TypeDeclarationSyntax declaration) return false;
+        var result = ParseBypass(task, declaration, bypassAttribute, compilation, cancellationToken);
+        return result.Bypass is not null || result.Shell is not null;
     }
 
     /// <summary>

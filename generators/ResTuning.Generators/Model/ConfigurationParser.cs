@@ -82,7 +82,10 @@ internal static partial class ConfigurationParser
             ? null
             : new ParallelSpec(typeSpec, TapResolver.FullName(backbone), tuners.ToEquatableArray(), trainable.ToEquatableArray(),
                 TrainableCount(tuners, trainable));
-        return new ModelResult(spec, null, diagnostics.ToEquatableArray());
+        var shell = spec is null && hasErrors
+            ? Shell(ModelMode.Parallel, typeSpec, backbone, diagnostics, hasLoRA: HasAttribute(type, "LoRAAttribute"))
+            : null;
+        return new ModelResult(spec, null, diagnostics.ToEquatableArray(), shell);
     }
 
     private static TunerSpec? ParseTuner(TunerKindModel kind, string name, AttributeData attribute, ITypeSymbol? backbone, int features,

@@ -157,11 +157,31 @@ internal sealed record BypassSpec(
 /// </summary>
 internal sealed record MultiTaskSpec(TypeSpec Type, string BackboneType, EquatableArray<string> Tasks, EquatableArray<string> TaskNames);
 
-/// <summary>The result of the transform for one annotated class: a spec when valid, and the diagnostics.</summary>
-internal sealed record ModelResult(ParallelSpec? Parallel, BypassSpec? Bypass, MultiTaskSpec? MultiTask, EquatableArray<DiagnosticInfo> Diagnostics)
+/// <summary>The three kinds of model.</summary>
+internal enum ModelMode
 {
-    public ModelResult(ParallelSpec? parallel, BypassSpec? bypass, EquatableArray<DiagnosticInfo> diagnostics)
-        : this(parallel, bypass, null, diagnostics)
+    Parallel,
+    Bypass,
+    MultiTask,
+}
+
+/// <summary>
+/// What a model with RT errors still gets: a shell with the normal model's base class, constructors and public members,
+/// each throwing, so that using the class adds no follow-on compiler errors to the RT ones. Only for a class whose
+/// shell compiles: a partial, non-generic class with a valid backbone whose members take no user name (no RT0001, RT0002,
+/// RT0003, RT0023, RT0024). <see cref="Inputs"/> is the bypass backbone's input count, <see cref="HasLoRA"/> whether a
+/// parallel model declares a LoRA (its merging members), <see cref="Tasks"/> and <see cref="TaskNames"/> a multi-task
+/// model's tasks that a property can expose (fully qualified, and their property names).
+/// </summary>
+internal sealed record ShellSpec(ModelMode Mode, TypeSpec Type, string BackboneType, int Inputs, bool HasLoRA,
+    EquatableArray<string> Tasks, EquatableArray<string> TaskNames);
+
+/// <summary>The result of the transform for one annotated class: a spec when valid, else a shell where one compiles, and the diagnostics.</summary>
+internal sealed record ModelResult(ParallelSpec? Parallel, BypassSpec? Bypass, MultiTaskSpec? MultiTask, EquatableArray<DiagnosticInfo> Diagnostics,
+    ShellSpec? Shell = null)
+{
+    public ModelResult(ParallelSpec? parallel, BypassSpec? bypass, EquatableArray<DiagnosticInfo> diagnostics, ShellSpec? shell = null)
+        : this(parallel, bypass, null, diagnostics, shell)
     {
     }
 }

@@ -55,6 +55,12 @@ internal static class Harness
 
         public IReadOnlyList<GeneratedSourceResult> Sources => RunResult.Results.SelectMany(r => r.GeneratedSources).ToList();
 
+        /// <summary>The generated models, without the shells of models with RT errors (see <see cref="IsShell"/>).</summary>
+        public IReadOnlyList<GeneratedSourceResult> Models => Sources.Where(s => !IsShell(s)).ToList();
+
+        /// <summary>Whether <paramref name="source"/> is the shell of a model with RT errors (members that throw), not a model.</summary>
+        public static bool IsShell(GeneratedSourceResult source) => source.SourceText.ToString().Contains("global::ResTuning.InvalidModel.", StringComparison.Ordinal);
+
         /// <summary>Compiler diagnostics of the output (input + generated), warnings and errors, minus missing XML docs in the test inputs.</summary>
         public IReadOnlyList<Diagnostic> CompilerProblems()
         {

@@ -1,0 +1,79 @@
+namespace ResTuning.Generators.Emit;
+
+/// <summary>
+/// The public face of the generated models that does not depend on a valid configuration: each mode's base class, its
+/// constructors' parameters and base-constructor arguments, and the types and signatures of its other public members.
+/// The emitters write these from here, and so does <see cref="ShellEmitter"/> for a model with RT errors, so a shell
+/// always has the normal model's base class and members (tests/ResTuning.Generators.Tests/ShellTests.cs compares them).
+/// </summary>
+internal static class ModelSurface
+{
+    public const string Tensor = ModelFile.Tensor;
+    public const string TensorModule = ModelFile.TensorModule;
+    public const string TapSource = "global::ResTuning.Bypass.HookTapSource";
+    public const string BypassChain = "global::ResTuning.Bypass.ResTuningBypass";
+    public const string Outputs = "global::TorchSharp.torch.Tensor[]";
+    public const string NameList = "global::System.Collections.Generic.IReadOnlyList<string>";
+    public const string TapList = "global::System.Collections.Generic.IReadOnlyList<" + Tensor + ">";
+
+    // ----- Parallel models: ResTuning.Parallel.ParallelModel<TBackbone> -----
+
+    /// <summary>The base class of a parallel model.</summary>
+    public static string ParallelBase(string backboneType) => $"global::ResTuning.Parallel.ParallelModel<{backboneType}>";
+
+    /// <summary>The parameters of a parallel model's constructor.</summary>
+    public static string ParallelParameters(string backboneType) => $"{backboneType} backbone";
+
+    /// <summary>The arguments a parallel model's constructor passes to its base, after the module name.</summary>
+    public const string ParallelBaseArguments = "backbone";
+
+    /// <summary>PEFT's merging verbs, declared when a LoRA is: <c>Merge()</c> and <c>Unmerge()</c> return <see cref="NameList"/>.</summary>
+    public static string MergeAndUnloadSignature(string backboneType) => $"public {backboneType} MergeAndUnload()";
+
+    // ----- Bypass models: ResTuning.TunedModel<Tensor> (TunedModel<Tensor, Tensor> over a two-input backbone) -----
+
+    /// <summary>The base class of a bypass model over a backbone with <paramref name="inputs"/> inputs.</summary>
+    public static string BypassBase(int inputs) => ModelFile.TunedModel(inputs == 2 ? Tensor + ", " + Tensor : Tensor);
+
+    /// <summary>The parameters of a bypass model's constructor that hooks its own taps.</summary>
+    public static string BypassParameters(string backboneType) => $"{backboneType} backbone, {TensorModule}? head = null";
+
+    /// <summary>The parameters of a bypass model's constructor on taps already hooked.</summary>
+    public static string BypassSharedParameters(string backboneType) => $"{backboneType} backbone, {TapSource} source, {TensorModule}? head = null";
+
+    /// <summary>The arguments a bypass model's constructor passes to its base, after the module name.</summary>
+    public static string BypassBaseArguments(int inputs) => inputs == 2 ? "backbone" : "backbone, registerBackbone: false";
+
+    /// <summary>A bypass model's forward override (without its body).</summary>
+    public static string BypassForward(int inputs) => inputs == 2
+        ? $"public override {Tensor} forward({Tensor} input, {Tensor} input2)"
+        : $"public override {Tensor} forward({Tensor} input)";
+
+    /// <summary>A bypass model's static tap-source factory (without its body).</summary>
+    public static string CreateTapSourceSignature(string backboneType) => $"public static {TapSource} CreateTapSource({backboneType} backbone)";
+
+    /// <summary>A bypass model's run on taps already collected (without its body).</summary>
+    public const string RunSignature = "public " + Tensor + " Run(" + TapList + " taps)";
+
+    // ----- Multi-task models: ResTuning.TunedModel<Tensor[]> -----
+
+    /// <summary>The base class of a multi-task model.</summary>
+    public static string MultiTaskBase => ModelFile.TunedModel(Outputs);
+
+    /// <summary>The parameters of a multi-task model's constructor.</summary>
+    public static string MultiTaskParameters(string backboneType) => $"{backboneType} backbone";
+
+    /// <summary>The arguments a multi-task model's constructor passes to its base, after the module name.</summary>
+    public const string MultiTaskBaseArguments = "backbone, registerBackbone: false";
+
+    /// <summary>A multi-task model's forward override (without its body).</summary>
+    public const string MultiTaskForward = "public override " + Outputs + " forward(" + Tensor + " input)";
+
+    /// <summary>A multi-task model's <c>ForwardAll</c> (without its body).</summary>
+    public const string ForwardAllSignature = "public " + Outputs + " ForwardAll(" + Tensor + " input)";
+
+    // ----- Every mode -----
+
+    /// <summary>The override every model declares to remove its hooks (without its body).</summary>
+    public const string RemoveHooksSignature = "protected override void RemoveHooks()";
+}

@@ -1,0 +1,91 @@
+using ResTuning.Generators.Model;
+
+namespace ResTuning.Generators.Emit;
+
+/// <summary>
+/// Emits the shell of a model whose RT errors stop its generation: the normal model's base class, constructors and
+/// public members (all from <see cref="ModelSurface"/>), each throwing <c>ResTuning.InvalidModel.Error</c>. The
+/// constructors throw before their base constructor runs, so the backbone passed in is left untouched. Using the class
+/// then compiles, and the RT diagnostics are the only errors of the build.
+/// </summary>
+internal static class ShellEmitter
+{
+    public static string Emit(ShellSpec spec)
+    {
+        var baseType = spec.Mode switch
+        {
+            ModelMode.Parallel => ModelSurface.ParallelBase(spec.BackboneType),
+            ModelMode.Bypass => ModelSurface.BypassBase(spec.Inputs),
+            _ => ModelSurface.MultiTaskBase,
+        };
+        var modelName = CSharpText.String(spec.Type.Name);
+        var error = $"throw global::ResTuning.InvalidModel.Error({modelName})";
+        var name = $"global::ResTuning.InvalidModel.Throw<string>({modelName})";
+        var constructor = CSharpText.Identifier(spec.Type.Name);
+        return ModelFile.Emit(spec.Type, baseType, new[]
+        {
+            "This model has ResTuning configuration errors (see the RT diagnostics of the build): the generator emitted only",
+            "its constructors and members, each throwing <see cref=\"global::System.InvalidOperationException\"/>, so that using it adds no other errors.",
+        }, w =>
+        {
+            switch (spec.Mode)
+            {
+                case ModelMode.Parallel:
+                    Constructor(w, constructor, ModelSurface.ParallelParameters(spec.BackboneType), name, ModelSurface.ParallelBaseArguments);
+                    if (spec.HasLoRA)
+                    {
+                        Member(w, $"public {ModelSurface.NameList} Merge()", error);
+                        Member(w, $"public {ModelSurface.NameList} Unmerge()", error);
+                        Member(w, ModelSurface.MergeAndUnloadSignature(spec.BackboneType), error);
+                    }
+                    break;
+                case ModelMode.Bypass:
+                    Constructor(w, constructor, ModelSurface.BypassParameters(spec.BackboneType), name, ModelSurface.BypassBaseArguments(spec.Inputs));
+                    Constructor(w, constructor, ModelSurface.BypassSharedParameters(spec.BackboneType), name, ModelSurface.BypassBaseArguments(spec.Inputs));
+                    Member(w, $"public {spec.BackboneType} Backbone", error);
+                    Member(w, $"public {ModelSurface.TapSource} Source", error);
+                    Member(w, $"public {ModelSurface.BypassChain} Bypass", error);
+                    Member(w, ModelSurface.CreateTapSourceSignature(spec.BackboneType), error);
+                    Member(w, ModelSurface.BypassForward(spec.Inputs), error);
+                    Member(w, ModelSurface.RunSignature, error);
+                    Member(w, "public int LastTap", error);
+                    RemoveHooks(w);
+                    break;
+                default:
+                    Constructor(w, constructor, ModelSurface.MultiTaskParameters(spec.BackboneType), name, ModelSurface.MultiTaskBaseArguments);
+                    Member(w, $"public {spec.BackboneType} Backbone", error);
+                    Member(w, $"public {ModelSurface.TapSource} Source", error);
+                    var names = MultiTaskEmitter.RegisteredNames(spec.TaskNames);
+                    for (var i = 0; i < spec.Tasks.Count; i++) Member(w, $"public {spec.Tasks[i]} {CSharpText.Identifier(names[i])}", error);
+                    Member(w, ModelSurface.ForwardAllSignature, error);
+                    Member(w, ModelSurface.MultiTaskForward, error);
+                    RemoveHooks(w);
+                    break;
+            }
+        });
+    }
+
+    /// <summary>A constructor that throws while computing its base constructor's first argument, before the base runs.</summary>
+    private static void Constructor(SourceWriter w, string type, string parameters, string name, string baseArguments)
+    {
+        w.Line("/// <summary>Throws: this model has ResTuning configuration errors.</summary>");
+        w.Line($"public {type}({parameters}) : base({name}, {baseArguments})");
+        w.Open("");
+        w.Close();
+        w.Line();
+    }
+
+    private static void Member(SourceWriter w, string signature, string error)
+    {
+        w.Line("/// <summary>Throws: this model has ResTuning configuration errors.</summary>");
+        w.Line($"{signature} => {error};");
+        w.Line();
+    }
+
+    /// <summary>No instance of a shell exists, so there are no hooks to remove.</summary>
+    private static void RemoveHooks(SourceWriter w)
+    {
+        w.Line("/// <summary>Nothing to remove: no instance of this model is ever created.</summary>");
+        w.Line($"{ModelSurface.RemoveHooksSignature} {{ }}");
+    }
+}
