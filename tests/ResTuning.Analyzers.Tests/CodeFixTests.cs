@@ -108,13 +108,15 @@ public sealed class CodeFixTests
     [Fact]
     public Task Remove_a_duplicate_tuner() =>
         Verify.CodeFix<RemoveRedundantAttributeCodeFix>(
-            Sources.Model("[ResTuning<Demo.TinyVit>(Features = 16)]\n[ResAdapter(\"blocks.*.mlp\")]\n[{|RT0017:ResAdapter(\"blocks.*.mlp\")|}]"),
-            Sources.Model("[ResTuning<Demo.TinyVit>(Features = 16)]\n[ResAdapter(\"blocks.*.mlp\")]"));
+            Sources.Model("[ResTuning<Demo.TinyVit>(Features = 16)]\n[ResAdapter(\"blocks.*.mlp\")]\n[{|#0:ResAdapter(\"blocks.*.mlp\")|}]"),
+            Sources.Model("[ResTuning<Demo.TinyVit>(Features = 16)]\n[ResAdapter(\"blocks.*.mlp\")]"),
+            // The copy also clashes with the first one's name (RT0026); removing it fixes both.
+            Verify.Diagnostic("RT0017").WithLocation(0), Verify.Diagnostic("RT0026").WithLocation(0));
 
     [Fact]
     public Task Remove_a_duplicate_tuner_from_a_shared_attribute_list() =>
         Verify.CodeFix<RemoveRedundantAttributeCodeFix>(
-            Sources.Model("[ResTuning<Demo.TinyVit>]\n[Trainable(\"head\"), LoRA(\"blocks.0.attn.qkv\"), {|RT0017:LoRA(\"blocks.0.attn.qkv\")|}]"),
+            Sources.Model("[ResTuning<Demo.TinyVit>]\n[Trainable(\"head\"), LoRA(\"blocks.0.attn.qkv\"), {|RT0017:LoRA(\"blocks.0.attn.qkv\", Name = \"copy\")|}]"),
             Sources.Model("[ResTuning<Demo.TinyVit>]\n[Trainable(\"head\"), LoRA(\"blocks.0.attn.qkv\")]"));
 
     [Fact]

@@ -18,20 +18,22 @@ public sealed class ParallelCheckTests
             [{|#0:ResAdapter("blocks.*.mlp")|}]
             """),
             Verify.Diagnostic("RT0017").WithLocation(0).WithMessage(
-                "[ResAdapter(\"blocks.*.mlp\")] repeats an earlier tuner of the same kind on tap 'blocks.*.mlp' with the same parameters; remove it, or change its parameters if a second tuner is meant"));
+                "[ResAdapter(\"blocks.*.mlp\")] repeats an earlier tuner of the same kind on tap 'blocks.*.mlp' with the same parameters; remove it, or change its parameters if a second tuner is meant"),
+            // An exact copy also takes the first one's name on the same modules.
+            Verify.Diagnostic("RT0026").WithLocation(0));
 
     [Fact]
     public Task Duplicate_tuner_is_found_whatever_the_spelling_of_equal_parameters() =>
         Verify.Analyzer(Sources.Model("""
             [ResTuning<Demo.TinyVit>]
             [LoRA("blocks.0.attn.qkv", Rank = 4, Alpha = 8)]
-            [{|RT0017:LoRA("blocks.0.attn.qkv", Alpha = 8.0, Rank = 4, Dropout = 0)|}]
+            [{|RT0017:LoRA("blocks.0.attn.qkv", Alpha = 8.0, Rank = 4, Dropout = 0, Name = "copy")|}]
             """));
 
     [Theory]
-    [InlineData("[ResAdapter(\"blocks.*.mlp\", Dim = 32)]")]
-    [InlineData("[ResAdapter(\"blocks.0..4.mlp\")]")]
-    [InlineData("[ResAdapter(\"blocks.*.mlp\", Scale = TunerScaleKind.LearnedScalar)]")]
+    [InlineData("[ResAdapter(\"blocks.*.mlp\", Dim = 32, Name = \"wide\")]")]
+    [InlineData("[ResAdapter(\"blocks.0..4.mlp\", Name = \"second\")]")]
+    [InlineData("[ResAdapter(\"blocks.*.mlp\", Scale = TunerScaleKind.LearnedScalar, Name = \"scaled\")]")]
     public Task Second_tuner_with_other_parameters_or_tap_text_is_no_duplicate(string second) =>
         Verify.Analyzer(Sources.Model("[ResTuning<Demo.TinyVit>(Features = 16)]\n[ResAdapter(\"blocks.*.mlp\")]\n" + second));
 

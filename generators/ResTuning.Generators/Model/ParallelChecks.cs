@@ -26,8 +26,8 @@ internal static class ParallelChecks
         var hasErrors = diagnostics.Any(d => DiagnosticDescriptors.Get(d.Id).DefaultSeverity == DiagnosticSeverity.Error);
         if (!hasErrors && tuners.Count == 0 && trainable.Count == 0)
             diagnostics.Add(DiagnosticInfo.Create(DiagnosticIds.NothingToTrain, ConfigurationParser.IdentifierLocation(declaration), typeName));
-        var clashing = NameClashes(tuners, tunerAttributes, diagnostics);
-        DuplicateTuners(tuners, tunerAttributes, clashing, diagnostics);
+        NameClashes(tuners, tunerAttributes, diagnostics);
+        DuplicateTuners(tuners, tunerAttributes, diagnostics);
         ZeroFixedScales(tuners, tunerAttributes, diagnostics);
         TrainableTaps(tuners, trainable, trainableAttributes, diagnostics);
         RedundantTrainables(trainable, trainableAttributes, diagnostics);
@@ -35,11 +35,10 @@ internal static class ParallelChecks
 
     /// <summary>
     /// RT0026: a later tuner with the same name as an earlier one on a module both select (the name is the tuner's key in
-    /// the state dict and on its tap). Returns the indices reported.
+    /// the state dict and on its tap). An exact copy of an earlier tuner also gets RT0017, whose fix removes it.
     /// </summary>
-    private static HashSet<int> NameClashes(IReadOnlyList<TunerSpec> tuners, IReadOnlyList<AttributeData> attributes, List<DiagnosticInfo> diagnostics)
+    private static void NameClashes(IReadOnlyList<TunerSpec> tuners, IReadOnlyList<AttributeData> attributes, List<DiagnosticInfo> diagnostics)
     {
-        var reported = new HashSet<int>();
         for (var j = 0; j < tuners.Count; j++)
         {
             for (var i = 0; i < j; i++)
@@ -48,21 +47,19 @@ internal static class ParallelChecks
                 var location = ConfigurationParser.ArgumentLocation(attributes[j], "Name");
                 diagnostics.Add(DiagnosticInfo.Create(DiagnosticIds.TunerNameClash, location,
                     tuners[j].Source, tuners[i].Source, tuners[j].Name, tuners[j].Tap.Path.Text));
-                reported.Add(j);
                 break;
             }
         }
-        return reported;
     }
 
-    /// <summary>RT0017: a tuner of the same kind, on the same tap text, with the same parameters as an earlier one (unless RT0026 already names it).</summary>
-    private static void DuplicateTuners(IReadOnlyList<TunerSpec> tuners, IReadOnlyList<AttributeData> attributes, HashSet<int> clashing, List<DiagnosticInfo> diagnostics)
+    /// <summary>RT0017: a tuner of the same kind, on the same tap text, with the same parameters as an earlier one.</summary>
+    private static void DuplicateTuners(IReadOnlyList<TunerSpec> tuners, IReadOnlyList<AttributeData> attributes, List<DiagnosticInfo> diagnostics)
     {
         var seen = new HashSet<TunerSpec>();
         for (var i = 0; i < tuners.Count; i++)
         {
             // The name and the source text (argument order, spelling) do not change what is trained.
-            if (!seen.Add(tuners[i] with { Name = "", Source = "" }) && !clashing.Contains(i))
+            if (!seen.Add(tuners[i] with { Name = "", Source = "" }))
                 diagnostics.Add(DiagnosticInfo.Create(DiagnosticIds.DuplicateTuner, AttributeLocation(attributes[i]),
                     tuners[i].Source, tuners[i].Tap.Path.Text));
         }
