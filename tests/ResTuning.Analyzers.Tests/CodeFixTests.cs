@@ -107,11 +107,10 @@ public sealed class CodeFixTests
 
     [Fact]
     public Task Remove_a_duplicate_tuner() =>
+        // A named copy: RT0017 alone (an unnamed copy also gets RT0026, see ParallelCheckTests; the same fix removes it).
         Verify.CodeFix<RemoveRedundantAttributeCodeFix>(
-            Sources.Model("[ResTuning<Demo.TinyVit>(Features = 16)]\n[ResAdapter(\"blocks.*.mlp\")]\n[{|#0:ResAdapter(\"blocks.*.mlp\")|}]"),
-            Sources.Model("[ResTuning<Demo.TinyVit>(Features = 16)]\n[ResAdapter(\"blocks.*.mlp\")]"),
-            // The copy also clashes with the first one's name (RT0026); removing it fixes both.
-            Verify.Diagnostic("RT0017").WithLocation(0), Verify.Diagnostic("RT0026").WithLocation(0));
+            Sources.Model("[ResTuning<Demo.TinyVit>(Features = 16)]\n[ResAdapter(\"blocks.*.mlp\")]\n[{|RT0017:ResAdapter(\"blocks.*.mlp\", Name = \"copy\")|}]"),
+            Sources.Model("[ResTuning<Demo.TinyVit>(Features = 16)]\n[ResAdapter(\"blocks.*.mlp\")]"));
 
     [Fact]
     public Task Remove_a_duplicate_tuner_from_a_shared_attribute_list() =>

@@ -20,7 +20,7 @@ public sealed class ParallelCheckTests
             Verify.Diagnostic("RT0017").WithLocation(0).WithMessage(
                 "[ResAdapter(\"blocks.*.mlp\")] repeats an earlier tuner of the same kind on tap 'blocks.*.mlp' with the same parameters; remove it, or change its parameters if a second tuner is meant"),
             // An exact copy also takes the first one's name on the same modules.
-            Verify.Diagnostic("RT0026").WithLocation(0));
+            Verify.Diagnostic("RT0026").WithLocation(0).WithArguments("[ResAdapter(\"blocks.*.mlp\")]", "[ResAdapter(\"blocks.*.mlp\")]", "adapter", "blocks.*.mlp"));
 
     [Fact]
     public Task Duplicate_tuner_is_found_whatever_the_spelling_of_equal_parameters() =>
