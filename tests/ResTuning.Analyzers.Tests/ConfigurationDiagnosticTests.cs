@@ -1,7 +1,6 @@
 using System.Threading.Tasks;
 using Microsoft.CodeAnalysis.Testing;
 using ResTuning.Analyzers.Tests.Support;
-using ResTuning.Generators.Tests.Support;
 
 namespace ResTuning.Analyzers.Tests;
 

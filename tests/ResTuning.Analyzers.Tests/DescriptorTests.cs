@@ -24,7 +24,7 @@ public sealed class DescriptorTests
     {
         var descriptor = DiagnosticDescriptors.Get(id);
         Assert.Equal($"https://github.com/restuning-dsl/ResTuning.Dsl/blob/main/docs/diagnostics/{id}.md", descriptor.HelpLinkUri);
-        var page = Path.Combine(GeneratorTestInputs.RepoRoot(), "docs/diagnostics", id + ".md");
+        var page = Path.Combine(RepoRoot.Folder, "docs/diagnostics", id + ".md");
         Assert.True(File.Exists(page), id + " has no docs page");
         var text = File.ReadAllText(page);
         Assert.StartsWith($"# {id}: {descriptor.Title}", text);
@@ -52,7 +52,7 @@ public sealed class DescriptorTests
     public void Descriptor_has_a_release_entry_in_the_analyzers_project(string id)
     {
         var descriptor = DiagnosticDescriptors.Get(id);
-        var unshipped = File.ReadAllText(Path.Combine(GeneratorTestInputs.RepoRoot(), "analyzers/ResTuning.Analyzers/AnalyzerReleases.Unshipped.md"));
+        var unshipped = File.ReadAllText(Path.Combine(RepoRoot.Folder, "analyzers/ResTuning.Analyzers/AnalyzerReleases.Unshipped.md"));
         Assert.Contains($"{id} | ResTuning | {descriptor.DefaultSeverity} | {descriptor.Title}", unshipped);
     }
 }

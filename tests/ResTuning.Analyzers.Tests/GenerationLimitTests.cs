@@ -4,7 +4,6 @@ using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.Diagnostics;
 using ResTuning.Analyzers.Tests.Support;
-using ResTuning.Generators.Tests.Support;
 
 namespace ResTuning.Analyzers.Tests;
 
@@ -158,8 +157,8 @@ public sealed class GenerationLimitTests
         var model = Sources.Model("[ResTuning<Demo.TinyVit>]\n[ResAdapter(\"blocks.*.mpl\", In = 16)]");
         var compilation = CSharpCompilation.Create("Paths",
             new[] { CSharpSyntaxTree.ParseText(Sources.Backbone, path: ""), CSharpSyntaxTree.ParseText(model, path: "") },
-            References.All,
-            new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, specificDiagnosticOptions: References.SuppressedUnification));
+            TestReferences.All,
+            new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, specificDiagnosticOptions: TestReferences.SuppressedUnification));
         var exceptions = new List<Exception>();
         var options = new CompilationWithAnalyzersOptions(new AnalyzerOptions(ImmutableArray<AdditionalText>.Empty),
             (ex, _, _) => exceptions.Add(ex), concurrentAnalysis: false, logAnalyzerExecutionTime: false);

@@ -1,6 +1,5 @@
 using System.Threading.Tasks;
 using ResTuning.Analyzers.Tests.Support;
-using ResTuning.Generators.Tests.Support;
 
 namespace ResTuning.Analyzers.Tests;
 

@@ -6,20 +6,20 @@ namespace ResTuning.Analyzers.Tests;
 /// <summary>The configurations the generator's snapshot and benchmark tests rely on raise no analyzer diagnostic.</summary>
 public sealed class SnapshotInputTests
 {
-    public static TheoryData<string> SnapshotModels() => new(GeneratorTestInputs.SnapshotModels());
+    public static TheoryData<string> SnapshotInputs() => new(SnapshotModels.All);
 
-    public static TheoryData<string> BenchmarkModels() => new(GeneratorTestInputs.BenchmarkConfigurations().Select(c => Generators.Tests.Support.Sources.Model(c)));
+    public static TheoryData<string> BenchmarkModels() => new(WorkloadModels.Configurations.Select(c => Sources.Model(c)));
 
     [Fact]
     public void Every_snapshot_configuration_is_found()
     {
-        // Nine Configurations entries and the nested-type model of SnapshotTests.cs at the time of writing.
-        Assert.True(GeneratorTestInputs.SnapshotModels().Count >= 10);
-        Assert.True(GeneratorTestInputs.BenchmarkConfigurations().Count >= 4);
+        // Thirteen Configurations entries, the nested-type model and the multi-task group at the time of writing.
+        Assert.True(SnapshotModels.All.Count >= 10);
+        Assert.True(WorkloadModels.Configurations.Count >= 4);
     }
 
     [Theory]
-    [MemberData(nameof(SnapshotModels))]
+    [MemberData(nameof(SnapshotInputs))]
     public Task Snapshot_input_raises_no_diagnostic(string model) => Verify.Analyzer(model);
 
     [Theory]

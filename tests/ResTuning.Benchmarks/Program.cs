@@ -1,12 +1,15 @@
 using System;
 using System.Linq;
 using ResTuning.Benchmarks;
+using ResTuning.Benchmarks.Generation;
 using ResTuning.Benchmarks.Generator;
 
 // Commands (each prints figures; --json for machine-readable lines):
 //   training [--json] [--model tiny|small|base] [--batch N] [--steps N] [--warmup N]
 //            [--device cpu|cuda] [--dtype float32|bfloat16] [--image N] [--tasks N] [--method NAME]
 //   generator [--json] [--classes N] [--runs N] [--warmup N]
+//   tapcache  (TapCacheBenchOptions.Usage)
+//   generation [--json] [--method bypass|full] (and the sample's generate options but --samples; GenerationBenchOptions.Usage)
 const string TrainingUsage = "training [--json] [--model tiny|small|base] [--batch N] [--steps N] [--warmup N] [--device cpu|cuda] [--dtype float32|bfloat16] [--image N] [--tasks N] [--method NAME]";
 
 var command = args.FirstOrDefault();
@@ -18,6 +21,7 @@ try
         "training" => TrainingBenchmark.Run(BenchmarkOptions.Parse(rest)),
         "generator" => GeneratorBenchmark.Run(GeneratorOptions.Parse(rest)),
         "tapcache" => TapCacheBenchmark.Run(TapCacheBenchOptions.Parse(rest)),
+        "generation" => GenerationBenchmark.Run(GenerationBenchOptions.Parse(rest)),
         _ => Usage(),
     };
 }
@@ -31,5 +35,7 @@ static int Usage()
 {
     Console.Error.WriteLine($"usage: ResTuning.Benchmarks {TrainingUsage}");
     Console.Error.WriteLine($"       ResTuning.Benchmarks {GeneratorOptions.Usage}");
+    Console.Error.WriteLine($"       ResTuning.Benchmarks {TapCacheBenchOptions.Usage}");
+    Console.Error.WriteLine($"       ResTuning.Benchmarks {GenerationBenchOptions.Usage}");
     return 2;
 }

@@ -3,7 +3,6 @@ using System.Collections.Generic;
 using System.Diagnostics;
 using System.Globalization;
 using System.Linq;
-using System.Reflection;
 using System.Text.Json;
 using ResTuning.Native;
 using TorchSharp;
@@ -87,16 +86,10 @@ internal static class TrainingBenchmark
         var failed = 0;
         foreach (var method in TrainingMethods.All.Append(GeneratedComparison.Method))
         {
-            var (exe, prefix) = SelfCommand();
-            var psi = new ProcessStartInfo(exe) { RedirectStandardOutput = true, UseShellExecute = false };
-            foreach (var a in prefix.Concat(o.ChildArguments(method))) psi.ArgumentList.Add(a);
-            using var child = Process.Start(psi)!;
-            var output = child.StandardOutput.ReadToEnd();
-            child.WaitForExit();
-            var line = output.Split('\n').Select(l => l.Trim()).LastOrDefault(l => l.StartsWith('{'));
-            if (child.ExitCode != 0 || line is null)
+            var (exit, line) = SelfProcess.Run(o.ChildArguments(method));
+            if (exit != 0 || line is null)
             {
-                Console.Error.WriteLine($"{method}: child exited with {child.ExitCode}");
+                Console.Error.WriteLine($"{method}: child exited with {exit}");
                 failed++;
                 continue;
             }
@@ -107,15 +100,5 @@ internal static class TrainingBenchmark
         if (o.Json) Console.Error.Write(table);
         else Console.Write(table);
         return failed == 0 ? 0 : 1;
-    }
-
-    /// <summary>How to start this program again: the apphost itself, or <c>dotnet this.dll</c>.</summary>
-    private static (string Exe, string[] Prefix) SelfCommand()
-    {
-        var path = Environment.ProcessPath ?? "dotnet";
-        var name = System.IO.Path.GetFileNameWithoutExtension(path);
-        return name.Equals("dotnet", StringComparison.OrdinalIgnoreCase)
-            ? (path, new[] { Assembly.GetEntryAssembly()!.Location })
-            : (path, Array.Empty<string>());
     }
 }

@@ -1,5 +1,4 @@
 using Microsoft.CodeAnalysis;
-using ResTuning.Benchmarks.Generator;
 
 namespace ResTuning.Generators.Tests;
 

@@ -1,5 +1,4 @@
 using System.IO;
-using System.Runtime.CompilerServices;
 using System.Text;
 using System.Text.RegularExpressions;
 using ResTuning.Generators.Tests.Support;
@@ -15,7 +14,7 @@ public sealed class PackageReadmeExampleTests
     [Fact]
     public void Every_example_compiles_with_the_generator_and_raises_no_RT_diagnostic()
     {
-        var blocks = Regex.Matches(File.ReadAllText(Path.Combine(RepoRoot(), "src/ResTuning/PackageReadme.md")), "```csharp\n(.*?)```", RegexOptions.Singleline)
+        var blocks = Regex.Matches(File.ReadAllText(Path.Combine(RepoRoot.Folder, "src/ResTuning/PackageReadme.md")), "```csharp\n(.*?)```", RegexOptions.Singleline)
             .Select(m => m.Groups[1].Value)
             .ToList();
         var declarations = blocks.Where(b => b.Contains("partial class", StringComparison.Ordinal)).ToList();
@@ -53,7 +52,4 @@ public sealed class PackageReadmeExampleTests
             new[] { "AllTasks.g.cs", "Colors.g.cs", "Shapes.g.cs", "VitBypass.g.cs", "VitBypassReentry.g.cs", "VitTuned.g.cs" },
             result.Sources.Select(s => s.HintName).OrderBy(n => n, StringComparer.Ordinal));
     }
-
-    // This file is tests/ResTuning.Generators.Tests/PackageReadmeExampleTests.cs.
-    private static string RepoRoot([CallerFilePath] string file = "") => Path.GetFullPath(Path.Combine(Path.GetDirectoryName(file)!, "../.."));
 }

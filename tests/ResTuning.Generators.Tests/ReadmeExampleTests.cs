@@ -1,5 +1,4 @@
 using System.IO;
-using System.Runtime.CompilerServices;
 using ResTuning.Generators.Tests.Support;
 
 namespace ResTuning.Generators.Tests;
@@ -40,7 +39,7 @@ public sealed class ReadmeExampleTests
     [Fact]
     public void The_dsl_example_compiles_cleanly_with_the_generator_and_the_analyzer()
     {
-        var example = CSharpBlockAfter(File.ReadAllText(Path.Combine(RepoRoot(), "README.md")), "## The DSL by example");
+        var example = CSharpBlockAfter(File.ReadAllText(Path.Combine(RepoRoot.Folder, "README.md")), "## The DSL by example");
 
         var result = Harness.Run(example, StandIns);
 
@@ -59,7 +58,4 @@ public sealed class ReadmeExampleTests
         var end = markdown.IndexOf("```", start, StringComparison.Ordinal);
         return markdown.Substring(start, end - start);
     }
-
-    // This file is tests/ResTuning.Generators.Tests/ReadmeExampleTests.cs.
-    private static string RepoRoot([CallerFilePath] string file = "") => Path.GetFullPath(Path.Combine(Path.GetDirectoryName(file)!, "../.."));
 }

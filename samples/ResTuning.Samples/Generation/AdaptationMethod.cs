@@ -22,6 +22,9 @@ public static class AdaptationMethods
     /// <summary>The command-line name (<c>bypass</c>, <c>full</c>).</summary>
     public static string Name(this AdaptationMethod method) => method.ToString().ToLowerInvariant();
 
+    /// <summary>The AdamW learning rate of <paramref name="method"/>: lower when every pretrained weight moves.</summary>
+    public static double LearningRate(this AdaptationMethod method) => method == AdaptationMethod.Full ? 5e-4 : 2e-3;
+
     /// <summary>Parses a command-line name.</summary>
     public static bool TryParse(string text, out AdaptationMethod method)
     {

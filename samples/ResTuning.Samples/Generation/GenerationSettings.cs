@@ -1,6 +1,6 @@
 namespace ResTuning.Samples.Generation;
 
-/// <summary>Options of the generative sample (from the command line).</summary>
+/// <summary>Settings of the generative sample (its command line; the <c>generation</c> benchmark takes the same).</summary>
 public sealed record GenerationSettings
 {
     /// <summary>Adaptation epochs on the target style.</summary>

@@ -5,7 +5,6 @@ using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Testing;
 using Microsoft.CodeAnalysis.Testing;
 using ResTuning.Generators.Diagnostics;
-using ResTuning.Generators.Tests.Support;
 
 namespace ResTuning.Analyzers.Tests.Support;
 
@@ -52,7 +51,7 @@ internal static class Verify
     {
         // No reference pack download: an empty framework set, and the offline references instead.
         test.ReferenceAssemblies = new ReferenceAssemblies("net10.0");
-        test.TestState.AdditionalReferences.AddRange(References.All);
+        test.TestState.AdditionalReferences.AddRange(TestReferences.All);
         test.TestState.Sources.Add(Sources.Backbone);
         test.TestState.Sources.Add(model);
         test.SolutionTransforms.Add((solution, projectId) =>
@@ -62,7 +61,7 @@ internal static class Verify
             return solution
                 .WithProjectCompilationOptions(projectId, options
                     .WithNullableContextOptions(NullableContextOptions.Enable)
-                    .WithSpecificDiagnosticOptions(options.SpecificDiagnosticOptions.SetItems(References.SuppressedUnification)))
+                    .WithSpecificDiagnosticOptions(options.SpecificDiagnosticOptions.SetItems(TestReferences.SuppressedUnification)))
                 .WithProjectParseOptions(projectId, ((CSharpParseOptions)project.ParseOptions!).WithLanguageVersion(LanguageVersion.Latest));
         });
         return test;

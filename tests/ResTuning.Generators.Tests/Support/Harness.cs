@@ -6,28 +6,17 @@ using ResTuning.Generators;
 
 namespace ResTuning.Generators.Tests.Support;
 
-/// <summary>Compiles test inputs against .NET 10 reference assemblies, TorchSharp and ResTuning, and runs the generator.</summary>
+/// <summary>Compiles test inputs against <see cref="TestReferences.All"/> and runs the generator.</summary>
 internal static class Harness
 {
     public static readonly CSharpParseOptions ParseOptions = new(LanguageVersion.Latest, DocumentationMode.Diagnose);
 
-    private static readonly ImmutableArray<MetadataReference> References = Basic.Reference.Assemblies.Net100.References.All
-        .Cast<MetadataReference>()
-        .Concat(new[]
-        {
-            MetadataReference.CreateFromFile(typeof(TorchSharp.torch).Assembly.Location),
-            MetadataReference.CreateFromFile(typeof(ResTuning.Parallel.ResParallel).Assembly.Location),
-            MetadataReference.CreateFromFile(typeof(ResTuning.ResAdapterAttribute).Assembly.Location),
-        })
-        .ToImmutableArray();
-
     public static CSharpCompilation Compilation(params string[] sources) => CSharpCompilation.Create(
         "TestInput",
         sources.Select((s, i) => CSharpSyntaxTree.ParseText(s, ParseOptions, path: $"Input{i}.cs")),
-        References,
+        TestReferences.All,
         new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, nullableContextOptions: NullableContextOptions.Enable)
-            // The SDK's defaults: TorchSharp is built against System.Runtime 8, unified with 10 here.
-            .WithSpecificDiagnosticOptions(new Dictionary<string, ReportDiagnostic> { ["CS1701"] = ReportDiagnostic.Suppress, ["CS1702"] = ReportDiagnostic.Suppress }));
+            .WithSpecificDiagnosticOptions(TestReferences.SuppressedUnification));
 
     public static GeneratorDriver Driver(bool track = true) => CSharpGeneratorDriver.Create(
         new[] { new ResTuningGenerator().AsSourceGenerator() },

@@ -1,4 +1,4 @@
-namespace ResTuning.Generators.Tests.Support;
+namespace ResTuning.TestSupport;
 
 /// <summary>Test-input sources: small backbones and a local stand-in for the checkpoint API.</summary>
 internal static class Sources

@@ -1,14 +1,18 @@
+using System.Collections.Generic;
 using System.Collections.Immutable;
+using System.Linq;
 using Microsoft.CodeAnalysis;
 
-namespace ResTuning.Analyzers.Tests.Support;
+namespace ResTuning.TestSupport;
 
 /// <summary>
-/// Metadata references of every test input: .NET 10 reference assemblies (offline, from Basic.Reference.Assemblies),
-/// TorchSharp, ResTuning and ResTuning.Abstractions.
+/// What every Roslyn test compilation is built against: .NET 10 reference assemblies (offline, from
+/// Basic.Reference.Assemblies), TorchSharp, ResTuning and ResTuning.Abstractions. Linked into each project that
+/// compiles test inputs (generator tests, analyzer tests, the generator benchmark).
 /// </summary>
-internal static class References
+internal static class TestReferences
 {
+    /// <summary>The metadata references.</summary>
     public static readonly ImmutableArray<MetadataReference> All = Basic.Reference.Assemblies.Net100.References.All
         .Cast<MetadataReference>()
         .Concat(new[]
