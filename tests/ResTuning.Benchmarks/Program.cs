@@ -7,6 +7,7 @@ using ResTuning.Benchmarks.Generator;
 //   training [--json] [--model tiny|small|base] [--batch N] [--steps N] [--warmup N]
 //            [--device cpu|cuda] [--dtype float32|bfloat16] [--image N] [--tasks N] [--method NAME]
 //   generator [--json] [--classes N] [--runs N] [--warmup N]
+//   stopforward [--batch N] [--image N] [--steps N] [--warmup N] [--pairs N]
 const string TrainingUsage = "training [--json] [--model tiny|small|base] [--batch N] [--steps N] [--warmup N] [--device cpu|cuda] [--dtype float32|bfloat16] [--image N] [--tasks N] [--method NAME]";
 
 var command = args.FirstOrDefault();
@@ -18,6 +19,7 @@ try
         "training" => TrainingBenchmark.Run(BenchmarkOptions.Parse(rest)),
         "generator" => GeneratorBenchmark.Run(GeneratorOptions.Parse(rest)),
         "tapcache" => TapCacheBenchmark.Run(TapCacheBenchOptions.Parse(rest)),
+        "stopforward" => StopForwardBenchmark.Run(rest),
         _ => Usage(),
     };
 }
@@ -31,5 +33,6 @@ static int Usage()
 {
     Console.Error.WriteLine($"usage: ResTuning.Benchmarks {TrainingUsage}");
     Console.Error.WriteLine($"       ResTuning.Benchmarks {GeneratorOptions.Usage}");
+    Console.Error.WriteLine($"       ResTuning.Benchmarks {StopForwardBenchmark.Usage}");
     return 2;
 }
