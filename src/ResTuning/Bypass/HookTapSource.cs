@@ -263,6 +263,9 @@ public sealed class HookTapSource : ITapSource, IDisposable
             }
             Taps[index] = value.detach();
             next++;
+            // An exception is the only way to end the backbone's own forward early: TorchSharp's hooks can replace a module's
+            // input or output but not stop its caller, and Module.call is not virtual. Measured (Benchmarks `stopforward`): 6 µs
+            // per pass (30 µs under load) against a 389 ms ViT-S/16 96 px batch-32 bypass training step on 2 cores, < 0.01 %.
             if (index == lastTap && point is null) throw new StopForward();
         }
 
