@@ -1,7 +1,6 @@
 using System.Threading.Tasks;
 using ResTuning.Analyzers.CodeFixes;
 using ResTuning.Analyzers.Tests.Support;
-using ResTuning.Generators.Tests.Support;
 
 namespace ResTuning.Analyzers.Tests;
 

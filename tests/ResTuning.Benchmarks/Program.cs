@@ -10,6 +10,7 @@ using ResTuning.Benchmarks.Generator;
 //   generator [--json] [--classes N] [--runs N] [--warmup N]
 //   tapcache  (TapCacheBenchOptions.Usage)
 //   generation [--json] [--method bypass|full] (and the sample's generate options but --samples; GenerationBenchOptions.Usage)
+//   stopforward [--batch N] [--image N] [--steps N] [--warmup N] [--pairs N]
 const string TrainingUsage = "training [--json] [--model tiny|small|base] [--batch N] [--steps N] [--warmup N] [--device cpu|cuda] [--dtype float32|bfloat16] [--image N] [--tasks N] [--method NAME]";
 
 var command = args.FirstOrDefault();
@@ -22,6 +23,7 @@ try
         "generator" => GeneratorBenchmark.Run(GeneratorOptions.Parse(rest)),
         "tapcache" => TapCacheBenchmark.Run(TapCacheBenchOptions.Parse(rest)),
         "generation" => GenerationBenchmark.Run(GenerationBenchOptions.Parse(rest)),
+        "stopforward" => StopForwardBenchmark.Run(rest),
         _ => Usage(),
     };
 }
@@ -37,5 +39,6 @@ static int Usage()
     Console.Error.WriteLine($"       ResTuning.Benchmarks {GeneratorOptions.Usage}");
     Console.Error.WriteLine($"       ResTuning.Benchmarks {TapCacheBenchOptions.Usage}");
     Console.Error.WriteLine($"       ResTuning.Benchmarks {GenerationBenchOptions.Usage}");
+    Console.Error.WriteLine($"       ResTuning.Benchmarks {StopForwardBenchmark.Usage}");
     return 2;
 }

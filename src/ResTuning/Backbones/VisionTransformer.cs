@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using TorchSharp;
 using TorchSharp.Modules;
+using TorchSharp.Utils;
 using static TorchSharp.torch;
 
 namespace ResTuning.Backbones;
@@ -21,6 +22,10 @@ public sealed class VisionTransformer : nn.Module<Tensor, Tensor>
     private readonly ModuleList<VitBlock> blocks;
     private readonly LayerNorm norm;
     private readonly nn.Module<Tensor, Tensor> head;
+    [ComponentName(Name = "cls_token")]
+    private Parameter clsToken;
+    [ComponentName(Name = "pos_embed")]
+    private Parameter posEmbed;
 
     /// <summary>Creates a randomly initialised ViT (truncated normal, std 0.02, as timm).</summary>
     /// <param name="config">The shape; validated.</param>
@@ -36,8 +41,8 @@ public sealed class VisionTransformer : nn.Module<Tensor, Tensor>
         norm = nn.LayerNorm(config.EmbedDim, config.LayerNormEps);
         head = config.NumClasses > 0 ? nn.Linear(config.EmbedDim, config.NumClasses) : nn.Identity();
 
-        var clsToken = nn.Parameter(zeros(1, 1, config.EmbedDim));
-        var posEmbed = nn.Parameter(zeros(1, config.NumTokens, config.EmbedDim));
+        clsToken = nn.Parameter(zeros(1, 1, config.EmbedDim));
+        posEmbed = nn.Parameter(zeros(1, config.NumTokens, config.EmbedDim));
         using (no_grad())
         {
             nn.init.trunc_normal_(posEmbed, std: 0.02);
@@ -73,18 +78,18 @@ public sealed class VisionTransformer : nn.Module<Tensor, Tensor>
     public nn.Module<Tensor, Tensor> Head => head;
 
     /// <summary>The learned class token <c>[1, 1, D]</c>.</summary>
-    public Parameter ClsToken => get_parameter("cls_token")!;
+    public Parameter ClsToken => clsToken;
 
     /// <summary>The learned position embedding <c>[1, N+1, D]</c>.</summary>
-    public Parameter PosEmbed => get_parameter("pos_embed")!;
+    public Parameter PosEmbed => posEmbed;
 
     /// <summary>Images <c>[B, C, H, W]</c> to the tokens entering block 0, <c>[B, N+1, D]</c>: patches, class token in front, plus position embedding.</summary>
     public Tensor Embed(Tensor images)
     {
         using var scope = NewDisposeScope();
         var patches = patch_embed.call(images);
-        var cls = ClsToken.expand(patches.shape[0], -1, -1);
-        return (cat(new[] { cls, patches }, 1) + PosEmbed).MoveToOuterDisposeScope();
+        var cls = clsToken.expand(patches.shape[0], -1, -1);
+        return (cat(new[] { cls, patches }, 1) + posEmbed).MoveToOuterDisposeScope();
     }
 
     /// <summary>Runs blocks <paramref name="from"/> (inclusive) to <paramref name="to"/> (exclusive) on tokens.</summary>
@@ -104,6 +109,17 @@ public sealed class VisionTransformer : nn.Module<Tensor, Tensor>
 
     /// <summary>Images to logits (or pooled features with an identity head).</summary>
     public override Tensor forward(Tensor images) => ForwardHead(ForwardFeatures(images));
+
+    /// <summary>Reads the class token and position embedding back from TorchSharp's registry once <c>to(...)</c> has replaced them.</summary>
+    /// <param name="dtype">The new element type, if any.</param>
+    /// <param name="device">The new device, if any.</param>
+    /// <param name="non_blocking">Whether the copies were asynchronous.</param>
+    protected override void _toEpilog(ScalarType? dtype, Device? device, bool non_blocking)
+    {
+        base._toEpilog(dtype, device, non_blocking);
+        clsToken = ParameterFields.Get(this, "cls_token");
+        posEmbed = ParameterFields.Get(this, "pos_embed");
+    }
 
     private static void InitLinearLike(string name, Parameter p)
     {

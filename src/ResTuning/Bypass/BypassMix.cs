@@ -1,4 +1,6 @@
 using System;
+using TorchSharp.Modules;
+using TorchSharp.Utils;
 using static TorchSharp.torch;
 
 namespace ResTuning.Bypass;
@@ -9,11 +11,18 @@ namespace ResTuning.Bypass;
 /// </summary>
 public sealed class BypassMix : nn.Module<Tensor, Tensor, Tensor>
 {
+    [ComponentName(Name = "lambda")]
+    private Parameter? learnedLambda;
+
     private BypassMix(BypassMixKind kind, double lambda) : base("mix")
     {
         Kind = kind;
         InitialLambda = lambda;
-        if (kind == BypassMixKind.LearnedLambda) register_parameter("lambda", nn.Parameter(full(1, lambda)));
+        if (kind == BypassMixKind.LearnedLambda)
+        {
+            learnedLambda = nn.Parameter(full(1, lambda));
+            register_parameter("lambda", learnedLambda);
+        }
     }
 
     /// <summary>The combination rule.</summary>
@@ -23,7 +32,7 @@ public sealed class BypassMix : nn.Module<Tensor, Tensor, Tensor>
     public double InitialLambda { get; }
 
     /// <summary>The learned λ, if any.</summary>
-    public TorchSharp.Modules.Parameter? LambdaParameter => get_parameter("lambda");
+    public Parameter? LambdaParameter => learnedLambda;
 
     /// <summary><c>lateral + vertical</c>.</summary>
     public static BypassMix Sum() => new(BypassMixKind.Sum, double.NaN);
@@ -39,8 +48,18 @@ public sealed class BypassMix : nn.Module<Tensor, Tensor, Tensor>
     {
         BypassMixKind.Sum => lateral + vertical,
         BypassMixKind.FixedLambda => lateral * InitialLambda + vertical * (1 - InitialLambda),
-        _ => vertical + (lateral - vertical) * LambdaParameter!,
+        _ => vertical + (lateral - vertical) * learnedLambda!,
     };
+
+    /// <summary>Reads the learned λ back from TorchSharp's registry once <c>to(...)</c> has replaced it.</summary>
+    /// <param name="dtype">The new element type, if any.</param>
+    /// <param name="device">The new device, if any.</param>
+    /// <param name="non_blocking">Whether the copies were asynchronous.</param>
+    protected override void _toEpilog(ScalarType? dtype, Device? device, bool non_blocking)
+    {
+        base._toEpilog(dtype, device, non_blocking);
+        learnedLambda = ParameterFields.Find(this, "lambda");
+    }
 
     private static double CheckLambda(double lambda) => lambda is >= 0 and <= 1
         ? lambda

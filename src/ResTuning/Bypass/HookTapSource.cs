@@ -104,7 +104,11 @@ public sealed class HookTapSource : ITapSource, IDisposable
     /// <inheritdoc />
     public IReadOnlyList<string> TapNames => tapNames;
 
-    /// <inheritdoc />
+    /// <summary>
+    /// Modules whose input a bypass output may replace, by name: re-entry happens within a backbone pass (see
+    /// <see cref="ForwardWithReentry(Tensor, int, string, Func{IReadOnlyList{Tensor}, Tensor})"/>), never from collected taps,
+    /// which is why this source is not an <see cref="IReenteringTapSource"/>.
+    /// </summary>
     public IReadOnlyList<string> ReentryPoints => reentry.Select(r => r.Name).ToArray();
 
     /// <inheritdoc />
@@ -160,15 +164,6 @@ public sealed class HookTapSource : ITapSource, IDisposable
 
     private nn.Module<Tensor, Tensor> SingleInput => Backbone as nn.Module<Tensor, Tensor>
         ?? throw new InvalidOperationException($"The backbone {Backbone.GetType().Name} takes more than one input: collect its taps with the overloads taking a function that calls it.");
-
-    /// <summary>
-    /// Not available for hooked backbones: re-entry needs the backbone pass that produced the taps. Use
-    /// <see cref="ForwardWithReentry(Tensor, int, string, Func{IReadOnlyList{Tensor}, Tensor})"/> (what <see cref="ResTuningBypass"/>'s forward does).
-    /// </summary>
-    /// <exception cref="NotSupportedException">Always.</exception>
-    public Tensor Reenter(string point, Tensor features) => throw new NotSupportedException(
-        $"A hooked backbone re-enters at '{point}' only within its own forward pass: call the bypass model's forward(input) " +
-        "instead of running it on collected taps (multi-task groups must use heads, not re-entry).");
 
     /// <summary>
     /// Removes the hooks and gives every backbone parameter back the <c>requires_grad</c> it had before this source froze
@@ -268,6 +263,9 @@ public sealed class HookTapSource : ITapSource, IDisposable
             }
             Taps[index] = value.detach();
             next++;
+            // An exception is the only way to end the backbone's own forward early: TorchSharp's hooks can replace a module's
+            // input or output but not stop its caller, and Module.call is not virtual. Measured (Benchmarks `stopforward`): 6 µs
+            // per pass (30 µs under load) against a 389 ms ViT-S/16 96 px batch-32 bypass training step on 2 cores, < 0.01 %.
             if (index == lastTap && point is null) throw new StopForward();
         }
 

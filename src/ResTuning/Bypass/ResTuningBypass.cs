@@ -25,14 +25,45 @@ public sealed class ResTuningBypass : nn.Module<Tensor, Tensor>
 {
     private readonly ModuleList<BypassStage> stages;
     private readonly nn.Module<Tensor, Tensor>? head;
+    // How b_L can re-enter, fixed by the constructor that took the source (so nothing here tests its type): resumed from
+    // features by a source that runs the backbone's stages itself, or within the backbone's own pass of a hooked one.
+    private readonly IReenteringTapSource? resumable;
+    private readonly HookTapSource? hooked;
 
-    /// <summary>Creates a bypass over <paramref name="source"/>.</summary>
+    /// <summary>Creates a bypass over <paramref name="source"/> whose b_L goes to the head (no re-entry).</summary>
+    /// <param name="source">The frozen backbone's taps x_0..x_L.</param>
+    /// <param name="stages">One stage per tap after x_0 (L stages).</param>
+    /// <param name="head">Applied to b_L; none returns b_L as is.</param>
+    /// <param name="name">Module name.</param>
+    public ResTuningBypass(ITapSource source, IEnumerable<BypassStage> stages, nn.Module<Tensor, Tensor>? head = null, string name = "bypass")
+        : this(source, stages, head, reenterAt: null, Array.Empty<string>(), name)
+    {
+    }
+
+    /// <summary>Creates a bypass over a source that can resume its backbone from b_L, here or from collected (cached) taps.</summary>
     /// <param name="source">The frozen backbone's taps x_0..x_L.</param>
     /// <param name="stages">One stage per tap after x_0 (L stages).</param>
     /// <param name="head">Applied to b_L, or to the backbone's output after re-entry; none returns that tensor as is.</param>
     /// <param name="reenterAt">A re-entry point of <paramref name="source"/>; null sends b_L straight to the head.</param>
     /// <param name="name">Module name.</param>
-    public ResTuningBypass(ITapSource source, IEnumerable<BypassStage> stages, nn.Module<Tensor, Tensor>? head = null, string? reenterAt = null, string name = "bypass")
+    public ResTuningBypass(IReenteringTapSource source, IEnumerable<BypassStage> stages, nn.Module<Tensor, Tensor>? head = null, string? reenterAt = null, string name = "bypass")
+        : this(source, stages, head, reenterAt, source?.ReentryPoints, name) => resumable = source;
+
+    /// <summary>
+    /// Creates a bypass over a hooked backbone (what generated models use): b_L re-enters, if at all, within the backbone's
+    /// own pass (see <see cref="HookTapSource.ForwardWithReentry(Tensor, int, string, Func{IReadOnlyList{Tensor}, Tensor})"/>),
+    /// and a backbone with several inputs runs through <see cref="Forward"/>.
+    /// </summary>
+    /// <param name="source">The hooked backbone's taps x_0..x_L.</param>
+    /// <param name="stages">One stage per tap after x_0 (L stages).</param>
+    /// <param name="head">Applied to b_L, or to the backbone's output after re-entry; none returns that tensor as is.</param>
+    /// <param name="reenterAt">One of <see cref="HookTapSource.ReentryPoints"/>; null sends b_L straight to the head.</param>
+    /// <param name="name">Module name.</param>
+    public ResTuningBypass(HookTapSource source, IEnumerable<BypassStage> stages, nn.Module<Tensor, Tensor>? head = null, string? reenterAt = null, string name = "bypass")
+        : this(source, stages, head, reenterAt, source?.ReentryPoints, name) => hooked = source;
+
+    private ResTuningBypass(ITapSource? source, IEnumerable<BypassStage> stages, nn.Module<Tensor, Tensor>? head, string? reenterAt,
+        IReadOnlyList<string>? reentryPoints, string name)
         : base(name)
     {
         Source = source ?? throw new ArgumentNullException(nameof(source));
@@ -40,8 +71,8 @@ public sealed class ResTuningBypass : nn.Module<Tensor, Tensor>
         var tapCount = source.TapNames.Count;
         if (list.Count != tapCount - 1)
             throw new ArgumentException($"The source has {tapCount - 1} taps after x_0 ({string.Join(", ", source.TapNames.Skip(1))}) but {list.Count} stages were given; give one stage per tap.", nameof(stages));
-        if (reenterAt is not null && !source.ReentryPoints.Contains(reenterAt))
-            throw new ArgumentException($"'{reenterAt}' is not a re-entry point of the source. Known points: {string.Join(", ", source.ReentryPoints)}.", nameof(reenterAt));
+        if (reenterAt is not null && !reentryPoints!.Contains(reenterAt))
+            throw new ArgumentException($"'{reenterAt}' is not a re-entry point of the source. Known points: {string.Join(", ", reentryPoints!)}.", nameof(reenterAt));
         if (head is null && reenterAt is null && list.Count == 0)
             throw new ArgumentException("A bypass without stages needs a head or a re-entry point.", nameof(head));
         ReenterAt = reenterAt;
@@ -70,7 +101,7 @@ public sealed class ResTuningBypass : nn.Module<Tensor, Tensor>
     /// <remarks>With a <see cref="HookTapSource"/> and a re-entry point, b_L re-enters within that same backbone pass.</remarks>
     public override Tensor forward(Tensor input)
     {
-        if (ReenterAt is not null && Source is HookTapSource hooked)
+        if (ReenterAt is not null && hooked is not null)
         {
             var output = hooked.ForwardWithReentry(input, LastTap, ReenterAt, RunStages);
             return head is null ? output : head.call(output);
@@ -88,7 +119,7 @@ public sealed class ResTuningBypass : nn.Module<Tensor, Tensor>
     public Tensor Forward(Func<Tensor> runBackbone)
     {
         ArgumentNullException.ThrowIfNull(runBackbone);
-        if (Source is not HookTapSource hooked)
+        if (hooked is null)
             throw new InvalidOperationException("Forward(runBackbone) needs a HookTapSource; call forward(input) with other tap sources.");
         if (ReenterAt is null) return Run(hooked.Collect(runBackbone, LastTap));
         var output = hooked.ForwardWithReentry(runBackbone, LastTap, ReenterAt, RunStages);
@@ -96,12 +127,16 @@ public sealed class ResTuningBypass : nn.Module<Tensor, Tensor>
     }
 
     /// <summary>Runs the bypass on taps already collected (x_0..x_L, at least <see cref="LastTap"/> + 1 of them).</summary>
+    /// <exception cref="NotSupportedException">
+    /// This bypass re-enters a <see cref="HookTapSource"/>'s backbone, which happens only within its own pass: call
+    /// <see cref="forward"/> instead.
+    /// </exception>
     public Tensor Run(IReadOnlyList<Tensor> taps)
     {
         // Intermediate states b_1..b_{L-1} are released when the run ends (autograd keeps what backward needs).
         using var scope = NewDisposeScope();
         var b = RunStages(taps);
-        var output = ReenterAt is null ? b : Source.Reenter(ReenterAt, b);
+        var output = ReenterAt is null ? b : Resume(ReenterAt, b);
         var result = head is null ? output : head.call(output);
         // A bypass without stages, head or re-entry would return the tap itself, which belongs to the caller.
         return ReferenceEquals(result, taps[0]) ? result : result.MoveToOuterDisposeScope();
@@ -117,4 +152,10 @@ public sealed class ResTuningBypass : nn.Module<Tensor, Tensor>
         for (var l = 1; l <= LastTap; l++) b = stages[l - 1].Step(taps[l], b, Source.TapNames[l]);
         return b;
     }
+
+    private Tensor Resume(string point, Tensor b) => resumable is not null
+        ? resumable.Reenter(point, b)
+        : throw new NotSupportedException(
+            $"A hooked backbone re-enters at '{point}' only within its own forward pass: call the bypass model's forward(input) " +
+            "instead of running it on collected taps (multi-task groups must use heads, not re-entry).");
 }

@@ -10,7 +10,7 @@ namespace ResTuning.Bypass;
 /// a <c>tail</c> that is only run on re-entry. Suits U-Net-like decoders whose stages change the spatial size
 /// and channel count. Re-entry points: each stage's name (its input) and <c>tail</c>.
 /// </summary>
-public sealed class SequentialTapSource : ITapSource
+public sealed class SequentialTapSource : IReenteringTapSource
 {
     private readonly nn.Module<Tensor, Tensor> stem;
     private readonly (string Name, nn.Module<Tensor, Tensor> Module)[] stages;

@@ -11,7 +11,7 @@ namespace ResTuning.Bypass;
 /// <c>x_l</c> = the output of the l-th tapped block (<c>blocks.{i}</c>). Re-entry points: <c>blocks.{i}</c>
 /// (the input of block i), <c>norm</c> (the final norm's input) and <c>head</c> (the normalised tokens).
 /// </summary>
-public sealed class VitTapSource : ITapSource
+public sealed class VitTapSource : IReenteringTapSource
 {
     private readonly int[] blocks;
     private readonly string[] tapNames;

@@ -19,9 +19,9 @@ namespace ResTuning.Parallel;
 /// </remarks>
 public sealed class ParallelTap : nn.Module
 {
-    // The operator and the wrapper are held through a plain object: TorchSharp's RegisterComponents (which may run
-    // lazily on any module) registers every Module-valued field, which would list the backbone's parameters again.
-    private readonly Parts parts;
+    // Neither is a child (see RegisterComponents): the operator belongs to the backbone, and the wrapper registers it.
+    private readonly nn.Module<Tensor, Tensor> op;
+    private readonly ResParallel parallel;
     private readonly ModuleGroup tuners = new("tuners");
     private readonly ModuleGroup scales = new("scales");
     private IDisposable? hook;
@@ -33,7 +33,8 @@ public sealed class ParallelTap : nn.Module
     {
         if (op is null) throw new ArgumentNullException(nameof(op));
         Path = path;
-        parts = new Parts(op, new ResParallel(op, freezeOperator: false, name: path));
+        this.op = op;
+        parallel = new ResParallel(op, freezeOperator: false, name: path);
         register_module("tuners", tuners);
         register_module("scales", scales);
         Attach();
@@ -144,11 +145,14 @@ public sealed class ParallelTap : nn.Module
         base.Dispose(disposing);
     }
 
-    private nn.Module<Tensor, Tensor> op => parts.Op;
-
-    private ResParallel parallel => parts.Parallel;
-
-    private sealed record Parts(nn.Module<Tensor, Tensor> Op, ResParallel Parallel);
+    /// <summary>
+    /// Registers nothing by reflection: the constructor registers <c>tuners</c> and <c>scales</c> itself. TorchSharp's
+    /// default registers every Module-valued field (when a parent registers this tap), which would list the backbone's
+    /// operator, and through the wrapper its parameters, a second time.
+    /// </summary>
+    protected override void RegisterComponents()
+    {
+    }
 
     private sealed class Remover(Action remove) : IDisposable
     {

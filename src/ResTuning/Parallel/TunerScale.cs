@@ -1,6 +1,7 @@
 using System;
 using TorchSharp;
 using TorchSharp.Modules;
+using TorchSharp.Utils;
 using static TorchSharp.torch;
 
 namespace ResTuning.Parallel;
@@ -12,6 +13,9 @@ namespace ResTuning.Parallel;
 /// </summary>
 public sealed class TunerScale : nn.Module<Tensor, Tensor>
 {
+    [ComponentName(Name = "scale")]
+    private Parameter? scale;
+
     private TunerScale(ScaleKind kind, double value, long channels) : base("scale")
     {
         Kind = kind;
@@ -19,11 +23,13 @@ public sealed class TunerScale : nn.Module<Tensor, Tensor>
         Channels = channels;
         if (kind == ScaleKind.LearnedScalar)
         {
-            register_parameter("scale", nn.Parameter(full(1, value)));
+            scale = nn.Parameter(full(1, value));
+            register_parameter("scale", scale);
         }
         else if (kind == ScaleKind.LearnedPerChannel)
         {
-            register_parameter("scale", nn.Parameter(full(channels, value)));
+            scale = nn.Parameter(full(channels, value));
+            register_parameter("scale", scale);
         }
     }
 
@@ -37,7 +43,7 @@ public sealed class TunerScale : nn.Module<Tensor, Tensor>
     public long Channels { get; }
 
     /// <summary>The learned parameter, if any.</summary>
-    public Parameter? Parameter => get_parameter("scale");
+    public Parameter? Parameter => scale;
 
     /// <summary>A constant scale s (1 by default).</summary>
     public static TunerScale Fixed(double value = 1.0) => new(ScaleKind.Fixed, value, 0);
@@ -59,7 +65,7 @@ public sealed class TunerScale : nn.Module<Tensor, Tensor>
     public override Tensor forward(Tensor r) => Kind switch
     {
         ScaleKind.Fixed => FixedValue == 1.0 ? r : r * FixedValue,
-        ScaleKind.LearnedScalar or ScaleKind.LearnedPerChannel => r * Parameter!,
+        ScaleKind.LearnedScalar or ScaleKind.LearnedPerChannel => r * scale!,
         _ => throw new InvalidOperationException("A λ scale has no standalone value: it is applied by ResParallel together with the frozen attention."),
     };
 
@@ -67,8 +73,18 @@ public sealed class TunerScale : nn.Module<Tensor, Tensor>
     internal Tensor AsRowFactor(Device device, ScalarType dtype) => Kind switch
     {
         ScaleKind.Fixed => full(1, 1, FixedValue, dtype, device),
-        ScaleKind.LearnedScalar => Parameter!.detach().reshape(1, 1).to(dtype, device),
-        ScaleKind.LearnedPerChannel => Parameter!.detach().reshape(-1, 1).to(dtype, device),
+        ScaleKind.LearnedScalar => scale!.detach().reshape(1, 1).to(dtype, device),
+        ScaleKind.LearnedPerChannel => scale!.detach().reshape(-1, 1).to(dtype, device),
         _ => throw new InvalidOperationException("A λ scale cannot be merged."),
     };
+
+    /// <summary>Reads the learned scale back from TorchSharp's registry once <c>to(...)</c> has replaced it.</summary>
+    /// <param name="dtype">The new element type, if any.</param>
+    /// <param name="device">The new device, if any.</param>
+    /// <param name="non_blocking">Whether the copies were asynchronous.</param>
+    protected override void _toEpilog(ScalarType? dtype, Device? device, bool non_blocking)
+    {
+        base._toEpilog(dtype, device, non_blocking);
+        scale = ParameterFields.Find(this, "scale");
+    }
 }

@@ -8,22 +8,23 @@ namespace ResTuning.Tuners;
 /// Shared forward of Res-Prefix and Res-Prompt: <c>R(x) = Attn(x·W_q, K, V)·W_o</c> with the frozen
 /// query and output projections of the attention (the output bias is left to the operator).
 /// </summary>
+/// <remarks>A subclass registers its parameters itself (<c>register_parameter</c>): registration by reflection is off
+/// (see <see cref="RegisterComponents"/>).</remarks>
 public abstract class AttentionTunerBase : nn.Module<Tensor, Tensor>, IAttentionTuner
 {
     /// <summary>Creates the tuner over a frozen attention.</summary>
     protected AttentionTunerBase(string name, IAttentionOperator attention, long length) : base(name)
     {
-        this.attention = new AttentionReference(attention ?? throw new ArgumentNullException(nameof(attention)));
+        this.attention = attention ?? throw new ArgumentNullException(nameof(attention));
         if (length <= 0) throw new ArgumentOutOfRangeException(nameof(length), length, $"{name}: the length must be positive.");
         Length = length;
     }
 
-    // Held through a plain object: TorchSharp registers a module's Module-valued fields (RegisterComponents runs
-    // when a parent registers this tuner), which would list the frozen attention's parameters a second time.
-    private readonly AttentionReference attention;
+    // Not a child (see RegisterComponents): the frozen attention belongs to the backbone.
+    private readonly IAttentionOperator attention;
 
     /// <inheritdoc />
-    public IAttentionOperator Attention => attention.Value;
+    public IAttentionOperator Attention => attention;
 
     /// <inheritdoc />
     public long Length { get; }
@@ -46,8 +47,12 @@ public abstract class AttentionTunerBase : nn.Module<Tensor, Tensor>, IAttention
     protected Tensor ToHeads(Tensor rows, long batch) =>
         rows.reshape(1, Length, Attention.NumHeads, Attention.HeadDim).transpose(1, 2).expand(batch, -1, -1, -1);
 
-    private sealed class AttentionReference(IAttentionOperator value)
+    /// <summary>
+    /// Registers nothing by reflection: each tuner registers its parameters itself. TorchSharp's default registers every
+    /// Module-valued field (when a parent registers this tuner), which would list the frozen attention's parameters a
+    /// second time.
+    /// </summary>
+    protected override void RegisterComponents()
     {
-        public IAttentionOperator Value { get; } = value;
     }
 }

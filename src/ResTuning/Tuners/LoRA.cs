@@ -1,6 +1,7 @@
 using System;
 using TorchSharp;
 using TorchSharp.Modules;
+using TorchSharp.Utils;
 using static TorchSharp.torch;
 
 namespace ResTuning.Tuners;
@@ -13,6 +14,10 @@ namespace ResTuning.Tuners;
 public sealed class LoRA : nn.Module<Tensor, Tensor>
 {
     private readonly Dropout? dropout;
+    [ComponentName(Name = "lora_A")]
+    private Parameter loraA;
+    [ComponentName(Name = "lora_B")]
+    private Parameter loraB;
 
     /// <summary>Creates a LoRA tuner.</summary>
     /// <param name="inFeatures">Input width of the frozen linear.</param>
@@ -35,8 +40,8 @@ public sealed class LoRA : nn.Module<Tensor, Tensor>
         OutFeatures = outFeatures;
         Rank = rank;
         Alpha = alpha;
-        var loraA = nn.Parameter(empty(rank, inFeatures));
-        var loraB = nn.Parameter(zeros(outFeatures, rank));
+        loraA = nn.Parameter(empty(rank, inFeatures));
+        loraB = nn.Parameter(zeros(outFeatures, rank));
         using (no_grad())
         {
             nn.init.kaiming_uniform_(loraA, a: Math.Sqrt(5));
@@ -67,19 +72,30 @@ public sealed class LoRA : nn.Module<Tensor, Tensor>
     public double Scaling => Alpha / Rank;
 
     /// <summary>A, <c>[r, in]</c>.</summary>
-    public Parameter A => get_parameter("lora_A")!;
+    public Parameter A => loraA;
 
     /// <summary>B, <c>[out, r]</c>.</summary>
-    public Parameter B => get_parameter("lora_B")!;
+    public Parameter B => loraB;
 
     /// <inheritdoc />
     public override Tensor forward(Tensor x)
     {
         ShapeChecks.LastDim(GetName(), x, InFeatures);
         var h = dropout is null ? x : dropout.call(x);
-        return nn.functional.linear(nn.functional.linear(h, A), B) * Scaling;
+        return nn.functional.linear(nn.functional.linear(h, loraA), loraB) * Scaling;
     }
 
     /// <summary>The weight update <c>(α/r)·B·A</c>, <c>[out, in]</c>, that merging adds to the frozen weight.</summary>
-    public Tensor DeltaWeight() => B.matmul(A) * Scaling;
+    public Tensor DeltaWeight() => loraB.matmul(loraA) * Scaling;
+
+    /// <summary>Reads A and B back from TorchSharp's registry once <c>to(...)</c> has replaced them.</summary>
+    /// <param name="dtype">The new element type, if any.</param>
+    /// <param name="device">The new device, if any.</param>
+    /// <param name="non_blocking">Whether the copies were asynchronous.</param>
+    protected override void _toEpilog(ScalarType? dtype, Device? device, bool non_blocking)
+    {
+        base._toEpilog(dtype, device, non_blocking);
+        loraA = ParameterFields.Get(this, "lora_A");
+        loraB = ParameterFields.Get(this, "lora_B");
+    }
 }

@@ -1,6 +1,7 @@
 using ResTuning.Operators;
 using TorchSharp;
 using TorchSharp.Modules;
+using TorchSharp.Utils;
 using static TorchSharp.torch;
 
 namespace ResTuning.Tuners;
@@ -16,6 +17,11 @@ namespace ResTuning.Tuners;
 /// </remarks>
 public sealed class ResPrefix : AttentionTunerBase
 {
+    [ComponentName(Name = "prefix_key")]
+    private Parameter prefixKey;
+    [ComponentName(Name = "prefix_value")]
+    private Parameter prefixValue;
+
     /// <summary>Creates a Res-Prefix over <paramref name="attention"/>.</summary>
     /// <param name="attention">The frozen attention (its W_q and W_o are used, not trained).</param>
     /// <param name="length">Prefix length L.</param>
@@ -26,17 +32,30 @@ public sealed class ResPrefix : AttentionTunerBase
         : base(name, attention, length)
     {
         var d = attention.EmbedDim;
-        register_parameter("prefix_key", nn.Parameter(randn(length, d) * initStd));
-        register_parameter("prefix_value", nn.Parameter(zeroInit ? zeros(length, d) : randn(length, d) * initStd));
+        prefixKey = nn.Parameter(randn(length, d) * initStd);
+        prefixValue = nn.Parameter(zeroInit ? zeros(length, d) : randn(length, d) * initStd);
+        register_parameter("prefix_key", prefixKey);
+        register_parameter("prefix_value", prefixValue);
     }
 
     /// <summary>Learned prefix keys <c>[L, D]</c>.</summary>
-    public Parameter PrefixKey => get_parameter("prefix_key")!;
+    public Parameter PrefixKey => prefixKey;
 
     /// <summary>Learned prefix values <c>[L, D]</c>.</summary>
-    public Parameter PrefixValue => get_parameter("prefix_value")!;
+    public Parameter PrefixValue => prefixValue;
 
     /// <inheritdoc />
     public override (Tensor Key, Tensor Value) KeysValues(long batch) =>
-        (ToHeads(PrefixKey, batch), ToHeads(PrefixValue, batch));
+        (ToHeads(prefixKey, batch), ToHeads(prefixValue, batch));
+
+    /// <summary>Reads the keys and values back from TorchSharp's registry once <c>to(...)</c> has replaced them.</summary>
+    /// <param name="dtype">The new element type, if any.</param>
+    /// <param name="device">The new device, if any.</param>
+    /// <param name="non_blocking">Whether the copies were asynchronous.</param>
+    protected override void _toEpilog(ScalarType? dtype, Device? device, bool non_blocking)
+    {
+        base._toEpilog(dtype, device, non_blocking);
+        prefixKey = ParameterFields.Get(this, "prefix_key");
+        prefixValue = ParameterFields.Get(this, "prefix_value");
+    }
 }

@@ -1,6 +1,7 @@
 using ResTuning.Operators;
 using TorchSharp;
 using TorchSharp.Modules;
+using TorchSharp.Utils;
 using static TorchSharp.torch;
 
 namespace ResTuning.Tuners;
@@ -18,6 +19,9 @@ namespace ResTuning.Tuners;
 /// </remarks>
 public sealed class ResPrompt : AttentionTunerBase
 {
+    [ComponentName(Name = "prompt")]
+    private Parameter prompt;
+
     /// <summary>Creates a Res-Prompt over <paramref name="attention"/>.</summary>
     /// <param name="attention">The frozen attention (its W_q, W_k, W_v, W_o are used, not trained).</param>
     /// <param name="length">Number of prompts L.</param>
@@ -28,16 +32,27 @@ public sealed class ResPrompt : AttentionTunerBase
     {
         var d = attention.EmbedDim;
         var range = initRange ?? System.Math.Sqrt(6.0 / d);
-        register_parameter("prompt", nn.Parameter((rand(length, d) * 2 - 1) * range));
+        prompt = nn.Parameter((rand(length, d) * 2 - 1) * range);
+        register_parameter("prompt", prompt);
     }
 
     /// <summary>Learned prompts <c>[L, D]</c>.</summary>
-    public Parameter Prompt => get_parameter("prompt")!;
+    public Parameter Prompt => prompt;
 
     /// <inheritdoc />
     public override (Tensor Key, Tensor Value) KeysValues(long batch)
     {
-        var (k, v) = Attention.ProjectKeyValue(Prompt.unsqueeze(0));
+        var (k, v) = Attention.ProjectKeyValue(prompt.unsqueeze(0));
         return (k.expand(batch, -1, -1, -1), v.expand(batch, -1, -1, -1));
+    }
+
+    /// <summary>Reads the prompts back from TorchSharp's registry once <c>to(...)</c> has replaced them.</summary>
+    /// <param name="dtype">The new element type, if any.</param>
+    /// <param name="device">The new device, if any.</param>
+    /// <param name="non_blocking">Whether the copies were asynchronous.</param>
+    protected override void _toEpilog(ScalarType? dtype, Device? device, bool non_blocking)
+    {
+        base._toEpilog(dtype, device, non_blocking);
+        prompt = ParameterFields.Get(this, "prompt");
     }
 }

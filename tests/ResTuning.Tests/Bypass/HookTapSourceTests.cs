@@ -155,10 +155,14 @@ public class HookTapSourceTests
         using var _ = Torch.Scope(seed: 47);
         var vit = BypassFixtures.TinyVit();
         using var hooked = Hooked(vit, reenter: true);
+        var tuned = new ResTuningBypass(hooked, BypassFixtures.RandomAdapterStages(vit.Blocks.Count, VisionTransformerTests.TinyConfig.EmbedDim), reenterAt: "norm");
+        var taps = hooked.Collect(randn(1, 3, 8, 8), lastTap: vit.Blocks.Count);
 
-        var e = Assert.Throws<NotSupportedException>(() => hooked.Reenter("norm", zeros(1, 5, 8)));
+        var e = Assert.Throws<NotSupportedException>(() => tuned.Run(taps));
 
         Assert.Contains("forward(input)", e.Message);
+        // The source only collects and re-enters within its own pass: it is not a source that resumes from features.
+        Assert.False(typeof(IReenteringTapSource).IsAssignableFrom(typeof(HookTapSource)));
     }
 
     [Fact]
