@@ -107,7 +107,7 @@ public sealed class ResTuningConfigurationAnalyzer : DiagnosticAnalyzer
         catch (Exception ex)
 #pragma warning restore CA1031
         {
-            return EquatableArray<DiagnosticInfo>.Empty.Append(DiagnosticInfo.Create(DiagnosticIds.InternalError,
+            return EquatableArray<DiagnosticInfo>.Empty.Append(DiagnosticInfo.Create(DiagnosticDescriptors.InternalError,
                 LocationInfo.From(declaration.SyntaxTree, declaration.Identifier.Span), type.Name, ex.GetType().Name + ": " + ex.Message));
         }
     }

@@ -109,7 +109,7 @@ public sealed class ResTuningGenerator : IIncrementalGenerator
         catch (Exception ex)
 #pragma warning restore CA1031
         {
-            context.ReportDiagnostic(DiagnosticInfo.Create(DiagnosticIds.InternalError, null, type.Name, ex.GetType().Name + ": " + ex.Message).ToDiagnostic());
+            context.ReportDiagnostic(DiagnosticInfo.Create(DiagnosticDescriptors.InternalError, null, type.Name, ex.GetType().Name + ": " + ex.Message).ToDiagnostic());
         }
     }
 
@@ -147,7 +147,7 @@ public sealed class ResTuningGenerator : IIncrementalGenerator
 #pragma warning restore CA1031
         {
             return new ModelResult(null, null, EquatableArray<DiagnosticInfo>.Empty.Append(DiagnosticInfo.Create(
-                DiagnosticIds.InternalError, LocationInfo.From(ctx.TargetNode), ctx.TargetSymbol.Name, ex.GetType().Name + ": " + ex.Message)));
+                DiagnosticDescriptors.InternalError, LocationInfo.From(ctx.TargetNode), ctx.TargetSymbol.Name, ex.GetType().Name + ": " + ex.Message)));
         }
     }
 }

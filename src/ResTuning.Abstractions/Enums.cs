@@ -1,4 +1,10 @@
+#if RESTUNING_GENERATOR
+// The generator and the analyzers compile this file too (linked), so every enum and default exists once; there it
+// lives in a namespace of its own, apart from the attributes the user's compilation references.
+namespace ResTuning.Generators.Abstractions;
+#else
 namespace ResTuning;
+#endif
 
 /// <summary>
 /// How a tuner's output is scaled before it is added to the operator's output. Mirrors the runtime's

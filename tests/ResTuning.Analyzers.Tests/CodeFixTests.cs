@@ -96,13 +96,33 @@ public sealed class CodeFixTests
             Sources.Model("[ResTuning<Demo.TinyVit>(Features = {|RT0008:-8|})]\n[Trainable(\"head\")]"),
             Sources.Model("[ResTuning<Demo.TinyVit>(Features = 0)]\n[Trainable(\"head\")]"));
 
-    [Theory]
-    [InlineData("a TunerScaleKind", 7)]
-    [InlineData("finite", double.NaN)]
-    [InlineData("positive", double.NaN)]
-    [InlineData("positive", 3)]
-    public void No_valid_value_is_offered_where_none_is_obvious(string expected, object actual) =>
-        Assert.Null(ParameterRanges.NearestValid(expected, actual));
+    [Fact]
+    public void No_valid_value_is_offered_where_none_is_obvious()
+    {
+        Assert.Null(ParameterRange.Positive.NearestValid(double.NaN));
+        Assert.Null(ParameterRange.Positive.NearestValid(3));
+        // A bypass's width without Widths is the user's to state.
+        Assert.Null(ParameterRange.BypassFeatures(widthsGiven: false).NearestValid(-4));
+        Assert.Equal("0", ParameterRange.BypassFeatures(widthsGiven: true).NearestValid(-4));
+    }
+
+    [Fact]
+    public Task Reset_an_undefined_scale_kind_to_fixed() =>
+        Verify.CodeFix<ClampParameterCodeFix>(
+            Sources.Model("[ResTuning<Demo.TinyVit>(Features = 16)]\n[ResAdapter(\"blocks.*.mlp\", Scale = {|RT0008:(TunerScaleKind)7|})]"),
+            Sources.Model("[ResTuning<Demo.TinyVit>(Features = 16)]\n[ResAdapter(\"blocks.*.mlp\", Scale = TunerScaleKind.Fixed)]"));
+
+    [Fact]
+    public Task Reset_a_non_finite_scale_value_to_one() =>
+        Verify.CodeFix<ClampParameterCodeFix>(
+            Sources.Model("[ResTuning<Demo.TinyVit>(Features = 16)]\n[ResAdapter(\"blocks.*.mlp\", ScaleValue = {|RT0008:double.NaN|})]"),
+            Sources.Model("[ResTuning<Demo.TinyVit>(Features = 16)]\n[ResAdapter(\"blocks.*.mlp\", ScaleValue = 1.0)]"));
+
+    [Fact]
+    public Task Replace_the_characters_a_tuner_name_cannot_hold() =>
+        Verify.CodeFix<ClampParameterCodeFix>(
+            Sources.Model("[ResTuning<Demo.TinyVit>(Features = 16)]\n[ResAdapter(\"blocks.*.mlp\", Name = {|RT0008:\"wide-adapter\"|})]"),
+            Sources.Model("[ResTuning<Demo.TinyVit>(Features = 16)]\n[ResAdapter(\"blocks.*.mlp\", Name = \"wide_adapter\")]"));
 
     [Fact]
     public Task Remove_a_duplicate_tuner() =>

@@ -6,8 +6,8 @@ using ResTuning.Generators.Model;
 namespace ResTuning.Generators.Diagnostics;
 
 /// <summary>
-/// A diagnostic as plain values (id, location, message arguments, and the properties code fixes read), so models
-/// stay cacheable.
+/// A diagnostic as values (its descriptor, location, message arguments, and the properties code fixes read), so models
+/// stay cacheable; the descriptor answers what the diagnostic is (its id, its severity).
 /// </summary>
 /// <remarks>
 /// <see cref="ByGenerator"/> marks the few diagnostics that come with a compiler error of the declaration stage (a base
@@ -15,11 +15,17 @@ namespace ResTuning.Generators.Diagnostics;
 /// any analyzer diagnostic, but it does report the generator's: those are reported by the generator, and the analyzer
 /// skips them so the IDE does not show them twice. Every other diagnostic is the analyzer's.
 /// </remarks>
-internal sealed record DiagnosticInfo(string Id, LocationInfo? Location, EquatableArray<string> Arguments, EquatableArray<DiagnosticProperty> Properties = default,
+internal sealed record DiagnosticInfo(DiagnosticDescriptor Descriptor, LocationInfo? Location, EquatableArray<string> Arguments, EquatableArray<DiagnosticProperty> Properties = default,
     bool ByGenerator = false)
 {
-    public static DiagnosticInfo Create(string id, LocationInfo? location, params string[] arguments) =>
-        new(id, location, arguments.ToEquatableArray());
+    public static DiagnosticInfo Create(DiagnosticDescriptor descriptor, LocationInfo? location, params string[] arguments) =>
+        new(descriptor, location, arguments.ToEquatableArray());
+
+    /// <summary>The id, <c>RTxxxx</c>.</summary>
+    public string Id => Descriptor.Id;
+
+    /// <summary>True for an error: the model is not generated (a shell is, where one compiles).</summary>
+    public bool IsError => Descriptor.DefaultSeverity == DiagnosticSeverity.Error;
 
     /// <summary>This diagnostic, reported by the generator instead of the analyzer (see the remarks).</summary>
     public DiagnosticInfo FromGenerator() => this with { ByGenerator = true };
@@ -36,9 +42,9 @@ internal sealed record DiagnosticInfo(string Id, LocationInfo? Location, Equatab
 
     /// <summary>The diagnostic at a file location (what a generator reports from a cached model).</summary>
     public Diagnostic ToDiagnostic() => Diagnostic.Create(
-        DiagnosticDescriptors.Get(Id), Location?.ToLocation() ?? Microsoft.CodeAnalysis.Location.None, PropertyMap(), Arguments.Cast<object>().ToArray());
+        Descriptor, Location?.ToLocation() ?? Microsoft.CodeAnalysis.Location.None, PropertyMap(), Arguments.Cast<object>().ToArray());
 
     /// <summary>The diagnostic at <paramref name="location"/> (a location the caller resolved in its compilation).</summary>
     public Diagnostic ToDiagnostic(Microsoft.CodeAnalysis.Location location) =>
-        Diagnostic.Create(DiagnosticDescriptors.Get(Id), location, PropertyMap(), Arguments.Cast<object>().ToArray());
+        Diagnostic.Create(Descriptor, location, PropertyMap(), Arguments.Cast<object>().ToArray());
 }

@@ -30,15 +30,15 @@ internal static partial class ConfigurationParser
             ? CheckBaseType(typeSpec, type, declaration, known.TunedModelOf(known.Tensor, known.Tensor), "ResTuning.TunedModel<Tensor, Tensor>", diagnostics)
             : CheckBaseType(typeSpec, type, declaration, known.TunedModelOf(known.Tensor), "ResTuning.TunedModel<Tensor>", diagnostics);
         var classes = NamedInt(modeAttribute, "Classes", 0);
-        if (classes < 0) diagnostics.Add(ParameterError(modeAttribute, "Classes", "[ResTuningBypass]", "Classes", "0 or positive", classes));
+        if (classes < 0) diagnostics.Add(ParameterError(modeAttribute, "Classes", "[ResTuningBypass]", "Classes", ParameterRange.NonNegative, classes));
         var features = NamedInt(modeAttribute, "Features", 0);
-        if (features < 0) diagnostics.Add(ParameterError(modeAttribute, "Features", "[ResTuningBypass]", "Features", "positive, or 0 when Widths is set", features));
+        if (features < 0) diagnostics.Add(ParameterError(modeAttribute, "Features", "[ResTuningBypass]", "Features", ParameterRange.BypassFeatures(widthsGiven: Named(modeAttribute, "Widths") is not null), features));
         var widths = NamedInts(modeAttribute, "Widths");
         for (var i = 0; i < widths.Count; i++)
-            if (widths[i] <= 0) diagnostics.Add(ParameterError(modeAttribute, "Widths", "[ResTuningBypass]", $"Widths[{i}]", "positive", widths[i]));
+            if (widths[i] <= 0) diagnostics.Add(ParameterError(modeAttribute, "Widths", "[ResTuningBypass]", $"Widths[{i}]", ParameterRange.Positive, widths[i]));
         var lambda = NamedDouble(modeAttribute, "Lambda", double.NaN);
         if (!double.IsNaN(lambda) && !(lambda >= 0 && lambda <= 1))
-            diagnostics.Add(ParameterError(modeAttribute, "Lambda", "[ResTuningBypass]", "Lambda", "in [0, 1]", lambda));
+            diagnostics.Add(ParameterError(modeAttribute, "Lambda", "[ResTuningBypass]", "Lambda", ParameterRange.UnitInterval, lambda));
 
         AttributeData? tapsAttribute = null;
         BypassTunerSpec? lateral = null, vertical = null;
@@ -58,7 +58,7 @@ internal static partial class ConfigurationParser
                     verticalAttribute = attribute;
                     break;
                 case "ResAdapterAttribute" or "ResPrefixAttribute" or "ResPromptAttribute" or "LoRAAttribute" or "TrainableAttribute":
-                    diagnostics.Add(DiagnosticInfo.Create(DiagnosticIds.IgnoredInBypass, LocationInfo.From(attribute.ApplicationSyntaxReference?.GetSyntax()),
+                    diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.IgnoredInBypass, LocationInfo.From(attribute.ApplicationSyntaxReference?.GetSyntax()),
                         SourceText(attribute), type.Name, AttributeName(attribute) == "TrainableAttribute"
                             ? "train a head or the bypass instead"
                             : "use [Lateral]/[Vertical] for the bypass tuners, or [ResTuning<T>] for parallel tuners"));
@@ -70,7 +70,7 @@ internal static partial class ConfigurationParser
         var taps = new List<ResolvedTap>();
         var tapOffsets = new List<int>();
         if (tapsAttribute is null || NamedString(tapsAttribute, "Taps") is null)
-            diagnostics.Add(DiagnosticInfo.Create(DiagnosticIds.BypassWithoutTaps, IdentifierLocation(declaration), type.Name));
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.BypassWithoutTaps, IdentifierLocation(declaration), type.Name));
         else if (backbone is not null)
         {
             var before = diagnostics.Count;
@@ -82,7 +82,7 @@ internal static partial class ConfigurationParser
 
         var reenters = output is not null || (tapsAttribute is not null && NamedString(tapsAttribute, "Output") is not null);
         if (reenters && classes > 0)
-            diagnostics.Add(DiagnosticInfo.Create(DiagnosticIds.HeadWithReentry, ArgumentLocation(modeAttribute, "Classes"), type.Name,
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.HeadWithReentry, ArgumentLocation(modeAttribute, "Classes"), type.Name,
                 classes.ToString(CultureInfo.InvariantCulture), NamedString(tapsAttribute!, "Output") ?? ""));
         lateral = lateralAttribute is null
             ? new BypassTunerSpec(BypassTunerKind.Adapter, 64, 8, 16, 0, reenters)
@@ -93,10 +93,10 @@ internal static partial class ConfigurationParser
 
         var tapCount = TapCount(taps);
         // Widths are only checked on otherwise valid taps and parameters, so one mistake gives one diagnostic.
-        var hasErrorsSoFar = diagnostics.Any(d => DiagnosticDescriptors.Get(d.Id).DefaultSeverity == DiagnosticSeverity.Error);
+        var hasErrorsSoFar = diagnostics.Any(d => d.IsError);
         var resolvedWidths = hasErrorsSoFar ? new List<int>() : ResolveWidths(type, declaration, modeAttribute, features, widths, tapCount, lateral, vertical, classes, diagnostics);
 
-        var hasErrors = diagnostics.Any(d => DiagnosticDescriptors.Get(d.Id).DefaultSeverity == DiagnosticSeverity.Error);
+        var hasErrors = diagnostics.Any(d => d.IsError);
         BypassSpec? spec = null;
         if (!hasErrors && typeSpec is not null && backbone is not null && taps.Count > 0)
         {
@@ -144,21 +144,21 @@ internal static partial class ConfigurationParser
             var task = tasks[index];
             if (task is not null && !listed.Add(task))
             {
-                diagnostics.Add(DiagnosticInfo.Create(DiagnosticIds.DuplicateTask, entries[index], type.Name, task.Name));
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.DuplicateTask, entries[index], type.Name, task.Name));
                 continue;
             }
             var bypass = task?.GetAttributes().FirstOrDefault(a => AttributeName(a) == BypassAttribute);
             var taskBackbone = bypass?.AttributeClass?.TypeArguments.FirstOrDefault();
             if (task is null || bypass is null || backbone is null || !SymbolEqualityComparer.Default.Equals(taskBackbone, backbone))
             {
-                diagnostics.Add(DiagnosticInfo.Create(DiagnosticIds.InvalidTask, taskLocation, type.Name, task?.Name ?? "null", backbone?.Name ?? "TBackbone"));
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidTask, taskLocation, type.Name, task?.Name ?? "null", backbone?.Name ?? "TBackbone"));
                 continue;
             }
             if (task.IsAbstract)
-                diagnostics.Add(DiagnosticInfo.Create(DiagnosticIds.TaskMismatch, taskLocation, type.Name, task.Name,
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.TaskMismatch, taskLocation, type.Name, task.Name,
                     "is abstract, and the multi-task model creates each task; make it a concrete class"));
             else if (IsLessAccessible(task, type))
-                diagnostics.Add(DiagnosticInfo.Create(DiagnosticIds.TaskMismatch, taskLocation, type.Name, task.Name,
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.TaskMismatch, taskLocation, type.Name, task.Name,
                     $"is less accessible than '{type.Name}', whose generated public property exposes it; make it {Display(EffectiveAccessibility(type))}, or the multi-task model less accessible"));
             names.Add(TapResolver.FullName(task));
             simpleNames.Add(task.Name);
@@ -171,7 +171,7 @@ internal static partial class ConfigurationParser
             }
             var tapsAttribute = task.GetAttributes().FirstOrDefault(a => AttributeName(a) == BypassTapsAttribute);
             if (tapsAttribute is not null && NamedString(tapsAttribute, "Output") is { } point)
-                diagnostics.Add(DiagnosticInfo.Create(DiagnosticIds.TaskMismatch, taskLocation, type.Name, task.Name,
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.TaskMismatch, taskLocation, type.Name, task.Name,
                     $"re-enters the backbone at '{point}', which needs a backbone pass of its own; give the task a head (Classes) instead of Output"));
             var signature = TapSignature(task, tapsAttribute, backbone, known, compilation);
             if (firstTaps is null)
@@ -180,15 +180,15 @@ internal static partial class ConfigurationParser
                 firstName = task.Name;
             }
             else if (signature != firstTaps)
-                diagnostics.Add(DiagnosticInfo.Create(DiagnosticIds.TaskMismatch, taskLocation, type.Name, task.Name,
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.TaskMismatch, taskLocation, type.Name, task.Name,
                     $"taps the backbone differently from '{firstName}'; every task must declare the same Start and Taps to share one backbone pass"));
         }
         if (tasks.Count == 0)
-            diagnostics.Add(DiagnosticInfo.Create(DiagnosticIds.BypassWithoutTaps, IdentifierLocation(declaration), type.Name));
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.BypassWithoutTaps, IdentifierLocation(declaration), type.Name));
         if (typeSpec is not null)
             CheckGeneratedNames(type, declaration, MultiTaskMembers, TaskMembers(type, simpleNames, taskLocation, diagnostics), diagnostics);
 
-        var hasErrors = diagnostics.Any(d => DiagnosticDescriptors.Get(d.Id).DefaultSeverity == DiagnosticSeverity.Error);
+        var hasErrors = diagnostics.Any(d => d.IsError);
         var spec = hasErrors || tasksLackMembers || typeSpec is null || backbone is null
             ? null
             : new MultiTaskSpec(typeSpec, TapResolver.FullName(backbone), names.ToEquatableArray(), simpleNames.ToEquatableArray());
@@ -253,7 +253,7 @@ internal static partial class ConfigurationParser
         var fields = Enumerable.Range(0, simpleNames.Count).Select(i => "task" + i.ToString(CultureInfo.InvariantCulture)).ToList();
         var others = new HashSet<string>(CommonMembers.Concat(MultiTaskMembers).Concat(fields), StringComparer.Ordinal);
         foreach (var property in properties.Where(others.Contains))
-            diagnostics.Add(DiagnosticInfo.Create(DiagnosticIds.GeneratedNameClash, location, "Task", property, type.Name));
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.GeneratedNameClash, location, "Task", property, type.Name));
         return properties.Concat(fields).ToList();
     }
 
@@ -269,25 +269,25 @@ internal static partial class ConfigurationParser
         switch (kind)
         {
             case BypassTunerKind.Adapter:
-                if (dim <= 0) diagnostics.Add(ParameterError(attribute, "Dim", label, "Dim", "positive", dim));
+                if (dim <= 0) diagnostics.Add(ParameterError(attribute, "Dim", label, "Dim", ParameterRange.Positive, dim));
                 break;
             case BypassTunerKind.LoRA:
-                if (rank <= 0) diagnostics.Add(ParameterError(attribute, "Rank", label, "Rank", "positive", rank));
-                if (!(alpha > 0)) diagnostics.Add(ParameterError(attribute, "Alpha", label, "Alpha", "positive", alpha));
+                if (rank <= 0) diagnostics.Add(ParameterError(attribute, "Rank", label, "Rank", ParameterRange.Positive, rank));
+                if (!(alpha > 0)) diagnostics.Add(ParameterError(attribute, "Alpha", label, "Alpha", ParameterRange.Positive, alpha));
                 break;
             case BypassTunerKind.Identity:
                 break;
             case BypassTunerKind.Prefix or BypassTunerKind.Prompt:
-                diagnostics.Add(DiagnosticInfo.Create(DiagnosticIds.BypassTunerNotUsable, ArgumentLocation(attribute, null), label,
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.BypassTunerNotUsable, ArgumentLocation(attribute, null), label,
                     kind == BypassTunerKind.Prefix ? "Res-Prefix" : "Res-Prompt",
                     $"it queries a frozen attention's projections, and a {role} tuner reads detached features with no attention of its own"));
                 break;
             default:
-                diagnostics.Add(DiagnosticInfo.Create(DiagnosticIds.ParameterOutOfRange, ArgumentLocation(attribute, null), label, "the tuner kind", "a TunerKind",
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.ParameterOutOfRange, ArgumentLocation(attribute, null), label, "the tuner kind", "a TunerKind",
                     value.ToString(CultureInfo.InvariantCulture)));
                 break;
         }
-        if (!(dropout >= 0 && dropout < 1)) diagnostics.Add(ParameterError(attribute, "Dropout", label, "Dropout", "in [0, 1)", dropout));
+        if (!(dropout >= 0 && dropout < 1)) diagnostics.Add(ParameterError(attribute, "Dropout", label, "Dropout", ParameterRange.Dropout, dropout));
         return new BypassTunerSpec(kind, dim, rank, alpha, dropout, residual);
     }
 
@@ -299,12 +299,12 @@ internal static partial class ConfigurationParser
         if (tap.Steps.Any(s => s.IsLoop))
         {
             var selects = tap.MatchCount >= 0 ? tap.MatchCount.ToString(CultureInfo.InvariantCulture) + " modules" : "several modules";
-            diagnostics.Add(DiagnosticInfo.Create(DiagnosticIds.SingleModuleExpected, ArgumentLocation(attribute, property), property, tap.Path.Text, selects));
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.SingleModuleExpected, ArgumentLocation(attribute, property), property, tap.Path.Text, selects));
             return null;
         }
         if (!tap.IsTensorModule)
         {
-            diagnostics.Add(DiagnosticInfo.Create(DiagnosticIds.IncompatibleModule, ArgumentLocation(attribute, property), tap.Path.Text,
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.IncompatibleModule, ArgumentLocation(attribute, property), tap.Path.Text,
                 "the bypass " + property.ToLowerInvariant(), ShortType(tap.ModuleType), "it must be an nn.Module<Tensor, Tensor>"));
             return null;
         }
@@ -328,7 +328,7 @@ internal static partial class ConfigurationParser
             if (tap is null) continue;
             if (!tap.IsTensorModule)
             {
-                diagnostics.Add(DiagnosticInfo.Create(DiagnosticIds.IncompatibleModule, SegmentLocation(syntax, at, trimmed.Length), tap.Path.Text,
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.IncompatibleModule, SegmentLocation(syntax, at, trimmed.Length), tap.Path.Text,
                     "a bypass tap", ShortType(tap.ModuleType), "it must be an nn.Module<Tensor, Tensor>"));
                 continue;
             }
@@ -357,10 +357,10 @@ internal static partial class ConfigurationParser
                     var why = earlier.Path.Text == later.Path.Text ? "the same module is listed twice"
                         : earlier.Path.Segments.Count == later.Path.Segments.Count ? "they select common modules"
                         : "one is inside the other";
-                    diagnostics.Add(DiagnosticInfo.Create(DiagnosticIds.OverlappingTaps, location, later.Path.Text, earlier.Path.Text, why));
+                    diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.OverlappingTaps, location, later.Path.Text, earlier.Path.Text, why));
                 }
                 else if (TapOverlap.SurelyBefore(later, earlier))
-                    diagnostics.Add(DiagnosticInfo.Create(DiagnosticIds.TapsOutOfOrder, location, later.Path.Text, earlier.Path.Text));
+                    diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.TapsOutOfOrder, location, later.Path.Text, earlier.Path.Text));
             }
         }
 
@@ -369,10 +369,10 @@ internal static partial class ConfigurationParser
         foreach (var (tap, _) in ordered)
         {
             if (TapOverlap.Overlap(tap, output))
-                diagnostics.Add(DiagnosticInfo.Create(DiagnosticIds.OutputBeforeLastTap, outputLocation, output.Path.Text,
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.OutputBeforeLastTap, outputLocation, output.Path.Text,
                     $"overlaps the tap '{tap.Path.Text}'", taps[taps.Count - 1].Path.Text));
             else if (TapOverlap.SurelyBefore(output, tap))
-                diagnostics.Add(DiagnosticInfo.Create(DiagnosticIds.OutputBeforeLastTap, outputLocation, output.Path.Text,
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.OutputBeforeLastTap, outputLocation, output.Path.Text,
                     $"runs before the tap '{tap.Path.Text}'", taps[taps.Count - 1].Path.Text));
         }
     }
@@ -397,10 +397,10 @@ internal static partial class ConfigurationParser
         {
             var location = ArgumentLocation(modeAttribute, "Widths");
             if (tapCount < 0)
-                diagnostics.Add(DiagnosticInfo.Create(DiagnosticIds.WidthsMismatch, location, type.Name,
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.WidthsMismatch, location, type.Name,
                     "need the number of taps at compile time; tap explicit indices or a list with [ModuleCount], or use Features"));
             else if (widths.Count != tapCount)
-                diagnostics.Add(DiagnosticInfo.Create(DiagnosticIds.WidthsMismatch, location, type.Name,
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.WidthsMismatch, location, type.Name,
                     $"has {widths.Count} entries but the bypass has {tapCount} taps (x_0 and {tapCount - 1} after it); give one width per tap"));
             return widths;
         }
@@ -410,7 +410,7 @@ internal static partial class ConfigurationParser
         if (vertical.Kind != BypassTunerKind.Identity) needs.Add("its vertical tuners");
         if (classes > 0) needs.Add("its head");
         if (needs.Count > 0)
-            diagnostics.Add(DiagnosticInfo.Create(DiagnosticIds.BypassWidthUnknown, IdentifierLocation(declaration), type.Name, string.Join(" and ", needs)));
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.BypassWidthUnknown, IdentifierLocation(declaration), type.Name, string.Join(" and ", needs)));
         return new List<int>();
     }
 

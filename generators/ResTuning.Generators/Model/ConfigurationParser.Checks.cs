@@ -62,7 +62,7 @@ internal static partial class ConfigurationParser
         var present = Modes.Where(m => HasAttribute(type, m.MetadataName)).ToList();
         if (present.Count <= 1) return true;
         if (present[0].MetadataName != mode) return false;
-        diagnostics.Add(DiagnosticInfo.Create(DiagnosticIds.ConflictingModes, IdentifierLocation(declaration), type.Name,
+        diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.ConflictingModes, IdentifierLocation(declaration), type.Name,
             string.Join(", ", present.Select(m => m.Display))));
         return true;
     }
@@ -83,11 +83,11 @@ internal static partial class ConfigurationParser
     {
         var generated = new HashSet<string>(CommonMembers.Concat(modeMembers).Concat(extra), System.StringComparer.Ordinal);
         if (generated.Contains(type.Name))
-            diagnostics.Add(DiagnosticInfo.Create(DiagnosticIds.GeneratedNameClash, IdentifierLocation(declaration), "The model", type.Name, type.Name));
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.GeneratedNameClash, IdentifierLocation(declaration), "The model", type.Name, type.Name));
         foreach (var member in type.GetMembers())
         {
             if (member.IsImplicitlyDeclared || !generated.Contains(member.Name) || member.DeclaringSyntaxReferences.All(IsGeneratedPart)) continue;
-            diagnostics.Add(DiagnosticInfo.Create(DiagnosticIds.GeneratedNameClash, LocationInfo.From(member.Locations.FirstOrDefault()) ?? IdentifierLocation(declaration),
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.GeneratedNameClash, LocationInfo.From(member.Locations.FirstOrDefault()) ?? IdentifierLocation(declaration),
                 "Member", member.Name, type.Name));
         }
     }
@@ -134,7 +134,7 @@ internal static partial class ConfigurationParser
     private static void CheckExposed(INamedTypeSymbol type, SyntaxNode declaration, ITypeSymbol? exposed, LocationInfo? location, List<DiagnosticInfo> diagnostics)
     {
         if (exposed is null || !IsLessAccessible(exposed, type)) return;
-        diagnostics.Add(DiagnosticInfo.Create(DiagnosticIds.LessAccessibleType, location ?? IdentifierLocation(declaration), exposed.ToDisplayString(), type.Name,
+        diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.LessAccessibleType, location ?? IdentifierLocation(declaration), exposed.ToDisplayString(), type.Name,
             Display(EffectiveAccessibility(type))));
     }
 

@@ -41,7 +41,7 @@ internal static partial class ConfigurationParser
                 problem = "its constructor (long, long) is [Obsolete] as an error, so the generated code cannot call it";
         }
         if (problem is null) return;
-        diagnostics.Add(DiagnosticInfo.Create(DiagnosticIds.CustomTunerContract, TypeArgumentLocation(attribute), label, tuner.ToDisplayString(), problem));
+        diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.CustomTunerContract, TypeArgumentLocation(attribute), label, tuner.ToDisplayString(), problem));
     }
 
     private static bool IsObsoleteError(IMethodSymbol constructor) => constructor.GetAttributes().Any(a =>

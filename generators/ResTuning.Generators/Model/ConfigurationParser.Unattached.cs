@@ -22,7 +22,7 @@ internal static partial class ConfigurationParser
         {
             var model = ModelReading(AttributeName(attribute));
             if (model is null) continue;
-            diagnostics.Add(DiagnosticInfo.Create(DiagnosticIds.UnattachedAttribute, LocationInfo.From(attribute.ApplicationSyntaxReference?.GetSyntax(cancellationToken)),
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.UnattachedAttribute, LocationInfo.From(attribute.ApplicationSyntaxReference?.GetSyntax(cancellationToken)),
                 SourceText(attribute), type.Name, model));
         }
         if (diagnostics.Count == 0 || Modes.Any(m => HasAttribute(type, m.MetadataName))) return EquatableArray<DiagnosticInfo>.Empty;

@@ -37,7 +37,7 @@ internal static partial class ConfigurationParser
         if (typeSpec is not null) CheckGeneratedNames(type, declaration, ParallelMembers, Array.Empty<string>(), diagnostics);
         if (typeSpec is not null) CheckExposed(type, declaration, backbone, TypeArgumentLocation(modeAttribute), diagnostics);
         var features = NamedInt(modeAttribute, "Features", 0);
-        if (features < 0) diagnostics.Add(ParameterError(modeAttribute, "Features", "[ResTuning]", "Features", "positive, or 0 to infer", features));
+        if (features < 0) diagnostics.Add(ParameterError(modeAttribute, "Features", "[ResTuning]", "Features", ParameterRange.PositiveOrInfer, features));
 
         var tuners = new List<TunerSpec>();
         var trainable = new List<TrainableSpec>();
@@ -77,7 +77,7 @@ internal static partial class ConfigurationParser
         if (typeSpec is not null && backbone is not null)
             ParallelChecks.Check(type.Name, declaration, tuners, tunerAttributes, trainable, trainableAttributes, diagnostics);
 
-        var hasErrors = diagnostics.Any(d => DiagnosticDescriptors.Get(d.Id).DefaultSeverity == DiagnosticSeverity.Error);
+        var hasErrors = diagnostics.Any(d => d.IsError);
         var spec = hasErrors || typeSpec is null || backbone is null
             ? null
             : new ParallelSpec(typeSpec, TapResolver.FullName(backbone), tuners.ToEquatableArray(), trainable.ToEquatableArray(),
@@ -105,36 +105,36 @@ internal static partial class ConfigurationParser
         var scaleKind = NamedInt(attribute, "Scale", 0);
         var scaleValue = NamedDouble(attribute, "ScaleValue", 1.0);
 
-        if (!IsTunerName(name)) diagnostics.Add(ParameterError(attribute, "Name", label, "Name", "letters, digits or underscores", "\"" + name + "\""));
+        if (!IsTunerName(name)) diagnostics.Add(ParameterError(attribute, "Name", label, "Name", ParameterRange.TunerName, "\"" + name + "\""));
         switch (kind)
         {
             case TunerKindModel.Adapter:
-                if (dim <= 0) diagnostics.Add(ParameterError(attribute, "Dim", label, "Dim", "positive", dim));
-                if (inWidth < 0) diagnostics.Add(ParameterError(attribute, "In", label, "In", "positive, or 0 to infer", inWidth));
-                if (outWidth < 0) diagnostics.Add(ParameterError(attribute, "Out", label, "Out", "positive, or 0 to infer", outWidth));
+                if (dim <= 0) diagnostics.Add(ParameterError(attribute, "Dim", label, "Dim", ParameterRange.Positive, dim));
+                if (inWidth < 0) diagnostics.Add(ParameterError(attribute, "In", label, "In", ParameterRange.PositiveOrInfer, inWidth));
+                if (outWidth < 0) diagnostics.Add(ParameterError(attribute, "Out", label, "Out", ParameterRange.PositiveOrInfer, outWidth));
                 break;
             case TunerKindModel.Prefix:
             case TunerKindModel.Prompt:
-                if (length <= 0) diagnostics.Add(ParameterError(attribute, "Length", label, "Length", "positive", length));
-                if (!(initStd >= 0)) diagnostics.Add(ParameterError(attribute, "InitStd", label, "InitStd", "0 or positive", initStd));
-                if (!(initRange >= 0)) diagnostics.Add(ParameterError(attribute, "InitRange", label, "InitRange", "0 or positive", initRange));
+                if (length <= 0) diagnostics.Add(ParameterError(attribute, "Length", label, "Length", ParameterRange.Positive, length));
+                if (!(initStd >= 0)) diagnostics.Add(ParameterError(attribute, "InitStd", label, "InitStd", ParameterRange.NonNegative, initStd));
+                if (!(initRange >= 0)) diagnostics.Add(ParameterError(attribute, "InitRange", label, "InitRange", ParameterRange.NonNegative, initRange));
                 break;
             case TunerKindModel.Custom:
-                if (inWidth < 0) diagnostics.Add(ParameterError(attribute, "In", label, "In", "positive, or 0 to infer", inWidth));
-                if (outWidth < 0) diagnostics.Add(ParameterError(attribute, "Out", label, "Out", "positive, or 0 to infer", outWidth));
+                if (inWidth < 0) diagnostics.Add(ParameterError(attribute, "In", label, "In", ParameterRange.PositiveOrInfer, inWidth));
+                if (outWidth < 0) diagnostics.Add(ParameterError(attribute, "Out", label, "Out", ParameterRange.PositiveOrInfer, outWidth));
                 CheckCustomTuner(attribute, label, known, diagnostics);
                 break;
             case TunerKindModel.LoRA:
-                if (rank <= 0) diagnostics.Add(ParameterError(attribute, "Rank", label, "Rank", "positive", rank));
-                if (!(alpha > 0)) diagnostics.Add(ParameterError(attribute, "Alpha", label, "Alpha", "positive", alpha));
+                if (rank <= 0) diagnostics.Add(ParameterError(attribute, "Rank", label, "Rank", ParameterRange.Positive, rank));
+                if (!(alpha > 0)) diagnostics.Add(ParameterError(attribute, "Alpha", label, "Alpha", ParameterRange.Positive, alpha));
                 break;
         }
-        if (!(dropout >= 0 && dropout < 1)) diagnostics.Add(ParameterError(attribute, "Dropout", label, "Dropout", "in [0, 1)", dropout));
-        if (scaleKind is < 0 or > 3) diagnostics.Add(ParameterError(attribute, "Scale", label, "Scale", "a TunerScaleKind", scaleKind));
+        if (!(dropout >= 0 && dropout < 1)) diagnostics.Add(ParameterError(attribute, "Dropout", label, "Dropout", ParameterRange.Dropout, dropout));
+        if (scaleKind is < 0 or > 3) diagnostics.Add(ParameterError(attribute, "Scale", label, "Scale", ParameterRange.ScaleKind, scaleKind));
         if (scaleKind == 3 && kind is not (TunerKindModel.Prefix or TunerKindModel.Prompt))
-            diagnostics.Add(ParameterError(attribute, "Scale", label, "Scale", "Fixed, LearnedScalar or LearnedPerChannel (Lambda is for Res-Prefix/Res-Prompt)", "Lambda"));
+            diagnostics.Add(ParameterError(attribute, "Scale", label, "Scale", ParameterRange.ScaleKindWithoutLambda, "Lambda"));
         if (double.IsNaN(scaleValue) || double.IsInfinity(scaleValue))
-            diagnostics.Add(ParameterError(attribute, "ScaleValue", label, "ScaleValue", "finite", scaleValue));
+            diagnostics.Add(ParameterError(attribute, "ScaleValue", label, "ScaleValue", ParameterRange.Finite, scaleValue));
 
         if (backbone is null) return null;
         var tap = ResolveTap(attribute, backbone, known, compilation, within, diagnostics);
@@ -144,17 +144,17 @@ internal static partial class ConfigurationParser
         var tuner = KindDisplay(kind);
         if (!tap.IsTensorModule)
         {
-            diagnostics.Add(DiagnosticInfo.Create(DiagnosticIds.IncompatibleModule, tapLocation, tap.Path.Text, tuner, ShortType(tap.ModuleType), "a parallel tap must be an nn.Module<Tensor, Tensor>"));
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.IncompatibleModule, tapLocation, tap.Path.Text, tuner, ShortType(tap.ModuleType), "a parallel tap must be an nn.Module<Tensor, Tensor>"));
             return null;
         }
         if (kind is TunerKindModel.Prefix or TunerKindModel.Prompt && tap.Shape != ModuleShape.Attention)
         {
-            diagnostics.Add(DiagnosticInfo.Create(DiagnosticIds.IncompatibleModule, tapLocation, tap.Path.Text, tuner, ShortType(tap.ModuleType), "it needs an attention implementing ResTuning.Operators.IAttentionOperator"));
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.IncompatibleModule, tapLocation, tap.Path.Text, tuner, ShortType(tap.ModuleType), "it needs an attention implementing ResTuning.Operators.IAttentionOperator"));
             return null;
         }
         if (kind == TunerKindModel.LoRA && tap.Shape != ModuleShape.Linear)
         {
-            diagnostics.Add(DiagnosticInfo.Create(DiagnosticIds.IncompatibleModule, tapLocation, tap.Path.Text, tuner, ShortType(tap.ModuleType), "LoRA needs a Linear module"));
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.IncompatibleModule, tapLocation, tap.Path.Text, tuner, ShortType(tap.ModuleType), "LoRA needs a Linear module"));
             return null;
         }
 
@@ -173,7 +173,7 @@ internal static partial class ConfigurationParser
                 var width = inWidth > 0 ? inWidth : features;
                 if (width <= 0)
                 {
-                    diagnostics.Add(DiagnosticInfo.Create(DiagnosticIds.UnknownWidth, tapLocation, tap.Path.Text, tuner, ShortType(tap.ModuleType)));
+                    diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.UnknownWidth, tapLocation, tap.Path.Text, tuner, ShortType(tap.ModuleType)));
                     return null;
                 }
                 inSpec = new Width(WidthSource.Constant, width);
@@ -225,7 +225,7 @@ internal static partial class ConfigurationParser
         else if (IsFileLocal(type)) why = "it is file-local (declared with 'file', in itself or in a containing type), and its generated part lives in another file";
         if (why is not null)
         {
-            diagnostics.Add(DiagnosticInfo.Create(DiagnosticIds.NotSupportedType, IdentifierLocation(declaration), type.Name, why));
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.NotSupportedType, IdentifierLocation(declaration), type.Name, why));
             return null;
         }
 
@@ -242,7 +242,7 @@ internal static partial class ConfigurationParser
         }
         if (!partialOk)
         {
-            diagnostics.Add(DiagnosticInfo.Create(DiagnosticIds.NotPartial, IdentifierLocation(declaration), type.Name));
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.NotPartial, IdentifierLocation(declaration), type.Name));
             return null;
         }
         var spec = new TypeSpec(NamespaceOf(type), type.Name, containing.ToEquatableArray());
@@ -281,7 +281,7 @@ internal static partial class ConfigurationParser
     {
         if (typeSpec is null || type.BaseType is not { SpecialType: not SpecialType.System_Object } baseType || SymbolEqualityComparer.Default.Equals(baseType, generatedBase))
             return typeSpec;
-        diagnostics.Add(DiagnosticInfo.Create(DiagnosticIds.NotSupportedType, BaseTypeLocation(type, baseType) ?? IdentifierLocation(declaration), type.Name,
+        diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.NotSupportedType, BaseTypeLocation(type, baseType) ?? IdentifierLocation(declaration), type.Name,
             $"it derives from {baseType.ToDisplayString(SymbolDisplayFormat.MinimallyQualifiedFormat)}; the generator makes it a {display}, so declare no base class or that one")
             .FromGenerator());
         return null;
@@ -315,7 +315,7 @@ internal static partial class ConfigurationParser
         if (modeAttribute.AttributeClass is not { TypeArguments.Length: 1 } cls || cls.TypeArguments[0] is IErrorTypeSymbol) return null;
         var backbone = cls.TypeArguments[0];
         if (known.IsTensorModule(backbone) || (allowTwoInputs && known.IsTwoInputTensorModule(backbone))) return backbone;
-        diagnostics.Add(DiagnosticInfo.Create(DiagnosticIds.BackboneNotModule, TypeArgumentLocation(modeAttribute), backbone.ToDisplayString()));
+        diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.BackboneNotModule, TypeArgumentLocation(modeAttribute), backbone.ToDisplayString()));
         return null;
     }
 
@@ -340,14 +340,14 @@ internal static partial class ConfigurationParser
         var path = TapPath.TryParse(text, out var parseError);
         if (path is null)
         {
-            diagnostics.Add(DiagnosticInfo.Create(DiagnosticIds.MalformedTap, SegmentLocation(syntax, baseOffset + parseError!.Offset, parseError.Length), text ?? "", parseError.Message));
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.MalformedTap, SegmentLocation(syntax, baseOffset + parseError!.Offset, parseError.Length), text ?? "", parseError.Message));
             return null;
         }
         var resolved = TapResolver.Resolve(backbone, path, known, compilation, within, out var failure);
         if (resolved is null)
         {
             var segment = path.Segments[failure!.SegmentIndex];
-            var info = new DiagnosticInfo(failure.DiagnosticId, SegmentLocation(syntax, baseOffset + segment.Offset, segment.Length), failure.Arguments);
+            var info = new DiagnosticInfo(failure.Descriptor, SegmentLocation(syntax, baseOffset + segment.Offset, segment.Length), failure.Arguments);
             diagnostics.Add(failure.Suggestion is { } suggestion ? info.WithProperty(DiagnosticPropertyNames.Suggestion, suggestion) : info);
         }
         return resolved;
@@ -382,11 +382,11 @@ internal static partial class ConfigurationParser
     internal static LocationInfo? ArgumentLocation(AttributeData attribute, string? property) =>
         LocationInfo.From(ArgumentSyntax(attribute, property)) ?? LocationInfo.From(attribute.ApplicationSyntaxReference?.GetSyntax());
 
-    private static DiagnosticInfo ParameterError(AttributeData attribute, string property, string owner, string parameter, string expected, object actual)
+    private static DiagnosticInfo ParameterError(AttributeData attribute, string property, string owner, string parameter, ParameterRange range, object actual)
     {
-        var info = DiagnosticInfo.Create(DiagnosticIds.ParameterOutOfRange, ArgumentLocation(attribute, property), owner, parameter, expected,
+        var info = DiagnosticInfo.Create(DiagnosticDescriptors.ParameterOutOfRange, ArgumentLocation(attribute, property), owner, parameter, range.Text,
             Convert.ToString(actual, CultureInfo.InvariantCulture) ?? "");
-        return ParameterRanges.NearestValid(expected, actual) is { } valid ? info.WithProperty(DiagnosticPropertyNames.ValidValue, valid) : info;
+        return range.NearestValid(actual) is { } valid ? info.WithProperty(DiagnosticPropertyNames.ValidValue, valid) : info;
     }
 
     /// <summary>The location of a type declaration's name.</summary>

@@ -54,7 +54,7 @@ internal static class ModelAttributeSyntax
             if (type is null || !IsModelAttribute(type.OriginalDefinition)) return null;
         }
         var arguments = attribute.ArgumentList is null ? "" : OneLine(attribute.ArgumentList.ToString());
-        return DiagnosticInfo.Create(DiagnosticIds.MissingBackbone, LocationInfo.From(attribute.Name),
+        return DiagnosticInfo.Create(DiagnosticDescriptors.MissingBackbone, LocationInfo.From(attribute.Name),
             OneLine(attribute.ToString()), OneLine(attribute.Name.ToString()), arguments).FromGenerator();
     }
 

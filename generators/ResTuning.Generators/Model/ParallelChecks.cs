@@ -23,9 +23,9 @@ internal static class ParallelChecks
     public static void Check(string typeName, SyntaxNode declaration, IReadOnlyList<TunerSpec> tuners, IReadOnlyList<AttributeData> tunerAttributes,
         IReadOnlyList<TrainableSpec> trainable, IReadOnlyList<AttributeData> trainableAttributes, List<DiagnosticInfo> diagnostics)
     {
-        var hasErrors = diagnostics.Any(d => DiagnosticDescriptors.Get(d.Id).DefaultSeverity == DiagnosticSeverity.Error);
+        var hasErrors = diagnostics.Any(d => d.IsError);
         if (!hasErrors && tuners.Count == 0 && trainable.Count == 0)
-            diagnostics.Add(DiagnosticInfo.Create(DiagnosticIds.NothingToTrain, ConfigurationParser.IdentifierLocation(declaration), typeName));
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.NothingToTrain, ConfigurationParser.IdentifierLocation(declaration), typeName));
         NameClashes(tuners, tunerAttributes, diagnostics);
         DuplicateTuners(tuners, tunerAttributes, diagnostics);
         ZeroFixedScales(tuners, tunerAttributes, diagnostics);
@@ -45,7 +45,7 @@ internal static class ParallelChecks
             {
                 if (tuners[i].Name != tuners[j].Name || !TapOverlap.SelectSameModule(tuners[i].Tap, tuners[j].Tap)) continue;
                 var location = ConfigurationParser.ArgumentLocation(attributes[j], "Name");
-                diagnostics.Add(DiagnosticInfo.Create(DiagnosticIds.TunerNameClash, location,
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.TunerNameClash, location,
                     tuners[j].Source, tuners[i].Source, tuners[j].Name, tuners[j].Tap.Path.Text));
                 break;
             }
@@ -60,7 +60,7 @@ internal static class ParallelChecks
         {
             // The name and the source text (argument order, spelling) do not change what is trained.
             if (!seen.Add(tuners[i] with { Name = "", Source = "" }))
-                diagnostics.Add(DiagnosticInfo.Create(DiagnosticIds.DuplicateTuner, AttributeLocation(attributes[i]),
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.DuplicateTuner, AttributeLocation(attributes[i]),
                     tuners[i].Source, tuners[i].Tap.Path.Text));
         }
     }
@@ -71,7 +71,7 @@ internal static class ParallelChecks
         for (var i = 0; i < tuners.Count; i++)
         {
             if (tuners[i].ScaleKind == 0 && tuners[i].ScaleValue == 0)
-                diagnostics.Add(DiagnosticInfo.Create(DiagnosticIds.ZeroFixedScale, ConfigurationParser.ArgumentLocation(attributes[i], "ScaleValue"),
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.ZeroFixedScale, ConfigurationParser.ArgumentLocation(attributes[i], "ScaleValue"),
                     tuners[i].Source));
         }
     }
@@ -84,7 +84,7 @@ internal static class ParallelChecks
         {
             var tuner = tuners.FirstOrDefault(t => TapOverlap.Touches(trainable[i].Tap, t.Tap));
             if (tuner is not null)
-                diagnostics.Add(DiagnosticInfo.Create(DiagnosticIds.TrainableTap, ConfigurationParser.ArgumentLocation(attributes[i], null),
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.TrainableTap, ConfigurationParser.ArgumentLocation(attributes[i], null),
                     trainable[i].Tap.Path.Text, tuner.Source));
         }
     }
@@ -99,7 +99,7 @@ internal static class ParallelChecks
                 if (i == j || !TapOverlap.Covers(trainable[j].Tap, trainable[i].Tap)) continue;
                 // Two paths that cover each other select the same modules: only the later one is redundant.
                 if (j > i && TapOverlap.Covers(trainable[i].Tap, trainable[j].Tap)) continue;
-                diagnostics.Add(DiagnosticInfo.Create(DiagnosticIds.RedundantTrainable, ConfigurationParser.ArgumentLocation(attributes[i], null),
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.RedundantTrainable, ConfigurationParser.ArgumentLocation(attributes[i], null),
                     trainable[i].Tap.Path.Text, trainable[j].Tap.Path.Text));
                 break;
             }

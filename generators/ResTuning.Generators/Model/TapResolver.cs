@@ -10,7 +10,7 @@ namespace ResTuning.Generators.Model;
 /// Why a tap path did not resolve: the diagnostic id, the failing segment, the message arguments, and the registered
 /// name closest to a misspelled segment (when there is one close enough).
 /// </summary>
-internal sealed record TapFailure(string DiagnosticId, int SegmentIndex, EquatableArray<string> Arguments, string? Suggestion = null);
+internal sealed record TapFailure(Microsoft.CodeAnalysis.DiagnosticDescriptor Descriptor, int SegmentIndex, EquatableArray<string> Arguments, string? Suggestion = null);
 
 /// <summary>
 /// Resolves a <see cref="TapPath"/> against a backbone type at compile time, following TorchSharp's
@@ -54,33 +54,33 @@ internal static class TapResolver
             var isSequential = known.Sequential is not null && KnownTypes.DerivesFrom(current, known.Sequential);
             if (narrowedAt >= 0 && (list ?? dict) is not null && !SymbolEqualityComparer.Default.Equals(known.ConstructedFrom(staticType, (list ?? dict)!.OriginalDefinition), list ?? dict)
                 || narrowedAt >= 0 && isSequential && !KnownTypes.DerivesFrom(staticType, known.Sequential!))
-                return Fail(out failure, DiagnosticIds.InaccessibleModuleType, narrowedAt, path.Text, path.Segments[narrowedAt].Text, current.ToDisplayString(), "to select its elements");
+                return Fail(out failure, DiagnosticDescriptors.InaccessibleModuleType, narrowedAt, path.Text, path.Segments[narrowedAt].Text, current.ToDisplayString(), "to select its elements");
 
             if (list is not null || isSequential)
             {
                 var element = list is not null ? list.TypeArguments[0] : (ITypeSymbol?)known.TensorModule;
-                if (element is null) return Fail(out failure, DiagnosticIds.UnresolvedTap, i, path.Text, segment.Text, currentName, "");
+                if (element is null) return Fail(out failure, DiagnosticDescriptors.UnresolvedTap, i, path.Text, segment.Text, currentName, "");
                 var kindName = list is not null ? "ModuleList" : "Sequential";
                 StepKind kind;
                 switch (segment.Kind)
                 {
                     case PathSegmentKind.Name:
-                        return Fail(out failure, DiagnosticIds.SegmentKindMismatch, i, path.Text, segment.Text, $"'{currentName}' is a {kindName}", "an index, '*' or a range such as 0..6");
+                        return Fail(out failure, DiagnosticDescriptors.SegmentKindMismatch, i, path.Text, segment.Text, $"'{currentName}' is a {kindName}", "an index, '*' or a range such as 0..6");
                     case PathSegmentKind.Index:
                         kind = list is not null ? StepKind.ListIndex : StepKind.SequentialIndex;
                         if (knownCount >= 0 && segment.Start >= knownCount)
-                            return Fail(out failure, DiagnosticIds.IndexOutOfRange, i, path.Text, $"index {segment.Start}", currentName, knownCount.ToString());
+                            return Fail(out failure, DiagnosticDescriptors.IndexOutOfRange, i, path.Text, $"index {segment.Start}", currentName, knownCount.ToString());
                         break;
                     case PathSegmentKind.Range:
                         kind = list is not null ? StepKind.ListRange : StepKind.SequentialRange;
                         if (knownCount >= 0 && segment.End > knownCount)
-                            return Fail(out failure, DiagnosticIds.IndexOutOfRange, i, path.Text, $"range {segment.Text}", currentName, knownCount.ToString());
+                            return Fail(out failure, DiagnosticDescriptors.IndexOutOfRange, i, path.Text, $"range {segment.Text}", currentName, knownCount.ToString());
                         matchCount = Multiply(matchCount, segment.End - segment.Start);
                         break;
                     default:
                         kind = list is not null ? StepKind.ListEach : StepKind.SequentialEach;
                         if (knownCount == 0)
-                            return Fail(out failure, DiagnosticIds.EmptySelection, i, path.Text, segment.Text, currentName);
+                            return Fail(out failure, DiagnosticDescriptors.EmptySelection, i, path.Text, segment.Text, currentName);
                         matchCount = Multiply(matchCount, knownCount);
                         break;
                 }
@@ -92,7 +92,7 @@ internal static class TapResolver
             }
 
             if (segment.Kind != PathSegmentKind.Name)
-                return Fail(out failure, DiagnosticIds.SegmentKindMismatch, i, path.Text, segment.Text, $"'{currentName}' ({current.Name}) is not a ModuleList or Sequential", "a registered module name");
+                return Fail(out failure, DiagnosticDescriptors.SegmentKindMismatch, i, path.Text, segment.Text, $"'{currentName}' ({current.Name}) is not a ModuleList or Sequential", "a registered module name");
 
             if (dict is not null)
             {
@@ -116,7 +116,7 @@ internal static class TapResolver
                 var hint = suggestion is not null
                     ? $"; did you mean '{suggestion}'?"
                     : names.Count > 0 ? $"; registered children: {string.Join(", ", names)}" : $"; {current.Name} has no module fields";
-                Fail(out failure, DiagnosticIds.UnresolvedTap, i, path.Text, segment.Text, current.Name, hint);
+                Fail(out failure, DiagnosticDescriptors.UnresolvedTap, i, path.Text, segment.Text, current.Name, hint);
                 failure = failure with { Suggestion = suggestion };
                 return null;
             }
@@ -136,7 +136,7 @@ internal static class TapResolver
         var shape = known.IsLinear(current) ? ModuleShape.Linear : known.IsAttention(current) ? ModuleShape.Attention : ModuleShape.Other;
         if (narrowedAt >= 0 && (shape == ModuleShape.Linear && !known.IsLinear(staticType) || shape == ModuleShape.Attention && !known.IsAttention(staticType)
                 || known.IsTensorModule(current) && !known.IsTensorModule(staticType)))
-            return Fail(out failure, DiagnosticIds.InaccessibleModuleType, narrowedAt, path.Text, path.Segments[narrowedAt].Text, current.ToDisplayString(),
+            return Fail(out failure, DiagnosticDescriptors.InaccessibleModuleType, narrowedAt, path.Text, path.Segments[narrowedAt].Text, current.ToDisplayString(),
                 "to attach a tuner to it");
         return new ResolvedTap(path, steps.ToEquatableArray(), FullName(current), shape, known.IsTensorModule(current), matchCount);
     }
@@ -203,9 +203,9 @@ internal static class TapResolver
 
     private static int Multiply(int count, int factor) => count < 0 || factor < 0 ? -1 : count * factor;
 
-    private static ResolvedTap? Fail(out TapFailure failure, string id, int segment, params string[] args)
+    private static ResolvedTap? Fail(out TapFailure failure, Microsoft.CodeAnalysis.DiagnosticDescriptor descriptor, int segment, params string[] args)
     {
-        failure = new TapFailure(id, segment, args.ToEquatableArray());
+        failure = new TapFailure(descriptor, segment, args.ToEquatableArray());
         return null;
     }
 
