@@ -71,7 +71,7 @@ public sealed class CacheabilityTests
 
         var reasons = second.TrackedSteps[TrackingNames.ParallelSpecs].SelectMany(s => s.Outputs).Select(o => o.Reason).ToList();
         Assert.Contains(IncrementalStepRunReason.Modified, reasons);
-        Assert.Contains("ResAdapter(16, 16, 16", second.GeneratedSources.Single(s => s.HintName == "Demo.Models.Tuned.g.cs").SourceText.ToString());
+        Assert.Contains("ResAdapter(inFeatures: 16, hiddenDim: 16, outFeatures: 16", second.GeneratedSources.Single(s => s.HintName == "Demo.Models.Tuned.g.cs").SourceText.ToString());
     }
 
     [Fact]

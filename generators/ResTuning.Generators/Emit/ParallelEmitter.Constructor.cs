@@ -1,3 +1,4 @@
+using ResTuning.Generators.Abstractions;
 using ResTuning.Generators.Model;
 
 namespace ResTuning.Generators.Emit;
@@ -57,26 +58,28 @@ internal static partial class ParallelEmitter
         w.Close();
     }
 
+    // Named arguments: the generated line says what each number is (the runtime constructors are the reference).
     private static string TunerExpression(TunerSpec t) => t.Kind switch
     {
         TunerKindModel.Adapter =>
-            $"new global::ResTuning.Tuners.ResAdapter({WidthExpression(t.In)}, {CSharpText.Int(t.Dim)}, {WidthExpression(t.Out)}, global::ResTuning.Tuners.AdapterActivation.{Activation(t.Activation)}, {CSharpText.Double(t.Dropout)}, {CSharpText.Bool(t.ZeroInit)}, {CSharpText.String(t.Name)})",
+            $"new global::ResTuning.Tuners.ResAdapter(inFeatures: {WidthExpression(t.In)}, hiddenDim: {CSharpText.Int(t.Dim)}, outFeatures: {WidthExpression(t.Out)}, activation: global::ResTuning.Tuners.AdapterActivation.{t.Activation}, dropout: {CSharpText.Double(t.Dropout)}, zeroInit: {CSharpText.Bool(t.ZeroInit)}, name: {CSharpText.String(t.Name)})",
         TunerKindModel.Prefix =>
-            $"new global::ResTuning.Tuners.ResPrefix(module, {CSharpText.Int(t.Length)}, {CSharpText.Bool(t.ZeroInit)}, {CSharpText.Double(t.InitStd)}, {CSharpText.String(t.Name)})",
+            $"new global::ResTuning.Tuners.ResPrefix(module, length: {CSharpText.Int(t.Length)}, zeroInit: {CSharpText.Bool(t.ZeroInit)}, initStd: {CSharpText.Double(t.InitStd)}, name: {CSharpText.String(t.Name)})",
         TunerKindModel.Custom =>
             $"new {t.CustomType}({WidthExpression(t.In)}, {WidthExpression(t.Out)})",
         TunerKindModel.Prompt =>
-            $"new global::ResTuning.Tuners.ResPrompt(module, {CSharpText.Int(t.Length)}, {(t.InitRange > 0 ? CSharpText.Double(t.InitRange) : "null")}, {CSharpText.String(t.Name)})",
+            $"new global::ResTuning.Tuners.ResPrompt(module, length: {CSharpText.Int(t.Length)}, initRange: {(t.InitRange > 0 ? CSharpText.Double(t.InitRange) : "null")}, name: {CSharpText.String(t.Name)})",
         _ =>
-            $"new global::ResTuning.Tuners.LoRA({WidthExpression(t.In)}, {WidthExpression(t.Out)}, {CSharpText.Int(t.Rank)}, {CSharpText.Double(t.Alpha)}, {CSharpText.Double(t.Dropout)}, {CSharpText.Bool(t.ZeroInit)}, {CSharpText.String(t.Name)})",
+            $"new global::ResTuning.Tuners.LoRA(inFeatures: {WidthExpression(t.In)}, outFeatures: {WidthExpression(t.Out)}, rank: {CSharpText.Int(t.Rank)}, alpha: {CSharpText.Double(t.Alpha)}, dropout: {CSharpText.Double(t.Dropout)}, zeroInit: {CSharpText.Bool(t.ZeroInit)}, name: {CSharpText.String(t.Name)})",
     };
 
-    private static string ScaleExpression(TunerSpec t) => t.ScaleKind switch
+    // The runtime's scale kinds are named as the Abstractions' (TunerScaleKind.LearnedScalar → TunerScale.LearnedScalar).
+    private static string ScaleExpression(TunerSpec t) => t.Scale switch
     {
-        1 => $"global::ResTuning.Parallel.TunerScale.LearnedScalar({CSharpText.Double(t.ScaleValue)})",
-        2 => $"global::ResTuning.Parallel.TunerScale.LearnedPerChannel({WidthExpression(t.Out)}, {CSharpText.Double(t.ScaleValue)})",
-        3 => "global::ResTuning.Parallel.TunerScale.Lambda()",
-        _ => $"global::ResTuning.Parallel.TunerScale.Fixed({CSharpText.Double(t.ScaleValue)})",
+        TunerScaleKind.LearnedPerChannel => $"global::ResTuning.Parallel.TunerScale.LearnedPerChannel(channels: {WidthExpression(t.Out)}, initial: {CSharpText.Double(t.ScaleValue)})",
+        TunerScaleKind.Lambda => "global::ResTuning.Parallel.TunerScale.Lambda()",
+        TunerScaleKind.LearnedScalar => $"global::ResTuning.Parallel.TunerScale.LearnedScalar(initial: {CSharpText.Double(t.ScaleValue)})",
+        _ => $"global::ResTuning.Parallel.TunerScale.Fixed(value: {CSharpText.Double(t.ScaleValue)})",
     };
 
     private static string WidthExpression(Width width) => width.Source switch
@@ -85,13 +88,5 @@ internal static partial class ParallelEmitter
         WidthSource.LinearOut => "module.out_features",
         WidthSource.AttentionEmbed => "((global::ResTuning.Operators.IAttentionOperator)module).EmbedDim",
         _ => CSharpText.Int(width.Value),
-    };
-
-    private static string Activation(int value) => value switch
-    {
-        1 => "Relu",
-        2 => "Silu",
-        3 => "Identity",
-        _ => "Gelu",
     };
 }

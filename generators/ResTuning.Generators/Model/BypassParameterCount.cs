@@ -1,4 +1,5 @@
 using System.Collections.Generic;
+using ResTuning.Generators.Abstractions;
 
 namespace ResTuning.Generators.Model;
 
@@ -47,8 +48,8 @@ internal static class BypassParameterCount
 
     private static long Tuner(BypassTunerSpec tuner, long width) => tuner.Kind switch
     {
-        BypassTunerKind.Adapter => checked((2 * width * tuner.Dim) + tuner.Dim + width),
-        BypassTunerKind.LoRA => checked(2L * tuner.Rank * width),
+        TunerKind.Adapter => checked((2 * width * tuner.Dim) + tuner.Dim + width),
+        TunerKind.LoRA => checked(2L * tuner.Rank * width),
         _ => 0,
     };
 }

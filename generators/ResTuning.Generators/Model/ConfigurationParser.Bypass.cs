@@ -5,6 +5,7 @@ using System.Linq;
 using System.Threading;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
+using ResTuning.Generators.Abstractions;
 using ResTuning.Generators.Diagnostics;
 
 namespace ResTuning.Generators.Model;
@@ -29,16 +30,19 @@ internal static partial class ConfigurationParser
         typeSpec = inputs == 2
             ? CheckBaseType(typeSpec, type, declaration, known.TunedModelOf(known.Tensor, known.Tensor), "ResTuning.TunedModel<Tensor, Tensor>", diagnostics)
             : CheckBaseType(typeSpec, type, declaration, known.TunedModelOf(known.Tensor), "ResTuning.TunedModel<Tensor>", diagnostics);
-        var classes = NamedInt(modeAttribute, "Classes", 0);
-        if (classes < 0) diagnostics.Add(ParameterError(modeAttribute, "Classes", "[ResTuningBypass]", "Classes", ParameterRange.NonNegative, classes));
-        var features = NamedInt(modeAttribute, "Features", 0);
-        if (features < 0) diagnostics.Add(ParameterError(modeAttribute, "Features", "[ResTuningBypass]", "Features", ParameterRange.BypassFeatures(widthsGiven: Named(modeAttribute, "Widths") is not null), features));
-        var widths = NamedInts(modeAttribute, "Widths");
+        // The mode attribute as its own type: what the user left out keeps the attribute's default.
+        var mode = AttributeReader.Read<ResTuningBypassAttribute<object>>(modeAttribute) ?? new ResTuningBypassAttribute<object>();
+        var classes = mode.Classes;
+        if (classes < 0) diagnostics.Add(ParameterError(modeAttribute, nameof(mode.Classes), "[ResTuningBypass]", nameof(mode.Classes), ParameterRange.NonNegative, classes));
+        var features = mode.Features;
+        if (features < 0)
+            diagnostics.Add(ParameterError(modeAttribute, nameof(mode.Features), "[ResTuningBypass]", nameof(mode.Features), ParameterRange.BypassFeatures(widthsGiven: mode.Widths is not null), features));
+        var widths = (mode.Widths ?? Array.Empty<int>()).ToList();
         for (var i = 0; i < widths.Count; i++)
-            if (widths[i] <= 0) diagnostics.Add(ParameterError(modeAttribute, "Widths", "[ResTuningBypass]", $"Widths[{i}]", ParameterRange.Positive, widths[i]));
-        var lambda = NamedDouble(modeAttribute, "Lambda", double.NaN);
+            if (widths[i] <= 0) diagnostics.Add(ParameterError(modeAttribute, nameof(mode.Widths), "[ResTuningBypass]", $"Widths[{i}]", ParameterRange.Positive, widths[i]));
+        var lambda = mode.Lambda;
         if (!double.IsNaN(lambda) && !(lambda >= 0 && lambda <= 1))
-            diagnostics.Add(ParameterError(modeAttribute, "Lambda", "[ResTuningBypass]", "Lambda", ParameterRange.UnitInterval, lambda));
+            diagnostics.Add(ParameterError(modeAttribute, nameof(mode.Lambda), "[ResTuningBypass]", nameof(mode.Lambda), ParameterRange.UnitInterval, lambda));
 
         AttributeData? tapsAttribute = null;
         BypassTunerSpec? lateral = null, vertical = null;
@@ -84,11 +88,12 @@ internal static partial class ConfigurationParser
         if (reenters && classes > 0)
             diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.HeadWithReentry, ArgumentLocation(modeAttribute, "Classes"), type.Name,
                 classes.ToString(CultureInfo.InvariantCulture), NamedString(tapsAttribute!, "Output") ?? ""));
+        // Without [Lateral]/[Vertical]: the attributes' own defaults (adapters), laterals residual when re-entering.
         lateral = lateralAttribute is null
-            ? new BypassTunerSpec(BypassTunerKind.Adapter, 64, 8, 16, 0, reenters)
+            ? BypassTuner(new LateralAttribute(TunerKind.Adapter), reenters)
             : ParseBypassTuner(lateralAttribute, "[Lateral]", "lateral", reenters, diagnostics);
         vertical = verticalAttribute is null
-            ? new BypassTunerSpec(BypassTunerKind.Adapter, 64, 8, 16, 0, false)
+            ? BypassTuner(new VerticalAttribute(TunerKind.Adapter), false)
             : ParseBypassTuner(verticalAttribute, "[Vertical]", "vertical", false, diagnostics);
 
         var tapCount = TapCount(taps);
@@ -100,8 +105,8 @@ internal static partial class ConfigurationParser
         BypassSpec? spec = null;
         if (!hasErrors && typeSpec is not null && backbone is not null && taps.Count > 0)
         {
-            var upsample = NamedBool(tapsAttribute!, "Upsample", false);
-            var learn = NamedBool(modeAttribute, "LearnLambda", false);
+            var upsample = AttributeReader.Read<BypassTapsAttribute>(tapsAttribute!)?.Upsample ?? false;
+            var learn = mode.LearnLambda;
             spec = new BypassSpec(typeSpec, TapResolver.FullName(backbone), start, taps.ToEquatableArray(), output, lateral, vertical,
                 resolvedWidths.ToEquatableArray(), upsample, classes, lambda, learn,
                 BypassParameterCount.Of(tapCount, resolvedWidths, lateral, vertical, upsample, learn, classes),
@@ -259,37 +264,37 @@ internal static partial class ConfigurationParser
 
     private static BypassTunerSpec ParseBypassTuner(AttributeData attribute, string label, string role, bool residualByDefault, List<DiagnosticInfo> diagnostics)
     {
-        var value = attribute.ConstructorArguments.Length == 1 && attribute.ConstructorArguments[0].Value is int k ? k : 0;
-        var kind = (BypassTunerKind)value;
-        var dim = NamedInt(attribute, "Dim", 64);
-        var rank = NamedInt(attribute, "Rank", 8);
-        var alpha = NamedDouble(attribute, "Alpha", 16);
-        var dropout = NamedDouble(attribute, "Dropout", 0);
-        var residual = Named(attribute, "Residual") is null ? residualByDefault : NamedBool(attribute, "Residual", false);
+        var read = AttributeReader.Read<BypassTunerAttribute>(attribute) ?? new LateralAttribute(TunerKind.Adapter);
+        var kind = read.Kind;
+        // Residual is a plain bool: "not written" is told apart by the absence of the named argument.
+        var residual = Named(attribute, nameof(read.Residual)) is null ? residualByDefault : read.Residual;
         switch (kind)
         {
-            case BypassTunerKind.Adapter:
-                if (dim <= 0) diagnostics.Add(ParameterError(attribute, "Dim", label, "Dim", ParameterRange.Positive, dim));
+            case TunerKind.Adapter:
+                if (read.Dim <= 0) diagnostics.Add(ParameterError(attribute, nameof(read.Dim), label, nameof(read.Dim), ParameterRange.Positive, read.Dim));
                 break;
-            case BypassTunerKind.LoRA:
-                if (rank <= 0) diagnostics.Add(ParameterError(attribute, "Rank", label, "Rank", ParameterRange.Positive, rank));
-                if (!(alpha > 0)) diagnostics.Add(ParameterError(attribute, "Alpha", label, "Alpha", ParameterRange.Positive, alpha));
+            case TunerKind.LoRA:
+                if (read.Rank <= 0) diagnostics.Add(ParameterError(attribute, nameof(read.Rank), label, nameof(read.Rank), ParameterRange.Positive, read.Rank));
+                if (!(read.Alpha > 0)) diagnostics.Add(ParameterError(attribute, nameof(read.Alpha), label, nameof(read.Alpha), ParameterRange.Positive, read.Alpha));
                 break;
-            case BypassTunerKind.Identity:
+            case TunerKind.Identity:
                 break;
-            case BypassTunerKind.Prefix or BypassTunerKind.Prompt:
+            case TunerKind.Prefix or TunerKind.Prompt:
                 diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.BypassTunerNotUsable, ArgumentLocation(attribute, null), label,
-                    kind == BypassTunerKind.Prefix ? "Res-Prefix" : "Res-Prompt",
+                    kind == TunerKind.Prefix ? "Res-Prefix" : "Res-Prompt",
                     $"it queries a frozen attention's projections, and a {role} tuner reads detached features with no attention of its own"));
                 break;
             default:
                 diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.ParameterOutOfRange, ArgumentLocation(attribute, null), label, "the tuner kind", "a TunerKind",
-                    value.ToString(CultureInfo.InvariantCulture)));
+                    ((int)kind).ToString(CultureInfo.InvariantCulture)));
                 break;
         }
-        if (!(dropout >= 0 && dropout < 1)) diagnostics.Add(ParameterError(attribute, "Dropout", label, "Dropout", ParameterRange.Dropout, dropout));
-        return new BypassTunerSpec(kind, dim, rank, alpha, dropout, residual);
+        if (!(read.Dropout >= 0 && read.Dropout < 1)) diagnostics.Add(ParameterError(attribute, nameof(read.Dropout), label, nameof(read.Dropout), ParameterRange.Dropout, read.Dropout));
+        return BypassTuner(read, residual);
     }
+
+    private static BypassTunerSpec BypassTuner(BypassTunerAttribute read, bool residual) =>
+        new(read.Kind, read.Dim, read.Rank, read.Alpha, read.Dropout, residual);
 
     private static ResolvedTap? ResolveSingle(AttributeData attribute, string property, ITypeSymbol backbone, KnownTypes known,
         Compilation compilation, INamedTypeSymbol within, List<DiagnosticInfo> diagnostics)
@@ -406,21 +411,12 @@ internal static partial class ConfigurationParser
         }
         if (features > 0) return new List<int> { features };
         var needs = new List<string>();
-        if (lateral.Kind != BypassTunerKind.Identity) needs.Add("its lateral tuners");
-        if (vertical.Kind != BypassTunerKind.Identity) needs.Add("its vertical tuners");
+        if (lateral.Kind != TunerKind.Identity) needs.Add("its lateral tuners");
+        if (vertical.Kind != TunerKind.Identity) needs.Add("its vertical tuners");
         if (classes > 0) needs.Add("its head");
         if (needs.Count > 0)
             diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.BypassWidthUnknown, IdentifierLocation(declaration), type.Name, string.Join(" and ", needs)));
         return new List<int>();
-    }
-
-    private static List<int> NamedInts(AttributeData attribute, string name)
-    {
-        var list = new List<int>();
-        if (Named(attribute, name) is { Kind: TypedConstantKind.Array, IsNull: false } array)
-            foreach (var v in array.Values)
-                if (v.Value is int i) list.Add(i);
-        return list;
     }
 
     private static string Normalize(string? path) => path is null ? "" : string.Join(",", path.Split(',').Select(p => p.Trim()));

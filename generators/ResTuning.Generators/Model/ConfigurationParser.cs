@@ -6,6 +6,7 @@ using System.Threading;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
+using ResTuning.Generators.Abstractions;
 using ResTuning.Generators.Diagnostics;
 
 namespace ResTuning.Generators.Model;
@@ -36,8 +37,9 @@ internal static partial class ConfigurationParser
         typeSpec = CheckBaseType(typeSpec, type, declaration, known.ParallelModelOf(backbone), "ResTuning.Parallel.ParallelModel<TBackbone>", diagnostics);
         if (typeSpec is not null) CheckGeneratedNames(type, declaration, ParallelMembers, Array.Empty<string>(), diagnostics);
         if (typeSpec is not null) CheckExposed(type, declaration, backbone, TypeArgumentLocation(modeAttribute), diagnostics);
-        var features = NamedInt(modeAttribute, "Features", 0);
-        if (features < 0) diagnostics.Add(ParameterError(modeAttribute, "Features", "[ResTuning]", "Features", ParameterRange.PositiveOrInfer, features));
+        var mode = AttributeReader.Read<ResTuningAttribute<object>>(modeAttribute) ?? new ResTuningAttribute<object>();
+        var features = mode.Features;
+        if (features < 0) diagnostics.Add(ParameterError(modeAttribute, nameof(mode.Features), "[ResTuning]", nameof(mode.Features), ParameterRange.PositiveOrInfer, features));
 
         var tuners = new List<TunerSpec>();
         var trainable = new List<TrainableSpec>();
@@ -65,9 +67,7 @@ internal static partial class ConfigurationParser
                 default: continue;
             }
 
-            // A tuner's state-dict name depends on its tap and this name only, never on attribute order (see TunerAttribute.Name).
-            var tunerName = NamedString(attribute, "Name") ?? (kind == TunerKindModel.Custom ? CustomTunerName(attribute) : BaseName(kind));
-            var tuner = ParseTuner(kind, tunerName, attribute, backbone, features, known, compilation, type, diagnostics);
+            var tuner = ParseTuner(kind, attribute, backbone, features, known, compilation, type, diagnostics);
             if (tuner is not null)
             {
                 tuners.Add(tuner);
@@ -88,53 +88,68 @@ internal static partial class ConfigurationParser
         return new ModelResult(spec, null, diagnostics.ToEquatableArray(), shell);
     }
 
-    private static TunerSpec? ParseTuner(TunerKindModel kind, string name, AttributeData attribute, ITypeSymbol? backbone, int features,
+    private static TunerSpec? ParseTuner(TunerKindModel kind, AttributeData attribute, ITypeSymbol? backbone, int features,
         KnownTypes known, Compilation compilation, INamedTypeSymbol within, List<DiagnosticInfo> diagnostics)
     {
         var label = $"[{AttributeName(attribute).Replace("Attribute`1", "").Replace("Attribute", "")}(\"{TapText(attribute)}\")]";
         var errors = diagnostics.Count;
-        var dim = NamedInt(attribute, "Dim", 64);
-        var inWidth = NamedInt(attribute, "In", 0);
-        var outWidth = NamedInt(attribute, "Out", 0);
-        var length = NamedInt(attribute, "Length", 10);
-        var rank = NamedInt(attribute, "Rank", 8);
-        var alpha = NamedDouble(attribute, "Alpha", 16);
-        var dropout = NamedDouble(attribute, "Dropout", 0);
-        var initStd = NamedDouble(attribute, "InitStd", 0.02);
-        var initRange = NamedDouble(attribute, "InitRange", 0);
-        var scaleKind = NamedInt(attribute, "Scale", 0);
-        var scaleValue = NamedDouble(attribute, "ScaleValue", 1.0);
+        // The attribute as its own type: what the user left out keeps the attribute's default.
+        var read = AttributeReader.Read<TunerAttribute>(attribute);
+        if (read is null) return null;
+        var adapter = read as ResAdapterAttribute;
+        var prefix = read as ResPrefixAttribute;
+        var prompt = read as ResPromptAttribute;
+        var lora = read as LoRAAttribute;
+        var custom = read as CustomTunerAttribute<object>;
+        var dim = adapter?.Dim ?? 0;
+        var inWidth = adapter?.In ?? custom?.In ?? 0;
+        var outWidth = adapter?.Out ?? custom?.Out ?? 0;
+        var length = prefix?.Length ?? prompt?.Length ?? 0;
+        var rank = lora?.Rank ?? 0;
+        var alpha = lora?.Alpha ?? 0;
+        var dropout = adapter?.Dropout ?? lora?.Dropout ?? 0;
+        var initStd = prefix?.InitStd ?? 0;
+        var initRange = prompt?.InitRange ?? 0;
+        var zeroInit = adapter?.ZeroInit ?? prefix?.ZeroInit ?? lora?.ZeroInit ?? false;
+        var activation = adapter?.Activation ?? AdapterActivationKind.Gelu;
+        var scale = read.Scale;
+        var scaleValue = read.ScaleValue;
+        // A tuner's state-dict name depends on its tap and this name only, never on attribute order (see TunerAttribute.Name).
+        var name = read.Name ?? (kind == TunerKindModel.Custom ? CustomTunerName(attribute) : BaseName(kind));
 
-        if (!IsTunerName(name)) diagnostics.Add(ParameterError(attribute, "Name", label, "Name", ParameterRange.TunerName, "\"" + name + "\""));
+        if (!IsTunerName(name)) diagnostics.Add(ParameterError(attribute, nameof(read.Name), label, nameof(read.Name), ParameterRange.TunerName, "\"" + name + "\""));
         switch (kind)
         {
             case TunerKindModel.Adapter:
-                if (dim <= 0) diagnostics.Add(ParameterError(attribute, "Dim", label, "Dim", ParameterRange.Positive, dim));
-                if (inWidth < 0) diagnostics.Add(ParameterError(attribute, "In", label, "In", ParameterRange.PositiveOrInfer, inWidth));
-                if (outWidth < 0) diagnostics.Add(ParameterError(attribute, "Out", label, "Out", ParameterRange.PositiveOrInfer, outWidth));
+                if (dim <= 0) diagnostics.Add(ParameterError(attribute, nameof(adapter.Dim), label, nameof(adapter.Dim), ParameterRange.Positive, dim));
+                if (inWidth < 0) diagnostics.Add(ParameterError(attribute, nameof(adapter.In), label, nameof(adapter.In), ParameterRange.PositiveOrInfer, inWidth));
+                if (outWidth < 0) diagnostics.Add(ParameterError(attribute, nameof(adapter.Out), label, nameof(adapter.Out), ParameterRange.PositiveOrInfer, outWidth));
+                if (!Enum.IsDefined(typeof(AdapterActivationKind), activation))
+                    diagnostics.Add(ParameterError(attribute, nameof(adapter.Activation), label, nameof(adapter.Activation), ParameterRange.ActivationKind, (int)activation));
                 break;
             case TunerKindModel.Prefix:
             case TunerKindModel.Prompt:
-                if (length <= 0) diagnostics.Add(ParameterError(attribute, "Length", label, "Length", ParameterRange.Positive, length));
-                if (!(initStd >= 0)) diagnostics.Add(ParameterError(attribute, "InitStd", label, "InitStd", ParameterRange.NonNegative, initStd));
-                if (!(initRange >= 0)) diagnostics.Add(ParameterError(attribute, "InitRange", label, "InitRange", ParameterRange.NonNegative, initRange));
+                if (length <= 0) diagnostics.Add(ParameterError(attribute, nameof(ResPrefixAttribute.Length), label, nameof(ResPrefixAttribute.Length), ParameterRange.Positive, length));
+                if (!(initStd >= 0)) diagnostics.Add(ParameterError(attribute, nameof(ResPrefixAttribute.InitStd), label, nameof(ResPrefixAttribute.InitStd), ParameterRange.NonNegative, initStd));
+                if (!(initRange >= 0)) diagnostics.Add(ParameterError(attribute, nameof(ResPromptAttribute.InitRange), label, nameof(ResPromptAttribute.InitRange), ParameterRange.NonNegative, initRange));
                 break;
             case TunerKindModel.Custom:
-                if (inWidth < 0) diagnostics.Add(ParameterError(attribute, "In", label, "In", ParameterRange.PositiveOrInfer, inWidth));
-                if (outWidth < 0) diagnostics.Add(ParameterError(attribute, "Out", label, "Out", ParameterRange.PositiveOrInfer, outWidth));
+                if (inWidth < 0) diagnostics.Add(ParameterError(attribute, nameof(custom.In), label, nameof(custom.In), ParameterRange.PositiveOrInfer, inWidth));
+                if (outWidth < 0) diagnostics.Add(ParameterError(attribute, nameof(custom.Out), label, nameof(custom.Out), ParameterRange.PositiveOrInfer, outWidth));
                 CheckCustomTuner(attribute, label, known, diagnostics);
                 break;
             case TunerKindModel.LoRA:
-                if (rank <= 0) diagnostics.Add(ParameterError(attribute, "Rank", label, "Rank", ParameterRange.Positive, rank));
-                if (!(alpha > 0)) diagnostics.Add(ParameterError(attribute, "Alpha", label, "Alpha", ParameterRange.Positive, alpha));
+                if (rank <= 0) diagnostics.Add(ParameterError(attribute, nameof(lora.Rank), label, nameof(lora.Rank), ParameterRange.Positive, rank));
+                if (!(alpha > 0)) diagnostics.Add(ParameterError(attribute, nameof(lora.Alpha), label, nameof(lora.Alpha), ParameterRange.Positive, alpha));
                 break;
         }
-        if (!(dropout >= 0 && dropout < 1)) diagnostics.Add(ParameterError(attribute, "Dropout", label, "Dropout", ParameterRange.Dropout, dropout));
-        if (scaleKind is < 0 or > 3) diagnostics.Add(ParameterError(attribute, "Scale", label, "Scale", ParameterRange.ScaleKind, scaleKind));
-        if (scaleKind == 3 && kind is not (TunerKindModel.Prefix or TunerKindModel.Prompt))
-            diagnostics.Add(ParameterError(attribute, "Scale", label, "Scale", ParameterRange.ScaleKindWithoutLambda, "Lambda"));
+        if (!(dropout >= 0 && dropout < 1)) diagnostics.Add(ParameterError(attribute, nameof(LoRAAttribute.Dropout), label, nameof(LoRAAttribute.Dropout), ParameterRange.Dropout, dropout));
+        if (!Enum.IsDefined(typeof(TunerScaleKind), scale))
+            diagnostics.Add(ParameterError(attribute, nameof(read.Scale), label, nameof(read.Scale), ParameterRange.ScaleKind, (int)scale));
+        if (scale == TunerScaleKind.Lambda && kind is not (TunerKindModel.Prefix or TunerKindModel.Prompt))
+            diagnostics.Add(ParameterError(attribute, nameof(read.Scale), label, nameof(read.Scale), ParameterRange.ScaleKindWithoutLambda, nameof(TunerScaleKind.Lambda)));
         if (double.IsNaN(scaleValue) || double.IsInfinity(scaleValue))
-            diagnostics.Add(ParameterError(attribute, "ScaleValue", label, "ScaleValue", ParameterRange.Finite, scaleValue));
+            diagnostics.Add(ParameterError(attribute, nameof(read.ScaleValue), label, nameof(read.ScaleValue), ParameterRange.Finite, scaleValue));
 
         if (backbone is null) return null;
         var tap = ResolveTap(attribute, backbone, known, compilation, within, diagnostics);
@@ -183,7 +198,7 @@ internal static partial class ConfigurationParser
 
         if (diagnostics.Count > errors) return null;
         return new TunerSpec(kind, name, tap, inSpec, outSpec, dim, length, rank, alpha, dropout,
-            NamedBool(attribute, "ZeroInit", true), initStd, initRange, NamedInt(attribute, "Activation", 0), scaleKind, scaleValue,
+            zeroInit, initStd, initRange, activation, scale, scaleValue,
             SourceText(attribute), kind == TunerKindModel.Custom ? TapResolver.FullName(attribute.AttributeClass!.TypeArguments[0]) : "");
     }
 
@@ -203,7 +218,7 @@ internal static partial class ConfigurationParser
                 {
                     if (t.Kind != TunerKindModel.Adapter || !t.In.IsConstant || !t.Out.IsConstant || t.Tap.MatchCount < 0) return -1;
                     long perTap = ((long)t.In.Value * t.Dim) + t.Dim + ((long)t.Dim * t.Out.Value) + t.Out.Value;
-                    perTap += t.ScaleKind switch { 1 => 1, 2 => t.Out.Value, _ => 0 };
+                    perTap += t.Scale switch { TunerScaleKind.LearnedScalar => 1, TunerScaleKind.LearnedPerChannel => t.Out.Value, _ => 0 };
                     total += perTap * t.Tap.MatchCount;
                 }
             }
@@ -438,15 +453,6 @@ internal static partial class ConfigurationParser
             if (pair.Key == name) return pair.Value;
         return null;
     }
-
-    private static int NamedInt(AttributeData attribute, string name, int fallback) =>
-        Named(attribute, name)?.Value is { } v ? Convert.ToInt32(v, CultureInfo.InvariantCulture) : fallback;
-
-    private static double NamedDouble(AttributeData attribute, string name, double fallback) =>
-        Named(attribute, name)?.Value is { } v ? Convert.ToDouble(v, CultureInfo.InvariantCulture) : fallback;
-
-    private static bool NamedBool(AttributeData attribute, string name, bool fallback) =>
-        Named(attribute, name)?.Value is bool b ? b : fallback;
 
     private static string? NamedString(AttributeData attribute, string name) => Named(attribute, name)?.Value as string;
 }

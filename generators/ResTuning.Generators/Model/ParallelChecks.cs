@@ -1,6 +1,7 @@
 using System.Collections.Generic;
 using System.Linq;
 using Microsoft.CodeAnalysis;
+using ResTuning.Generators.Abstractions;
 using ResTuning.Generators.Diagnostics;
 
 namespace ResTuning.Generators.Model;
@@ -70,7 +71,7 @@ internal static class ParallelChecks
     {
         for (var i = 0; i < tuners.Count; i++)
         {
-            if (tuners[i].ScaleKind == 0 && tuners[i].ScaleValue == 0)
+            if (tuners[i].Scale == TunerScaleKind.Fixed && tuners[i].ScaleValue == 0)
                 diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.ZeroFixedScale, ConfigurationParser.ArgumentLocation(attributes[i], "ScaleValue"),
                     tuners[i].Source));
         }

@@ -47,6 +47,9 @@ internal sealed class ParameterRange
     /// <summary>A <c>TunerScaleKind</c> cast from an undefined number: the default, <c>Fixed</c>.</summary>
     public static readonly ParameterRange ScaleKind = new("a TunerScaleKind", _ => nameof(TunerScaleKind) + "." + nameof(TunerScaleKind.Fixed));
 
+    /// <summary>An <c>AdapterActivationKind</c> cast from an undefined number: the default, <c>Gelu</c>.</summary>
+    public static readonly ParameterRange ActivationKind = new("an AdapterActivationKind", _ => nameof(AdapterActivationKind) + "." + nameof(AdapterActivationKind.Gelu));
+
     /// <summary>λ on a tuner that has no attention to split: the default, <c>Fixed</c>.</summary>
     public static readonly ParameterRange ScaleKindWithoutLambda = new(
         "Fixed, LearnedScalar or LearnedPerChannel (Lambda is for Res-Prefix/Res-Prompt)", _ => nameof(TunerScaleKind) + "." + nameof(TunerScaleKind.Fixed));

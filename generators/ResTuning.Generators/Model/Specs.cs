@@ -1,3 +1,4 @@
+using ResTuning.Generators.Abstractions;
 using ResTuning.Generators.Diagnostics;
 
 namespace ResTuning.Generators.Model;
@@ -89,8 +90,8 @@ internal sealed record TunerSpec(
     bool ZeroInit,
     double InitStd,
     double InitRange,
-    int Activation,
-    int ScaleKind,
+    AdapterActivationKind Activation,
+    TunerScaleKind Scale,
     double ScaleValue,
     string Source,
     string CustomType = "");
@@ -116,18 +117,8 @@ internal sealed record ParallelSpec(
     }
 }
 
-/// <summary>The tuner kinds usable as bypass lateral/vertical tuners (values of <c>ResTuning.TunerKind</c>).</summary>
-internal enum BypassTunerKind
-{
-    Adapter = 0,
-    Prefix = 1,
-    Prompt = 2,
-    LoRA = 3,
-    Identity = 4,
-}
-
 /// <summary>A lateral or vertical bypass tuner, validated.</summary>
-internal sealed record BypassTunerSpec(BypassTunerKind Kind, int Dim, int Rank, double Alpha, double Dropout, bool Residual);
+internal sealed record BypassTunerSpec(TunerKind Kind, int Dim, int Rank, double Alpha, double Dropout, bool Residual);
 
 /// <summary>
 /// Everything the emitter needs for a Res-Tuning-Bypass model. <see cref="Widths"/> holds the widths of x_0..x_L

@@ -95,8 +95,8 @@ namespace Demo.Models
             for (var l = 1; l <= count; l++)
             {
                 stages.Add(new global::ResTuning.Bypass.BypassStage(
-                    new global::ResTuning.Tuners.ResAdapter(Width(l), 8, null, global::ResTuning.Tuners.AdapterActivation.Gelu, 0.0, true, "lateral"),
-                    new global::ResTuning.Tuners.ResAdapter(Width(l), 8, null, global::ResTuning.Tuners.AdapterActivation.Gelu, 0.0, true, "vertical"),
+                    new global::ResTuning.Tuners.ResAdapter(inFeatures: Width(l), hiddenDim: 8, dropout: 0.0, name: "lateral"),
+                    new global::ResTuning.Tuners.ResAdapter(inFeatures: Width(l), hiddenDim: 8, dropout: 0.0, name: "vertical"),
                     global::ResTuning.Bypass.BypassMix.Sum(),
                     null,
                     $"stage{l}"));

@@ -100,7 +100,7 @@ namespace Demo.Models
             for (var l = 1; l <= count; l++)
             {
                 stages.Add(new global::ResTuning.Bypass.BypassStage(
-                    new global::ResTuning.Bypass.Residual(new global::ResTuning.Tuners.LoRA(Width(l), Width(l), 2, 4.0, 0.0, true, "lateral"), "lateral"),
+                    new global::ResTuning.Bypass.Residual(new global::ResTuning.Tuners.LoRA(inFeatures: Width(l), outFeatures: Width(l), rank: 2, alpha: 4.0, dropout: 0.0, name: "lateral"), "lateral"),
                     global::TorchSharp.torch.nn.Identity(),
                     global::ResTuning.Bypass.BypassMix.LearnedLambda(0.3),
                     null,

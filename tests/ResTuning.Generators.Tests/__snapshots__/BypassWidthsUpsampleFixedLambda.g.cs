@@ -99,8 +99,8 @@ namespace Demo.Models
             for (var l = 1; l <= count; l++)
             {
                 stages.Add(new global::ResTuning.Bypass.BypassStage(
-                    new global::ResTuning.Bypass.Residual(new global::ResTuning.Bypass.PerPixel(new global::ResTuning.Tuners.ResAdapter(Width(l), 4, null, global::ResTuning.Tuners.AdapterActivation.Gelu, 0.1, true, "lateral"), "lateral"), "lateral"),
-                    new global::ResTuning.Bypass.PerPixel(new global::ResTuning.Tuners.ResAdapter(Width(l), 64, null, global::ResTuning.Tuners.AdapterActivation.Gelu, 0.0, true, "vertical"), "vertical"),
+                    new global::ResTuning.Bypass.Residual(new global::ResTuning.Bypass.PerPixel(new global::ResTuning.Tuners.ResAdapter(inFeatures: Width(l), hiddenDim: 4, dropout: 0.1, name: "lateral"), "lateral"), "lateral"),
+                    new global::ResTuning.Bypass.PerPixel(new global::ResTuning.Tuners.ResAdapter(inFeatures: Width(l), hiddenDim: 64, dropout: 0.0, name: "vertical"), "vertical"),
                     global::ResTuning.Bypass.BypassMix.Lambda(0.5),
                     new global::ResTuning.Bypass.UpsampleStage(Width(l - 1), Width(l)),
                     $"stage{l}"));

@@ -51,7 +51,7 @@ namespace Demo.Models
                 for (int i0 = 0; i0 < list0.Count; i0++)
                 {
                     var module = list0[i0].mlp.fc1;
-                    taps.GetOrAdd($"blocks.{i0}.mlp.fc1", module).Add("lora", new global::ResTuning.Tuners.LoRA(module.in_features, module.out_features, 8, 16.0, 0.0, true, "lora"), global::ResTuning.Parallel.TunerScale.Fixed(1.0));
+                    taps.GetOrAdd($"blocks.{i0}.mlp.fc1", module).Add("lora", new global::ResTuning.Tuners.LoRA(inFeatures: module.in_features, outFeatures: module.out_features, rank: 8, alpha: 16.0, dropout: 0.0, zeroInit: true, name: "lora"), global::ResTuning.Parallel.TunerScale.Fixed(value: 1.0));
                 }
             }
         }

@@ -42,14 +42,14 @@ namespace Demo.Models
                 for (int i0 = 0; i0 < list0.Count; i0++)
                 {
                     var module = list0[i0].mlp;
-                    taps.GetOrAdd($"blocks.{i0}.mlp", module).Add("scaledbias", new global::Demo.ScaledBias(16, 16), global::ResTuning.Parallel.TunerScale.LearnedScalar(1.0));
+                    taps.GetOrAdd($"blocks.{i0}.mlp", module).Add("scaledbias", new global::Demo.ScaledBias(16, 16), global::ResTuning.Parallel.TunerScale.LearnedScalar(initial: 1.0));
                 }
             }
 
             // [CustomTuner<Demo.ScaledBias>("head")]
             {
                 var module = backbone.head;
-                taps.GetOrAdd("head", module).Add("scaledbias", new global::Demo.ScaledBias(module.in_features, module.out_features), global::ResTuning.Parallel.TunerScale.Fixed(1.0));
+                taps.GetOrAdd("head", module).Add("scaledbias", new global::Demo.ScaledBias(module.in_features, module.out_features), global::ResTuning.Parallel.TunerScale.Fixed(value: 1.0));
             }
         }
     }

@@ -42,7 +42,7 @@ namespace Demo.Models
                 for (int i0 = 0; i0 < 2; i0++)
                 {
                     var module = list0[i0].attn.Qkv;
-                    taps.GetOrAdd($"blocks.{i0}.attn.qkv", module).Add("lora", new global::ResTuning.Tuners.LoRA(module.in_features, module.out_features, 4, 8.0, 0.1, true, "lora"), global::ResTuning.Parallel.TunerScale.Fixed(1.0));
+                    taps.GetOrAdd($"blocks.{i0}.attn.qkv", module).Add("lora", new global::ResTuning.Tuners.LoRA(inFeatures: module.in_features, outFeatures: module.out_features, rank: 4, alpha: 8.0, dropout: 0.1, zeroInit: true, name: "lora"), global::ResTuning.Parallel.TunerScale.Fixed(value: 1.0));
                 }
             }
         }

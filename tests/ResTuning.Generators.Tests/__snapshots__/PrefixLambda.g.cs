@@ -42,7 +42,7 @@ namespace Demo.Models
                 for (int i0 = 0; i0 < list0.Count; i0++)
                 {
                     var module = list0[i0].attn;
-                    taps.GetOrAdd($"blocks.{i0}.attn", module).Add("prefix", new global::ResTuning.Tuners.ResPrefix(module, 5, true, 0.02, "prefix"), global::ResTuning.Parallel.TunerScale.Lambda());
+                    taps.GetOrAdd($"blocks.{i0}.attn", module).Add("prefix", new global::ResTuning.Tuners.ResPrefix(module, length: 5, zeroInit: true, initStd: 0.02, name: "prefix"), global::ResTuning.Parallel.TunerScale.Lambda());
                 }
             }
         }

@@ -39,7 +39,7 @@ namespace Demo.Models
             // [ResPrompt("blocks.3.attn", Length = 4, InitRange = 0.1)]
             {
                 var module = backbone.blocks[3].attn;
-                taps.GetOrAdd("blocks.3.attn", module).Add("prompt", new global::ResTuning.Tuners.ResPrompt(module, 4, 0.1, "prompt"), global::ResTuning.Parallel.TunerScale.Fixed(1.0));
+                taps.GetOrAdd("blocks.3.attn", module).Add("prompt", new global::ResTuning.Tuners.ResPrompt(module, length: 4, initRange: 0.1, name: "prompt"), global::ResTuning.Parallel.TunerScale.Fixed(value: 1.0));
             }
         }
     }

@@ -42,7 +42,7 @@ namespace Demo.Models
                 for (int i0 = 0; i0 < list0.Count; i0++)
                 {
                     var module = list0[i0].mlp;
-                    taps.GetOrAdd($"extra.{i0}.mlp", module).Add("adapter", new global::ResTuning.Tuners.ResAdapter(16, 64, 16, global::ResTuning.Tuners.AdapterActivation.Gelu, 0.0, true, "adapter"), global::ResTuning.Parallel.TunerScale.LearnedPerChannel(16, 1.0));
+                    taps.GetOrAdd($"extra.{i0}.mlp", module).Add("adapter", new global::ResTuning.Tuners.ResAdapter(inFeatures: 16, hiddenDim: 64, outFeatures: 16, activation: global::ResTuning.Tuners.AdapterActivation.Gelu, dropout: 0.0, zeroInit: true, name: "adapter"), global::ResTuning.Parallel.TunerScale.LearnedPerChannel(channels: 16, initial: 1.0));
                 }
             }
 
@@ -53,7 +53,7 @@ namespace Demo.Models
                 for (int i0 = 0; i0 < 1; i0++)
                 {
                     var module = list0[i0].mlp.fc1;
-                    taps.GetOrAdd($"extra.{i0}.mlp.fc1", module).Add("lora", new global::ResTuning.Tuners.LoRA(module.in_features, module.out_features, 2, 16.0, 0.0, true, "lora"), global::ResTuning.Parallel.TunerScale.Fixed(1.0));
+                    taps.GetOrAdd($"extra.{i0}.mlp.fc1", module).Add("lora", new global::ResTuning.Tuners.LoRA(inFeatures: module.in_features, outFeatures: module.out_features, rank: 2, alpha: 16.0, dropout: 0.0, zeroInit: true, name: "lora"), global::ResTuning.Parallel.TunerScale.Fixed(value: 1.0));
                 }
             }
         }

@@ -42,7 +42,7 @@ namespace Demo.Models
                 for (int i0 = 0; i0 < list0.Count; i0++)
                 {
                     var module = ((global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>)list0[i0]);
-                    taps.GetOrAdd($"neck.{i0}", module).Add("adapter", new global::ResTuning.Tuners.ResAdapter(16, 4, 16, global::ResTuning.Tuners.AdapterActivation.Gelu, 0.0, true, "adapter"), global::ResTuning.Parallel.TunerScale.Fixed(1.0));
+                    taps.GetOrAdd($"neck.{i0}", module).Add("adapter", new global::ResTuning.Tuners.ResAdapter(inFeatures: 16, hiddenDim: 4, outFeatures: 16, activation: global::ResTuning.Tuners.AdapterActivation.Gelu, dropout: 0.0, zeroInit: true, name: "adapter"), global::ResTuning.Parallel.TunerScale.Fixed(value: 1.0));
                 }
             }
 
@@ -53,14 +53,14 @@ namespace Demo.Models
                 for (int i0 = 0; i0 < 1; i0++)
                 {
                     var module = ((global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>)list0[i0]);
-                    taps.GetOrAdd($"neck.{i0}", module).Add("narrow", new global::ResTuning.Tuners.ResAdapter(16, 2, 16, global::ResTuning.Tuners.AdapterActivation.Gelu, 0.0, true, "narrow"), global::ResTuning.Parallel.TunerScale.Fixed(1.0));
+                    taps.GetOrAdd($"neck.{i0}", module).Add("narrow", new global::ResTuning.Tuners.ResAdapter(inFeatures: 16, hiddenDim: 2, outFeatures: 16, activation: global::ResTuning.Tuners.AdapterActivation.Gelu, dropout: 0.0, zeroInit: true, name: "narrow"), global::ResTuning.Parallel.TunerScale.Fixed(value: 1.0));
                 }
             }
 
             // [LoRA("task_heads.cls", Rank = 2)]
             {
                 var module = backbone.task_heads["cls"];
-                taps.GetOrAdd("task_heads.cls", module).Add("lora", new global::ResTuning.Tuners.LoRA(module.in_features, module.out_features, 2, 16.0, 0.0, true, "lora"), global::ResTuning.Parallel.TunerScale.Fixed(1.0));
+                taps.GetOrAdd("task_heads.cls", module).Add("lora", new global::ResTuning.Tuners.LoRA(inFeatures: module.in_features, outFeatures: module.out_features, rank: 2, alpha: 16.0, dropout: 0.0, zeroInit: true, name: "lora"), global::ResTuning.Parallel.TunerScale.Fixed(value: 1.0));
             }
         }
 

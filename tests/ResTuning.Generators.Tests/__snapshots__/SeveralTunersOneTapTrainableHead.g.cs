@@ -51,7 +51,7 @@ namespace Demo.Models
                 for (int i0 = 0; i0 < list0.Count; i0++)
                 {
                     var module = list0[i0].attn;
-                    taps.GetOrAdd($"blocks.{i0}.attn", module).Add("adapter", new global::ResTuning.Tuners.ResAdapter(((global::ResTuning.Operators.IAttentionOperator)module).EmbedDim, 4, ((global::ResTuning.Operators.IAttentionOperator)module).EmbedDim, global::ResTuning.Tuners.AdapterActivation.Gelu, 0.0, true, "adapter"), global::ResTuning.Parallel.TunerScale.LearnedScalar(0.0));
+                    taps.GetOrAdd($"blocks.{i0}.attn", module).Add("adapter", new global::ResTuning.Tuners.ResAdapter(inFeatures: ((global::ResTuning.Operators.IAttentionOperator)module).EmbedDim, hiddenDim: 4, outFeatures: ((global::ResTuning.Operators.IAttentionOperator)module).EmbedDim, activation: global::ResTuning.Tuners.AdapterActivation.Gelu, dropout: 0.0, zeroInit: true, name: "adapter"), global::ResTuning.Parallel.TunerScale.LearnedScalar(initial: 0.0));
                 }
             }
 
@@ -61,7 +61,7 @@ namespace Demo.Models
                 for (int i0 = 0; i0 < list0.Count; i0++)
                 {
                     var module = list0[i0].attn;
-                    taps.GetOrAdd($"blocks.{i0}.attn", module).Add("prefix", new global::ResTuning.Tuners.ResPrefix(module, 2, true, 0.02, "prefix"), global::ResTuning.Parallel.TunerScale.Fixed(1.0));
+                    taps.GetOrAdd($"blocks.{i0}.attn", module).Add("prefix", new global::ResTuning.Tuners.ResPrefix(module, length: 2, zeroInit: true, initStd: 0.02, name: "prefix"), global::ResTuning.Parallel.TunerScale.Fixed(value: 1.0));
                 }
             }
 
@@ -71,7 +71,7 @@ namespace Demo.Models
                 for (int i0 = 0; i0 < list0.Count; i0++)
                 {
                     var module = list0[i0].attn;
-                    taps.GetOrAdd($"blocks.{i0}.attn", module).Add("relu_adapter", new global::ResTuning.Tuners.ResAdapter(((global::ResTuning.Operators.IAttentionOperator)module).EmbedDim, 2, ((global::ResTuning.Operators.IAttentionOperator)module).EmbedDim, global::ResTuning.Tuners.AdapterActivation.Relu, 0.0, true, "relu_adapter"), global::ResTuning.Parallel.TunerScale.Fixed(1.0));
+                    taps.GetOrAdd($"blocks.{i0}.attn", module).Add("relu_adapter", new global::ResTuning.Tuners.ResAdapter(inFeatures: ((global::ResTuning.Operators.IAttentionOperator)module).EmbedDim, hiddenDim: 2, outFeatures: ((global::ResTuning.Operators.IAttentionOperator)module).EmbedDim, activation: global::ResTuning.Tuners.AdapterActivation.Relu, dropout: 0.0, zeroInit: true, name: "relu_adapter"), global::ResTuning.Parallel.TunerScale.Fixed(value: 1.0));
                 }
             }
         }
