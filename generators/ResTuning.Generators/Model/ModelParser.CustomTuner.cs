@@ -2,6 +2,7 @@ using System.Linq;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using ResTuning.Generators.Diagnostics;
+using static ResTuning.Generators.Model.ConfigurationParser;
 
 namespace ResTuning.Generators.Model;
 
@@ -10,7 +11,7 @@ namespace ResTuning.Generators.Model;
 /// <c>nn.Module&lt;Tensor, Tensor&gt;</c> with a public constructor <c>(long inFeatures, long outFeatures)</c>, which the
 /// generated code calls with the tap's widths.
 /// </summary>
-internal static partial class ConfigurationParser
+internal sealed partial class ModelParser
 {
     private const string CustomTunerAttribute = "CustomTunerAttribute`1";
 
@@ -18,7 +19,7 @@ internal static partial class ConfigurationParser
     private static string CustomTunerName(AttributeData attribute) =>
         attribute.AttributeClass is { TypeArguments.Length: 1 } cls ? cls.TypeArguments[0].Name.ToLowerInvariant() : "custom";
 
-    private static void CheckCustomTuner(AttributeData attribute, string label, KnownTypes known, System.Collections.Generic.List<DiagnosticInfo> diagnostics)
+    private void CheckCustomTuner(AttributeData attribute, string label)
     {
         if (attribute.AttributeClass is not { TypeArguments.Length: 1 } cls || cls.TypeArguments[0] is IErrorTypeSymbol) return;
         var tuner = cls.TypeArguments[0];

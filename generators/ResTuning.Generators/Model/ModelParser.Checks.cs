@@ -3,6 +3,7 @@ using System.Linq;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using ResTuning.Generators.Diagnostics;
+using static ResTuning.Generators.Model.ConfigurationParser;
 
 namespace ResTuning.Generators.Model;
 
@@ -11,7 +12,7 @@ namespace ResTuning.Generators.Model;
 /// one mode per class (RT0010), names the generated members take (RT0023), and types the generated public members
 /// expose (RT0024).
 /// </summary>
-internal static partial class ConfigurationParser
+internal sealed partial class ModelParser
 {
     /// <summary>The mode attributes in the order that decides which parse reports a conflict, with their display names.</summary>
     private static readonly (string MetadataName, string Display)[] Modes =
@@ -46,7 +47,7 @@ internal static partial class ConfigurationParser
     /// the class repeats the attribute on another partial declaration (the compiler reports that) or declares another mode
     /// first. The first mode's parse reports RT0010 for a class with several.
     /// </summary>
-    private static bool OwnsClass(INamedTypeSymbol type, SyntaxNode declaration, AttributeData modeAttribute, string mode, List<DiagnosticInfo> diagnostics)
+    private bool OwnsClass(AttributeData modeAttribute, string mode)
     {
         // A partial class may repeat the attribute on several declarations (CS0579): only the first declaration that
         // carries it generates, or the run would fail on a duplicate hint name.
@@ -78,8 +79,7 @@ internal static partial class ConfigurationParser
     /// RT0023: the model's own name, or a member the user declares in it, is the name of a member the generator declares
     /// (<paramref name="modeMembers"/> and <paramref name="extra"/>, e.g. a multi-task model's task properties).
     /// </summary>
-    private static void CheckGeneratedNames(INamedTypeSymbol type, SyntaxNode declaration, string[] modeMembers, IEnumerable<string> extra,
-        List<DiagnosticInfo> diagnostics)
+    private void CheckGeneratedNames(string[] modeMembers, IEnumerable<string> extra)
     {
         var generated = new HashSet<string>(CommonMembers.Concat(modeMembers).Concat(extra), System.StringComparer.Ordinal);
         if (generated.Contains(type.Name))
@@ -97,11 +97,11 @@ internal static partial class ConfigurationParser
         reference.GetSyntax().Parent?.FirstAncestorOrSelf<TypeDeclarationSyntax>() is { } part &&
         part.AttributeLists.SelectMany(l => l.Attributes).Any(a => a.Name.ToString().Contains("GeneratedCode"));
 
-    /// <summary>The dotted namespace of <paramref name="type"/> (names without <c>@</c>); empty for the global namespace.</summary>
-    private static string NamespaceOf(INamedTypeSymbol type)
+    /// <summary>The dotted namespace of <paramref name="symbol"/> (names without <c>@</c>); empty for the global namespace.</summary>
+    private static string NamespaceOf(INamedTypeSymbol symbol)
     {
         var parts = new List<string>();
-        for (var n = type.ContainingNamespace; n is { IsGlobalNamespace: false }; n = n.ContainingNamespace) parts.Insert(0, n.Name);
+        for (var n = symbol.ContainingNamespace; n is { IsGlobalNamespace: false }; n = n.ContainingNamespace) parts.Insert(0, n.Name);
         return string.Join(".", parts);
     }
 
@@ -110,7 +110,7 @@ internal static partial class ConfigurationParser
     /// ordinal order of their full names (0 for the first, which keeps the plain hint name). Two files whose hint names
     /// differ only in case would fail the generator run (and with it every model's output).
     /// </summary>
-    private static int HintOrdinal(INamedTypeSymbol type, TypeSpec spec, Compilation compilation)
+    private int HintOrdinal(TypeSpec spec)
     {
         var hint = spec.HintName;
         var others = new List<string>();
@@ -131,7 +131,7 @@ internal static partial class ConfigurationParser
     /// RT0024: <paramref name="exposed"/> (the backbone) is less accessible than the model, whose generated public constructor
     /// and properties expose it.
     /// </summary>
-    private static void CheckExposed(INamedTypeSymbol type, SyntaxNode declaration, ITypeSymbol? exposed, LocationInfo? location, List<DiagnosticInfo> diagnostics)
+    private void CheckExposed(ITypeSymbol? exposed, LocationInfo? location)
     {
         if (exposed is null || !IsLessAccessible(exposed, type)) return;
         diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.LessAccessibleType, location ?? IdentifierLocation(declaration), exposed.ToDisplayString(), type.Name,

@@ -4,11 +4,12 @@ using System.Threading;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using ResTuning.Generators.Diagnostics;
+using static ResTuning.Generators.Model.ConfigurationParser;
 
 namespace ResTuning.Generators.Model;
 
 /// <summary>The DSL's attributes on a class that is no model (RT0028).</summary>
-internal static partial class ConfigurationParser
+internal sealed partial class ModelParser
 {
     /// <summary>
     /// RT0028 on every tuner, <c>[Trainable]</c> or bypass attribute of <paramref name="type"/> when it has no model

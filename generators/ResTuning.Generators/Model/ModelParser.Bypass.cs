@@ -7,29 +7,28 @@ using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using ResTuning.Generators.Abstractions;
 using ResTuning.Generators.Diagnostics;
+using static ResTuning.Generators.Model.ConfigurationParser;
 
 namespace ResTuning.Generators.Model;
 
 /// <summary>The bypass and multi-task modes of <see cref="ConfigurationParser"/>.</summary>
-internal static partial class ConfigurationParser
+internal sealed partial class ModelParser
 {
     private const string BypassTapsAttribute = "BypassTapsAttribute";
 
     /// <summary>Parses and checks a class annotated with the bypass mode attribute.</summary>
-    public static ModelResult ParseBypass(INamedTypeSymbol type, SyntaxNode declaration, AttributeData modeAttribute, Compilation compilation, CancellationToken cancellationToken)
+    public ModelResult ParseBypass(AttributeData modeAttribute)
     {
-        var diagnostics = new List<DiagnosticInfo>();
         // A class with several modes is reported once, by the parse of its first mode (RT0010).
-        if (!OwnsClass(type, declaration, modeAttribute, BypassAttribute, diagnostics)) return new ModelResult(null, null, EquatableArray<DiagnosticInfo>.Empty);
-        var known = new KnownTypes(compilation);
-        var typeSpec = CheckType(type, declaration, compilation, diagnostics);
-        if (typeSpec is not null) CheckGeneratedNames(type, declaration, BypassMembers, Array.Empty<string>(), diagnostics);
-        var backbone = CheckBackbone(modeAttribute, known, diagnostics, allowTwoInputs: true);
-        if (typeSpec is not null) CheckExposed(type, declaration, backbone, TypeArgumentLocation(modeAttribute), diagnostics);
+        if (!OwnsClass(modeAttribute, BypassAttribute)) return new ModelResult(null, null, EquatableArray<DiagnosticInfo>.Empty);
+        var typeSpec = CheckType();
+        if (typeSpec is not null) CheckGeneratedNames(BypassMembers, Array.Empty<string>());
+        var backbone = CheckBackbone(modeAttribute, allowTwoInputs: true);
+        if (typeSpec is not null) CheckExposed(backbone, TypeArgumentLocation(modeAttribute));
         var inputs = backbone is not null && known.IsTwoInputTensorModule(backbone) ? 2 : 1;
         typeSpec = inputs == 2
-            ? CheckBaseType(typeSpec, type, declaration, known.TunedModelOf(known.Tensor, known.Tensor), "ResTuning.TunedModel<Tensor, Tensor>", diagnostics)
-            : CheckBaseType(typeSpec, type, declaration, known.TunedModelOf(known.Tensor), "ResTuning.TunedModel<Tensor>", diagnostics);
+            ? CheckBaseType(typeSpec, known.TunedModelOf(known.Tensor, known.Tensor), "ResTuning.TunedModel<Tensor, Tensor>")
+            : CheckBaseType(typeSpec, known.TunedModelOf(known.Tensor), "ResTuning.TunedModel<Tensor>");
         // The mode attribute as its own type: what the user left out keeps the attribute's default.
         var mode = AttributeReader.Read<ResTuningBypassAttribute<object>>(modeAttribute) ?? new ResTuningBypassAttribute<object>();
         var classes = mode.Classes;
@@ -78,10 +77,10 @@ internal static partial class ConfigurationParser
         else if (backbone is not null)
         {
             var before = diagnostics.Count;
-            start = ResolveSingle(tapsAttribute, "Start", backbone, known, compilation, type, diagnostics);
-            output = ResolveSingle(tapsAttribute, "Output", backbone, known, compilation, type, diagnostics);
-            ResolveTapList(tapsAttribute, backbone, known, compilation, type, diagnostics, taps, tapOffsets);
-            if (diagnostics.Count == before) CheckTapGeometry(tapsAttribute, start, taps, tapOffsets, output, diagnostics);
+            start = ResolveSingle(tapsAttribute, "Start", backbone);
+            output = ResolveSingle(tapsAttribute, "Output", backbone);
+            ResolveTapList(tapsAttribute, backbone, taps, tapOffsets);
+            if (diagnostics.Count == before) CheckTapGeometry(tapsAttribute, start, taps, tapOffsets, output);
         }
 
         var reenters = output is not null || (tapsAttribute is not null && NamedString(tapsAttribute, "Output") is not null);
@@ -91,17 +90,17 @@ internal static partial class ConfigurationParser
         // Without [Lateral]/[Vertical]: the attributes' own defaults (adapters), laterals residual when re-entering.
         lateral = lateralAttribute is null
             ? BypassTuner(new LateralAttribute(TunerKind.Adapter), reenters)
-            : ParseBypassTuner(lateralAttribute, "[Lateral]", "lateral", reenters, diagnostics);
+            : ParseBypassTuner(lateralAttribute, "[Lateral]", "lateral", reenters);
         vertical = verticalAttribute is null
             ? BypassTuner(new VerticalAttribute(TunerKind.Adapter), false)
-            : ParseBypassTuner(verticalAttribute, "[Vertical]", "vertical", false, diagnostics);
+            : ParseBypassTuner(verticalAttribute, "[Vertical]", "vertical", false);
 
         var tapCount = TapCount(taps);
         // Widths are only checked on otherwise valid taps and parameters, so one mistake gives one diagnostic.
-        var hasErrorsSoFar = diagnostics.Any(d => d.IsError);
-        var resolvedWidths = hasErrorsSoFar ? new List<int>() : ResolveWidths(type, declaration, modeAttribute, features, widths, tapCount, lateral, vertical, classes, diagnostics);
+        var hasErrorsSoFar = HasErrors;
+        var resolvedWidths = hasErrorsSoFar ? new List<int>() : ResolveWidths(modeAttribute, features, widths, tapCount, lateral, vertical, classes);
 
-        var hasErrors = diagnostics.Any(d => d.IsError);
+        var hasErrors = HasErrors;
         BypassSpec? spec = null;
         if (!hasErrors && typeSpec is not null && backbone is not null && taps.Count > 0)
         {
@@ -112,21 +111,19 @@ internal static partial class ConfigurationParser
                 BypassParameterCount.Of(tapCount, resolvedWidths, lateral, vertical, upsample, learn, classes),
                 SourceText(modeAttribute), inputs);
         }
-        var shell = spec is null && hasErrors ? Shell(ModelMode.Bypass, typeSpec, backbone, diagnostics, inputs) : null;
+        var shell = spec is null && hasErrors ? Shell(ModelMode.Bypass, typeSpec, backbone, inputs) : null;
         return new ModelResult(null, spec, diagnostics.ToEquatableArray(), shell);
     }
 
     /// <summary>Checks a multi-task class: partial, a module backbone, and tasks that are bypass models over that backbone sharing its taps.</summary>
-    public static ModelResult ParseMultiTask(INamedTypeSymbol type, SyntaxNode declaration, AttributeData modeAttribute, Compilation compilation, CancellationToken cancellationToken)
+    public ModelResult ParseMultiTask(AttributeData modeAttribute)
     {
-        var diagnostics = new List<DiagnosticInfo>();
-        if (!OwnsClass(type, declaration, modeAttribute, MultiTaskAttribute, diagnostics)) return new ModelResult(null, null, EquatableArray<DiagnosticInfo>.Empty);
-        var known = new KnownTypes(compilation);
-        var typeSpec = CheckType(type, declaration, compilation, diagnostics);
+        if (!OwnsClass(modeAttribute, MultiTaskAttribute)) return new ModelResult(null, null, EquatableArray<DiagnosticInfo>.Empty);
+        var typeSpec = CheckType();
         var generatedBase = known.TunedModelOf(known.Tensor is null ? null : compilation.CreateArrayTypeSymbol(known.Tensor));
-        typeSpec = CheckBaseType(typeSpec, type, declaration, generatedBase, "ResTuning.TunedModel<Tensor[]>", diagnostics);
-        var backbone = CheckBackbone(modeAttribute, known, diagnostics);
-        if (typeSpec is not null) CheckExposed(type, declaration, backbone, TypeArgumentLocation(modeAttribute), diagnostics);
+        typeSpec = CheckBaseType(typeSpec, generatedBase, "ResTuning.TunedModel<Tensor[]>");
+        var backbone = CheckBackbone(modeAttribute);
+        if (typeSpec is not null) CheckExposed(backbone, TypeArgumentLocation(modeAttribute));
         var taskLocation = LocationInfo.From(modeAttribute.ApplicationSyntaxReference?.GetSyntax());
         var tasks = modeAttribute.ConstructorArguments.Length == 1 && modeAttribute.ConstructorArguments[0].Kind == TypedConstantKind.Array
             ? modeAttribute.ConstructorArguments[0].Values.Select(v => v.Value as INamedTypeSymbol).ToList()
@@ -167,7 +164,7 @@ internal static partial class ConfigurationParser
                     $"is less accessible than '{type.Name}', whose generated public property exposes it; make it {Display(EffectiveAccessibility(type))}, or the multi-task model less accessible"));
             names.Add(TapResolver.FullName(task));
             simpleNames.Add(task.Name);
-            if (!HasMembers(task, bypass, compilation, cancellationToken))
+            if (!HasMembers(task, bypass))
                 tasksLackMembers = true;
             else if (!IsLessAccessible(task, type))
             {
@@ -178,7 +175,7 @@ internal static partial class ConfigurationParser
             if (tapsAttribute is not null && NamedString(tapsAttribute, "Output") is { } point)
                 diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.TaskMismatch, taskLocation, type.Name, task.Name,
                     $"re-enters the backbone at '{point}', which needs a backbone pass of its own; give the task a head (Classes) instead of Output"));
-            var signature = TapSignature(task, tapsAttribute, backbone, known, compilation);
+            var signature = TapSignature(task, tapsAttribute, backbone);
             if (firstTaps is null)
             {
                 firstTaps = signature;
@@ -191,14 +188,14 @@ internal static partial class ConfigurationParser
         if (tasks.Count == 0)
             diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.BypassWithoutTaps, IdentifierLocation(declaration), type.Name));
         if (typeSpec is not null)
-            CheckGeneratedNames(type, declaration, MultiTaskMembers, TaskMembers(type, simpleNames, taskLocation, diagnostics), diagnostics);
+            CheckGeneratedNames(MultiTaskMembers, TaskMembers(simpleNames, taskLocation));
 
-        var hasErrors = diagnostics.Any(d => d.IsError);
+        var hasErrors = HasErrors;
         var spec = hasErrors || tasksLackMembers || typeSpec is null || backbone is null
             ? null
             : new MultiTaskSpec(typeSpec, TapResolver.FullName(backbone), names.ToEquatableArray(), simpleNames.ToEquatableArray());
         var shell = spec is null && (hasErrors || tasksLackMembers)
-            ? Shell(ModelMode.MultiTask, typeSpec, backbone, diagnostics, tasks: exposable, taskNames: exposableNames)
+            ? Shell(ModelMode.MultiTask, typeSpec, backbone, tasks: exposable, taskNames: exposableNames)
             : null;
         return new ModelResult(null, null, spec, diagnostics.ToEquatableArray(), shell);
     }
@@ -207,11 +204,11 @@ internal static partial class ConfigurationParser
     /// Whether a task gets the members a group calls (its constructors, <c>CreateTapSource</c>, <c>Run</c>...): a task of
     /// another assembly was generated there; one of this compilation has them when its own parse gives a model or a shell.
     /// </summary>
-    private static bool HasMembers(INamedTypeSymbol task, AttributeData bypassAttribute, Compilation compilation, CancellationToken cancellationToken)
+    private bool HasMembers(INamedTypeSymbol task, AttributeData bypassAttribute)
     {
         if (bypassAttribute.ApplicationSyntaxReference is not { } reference) return true;
         if (reference.GetSyntax(cancellationToken).Parent?.Parent is not TypeDeclarationSyntax declaration) return false;
-        var result = ParseBypass(task, declaration, bypassAttribute, compilation, cancellationToken);
+        var result = new ModelParser(task, declaration, compilation, cancellationToken).ParseBypass(bypassAttribute);
         return result.Bypass is not null || result.Shell is not null;
     }
 
@@ -246,7 +243,7 @@ internal static partial class ConfigurationParser
     /// <c>MultiTaskEmitter</c> names them) and the <c>task0</c>.. fields; RT0023 for a task whose property would take the
     /// name of another generated member.
     /// </summary>
-    private static List<string> TaskMembers(INamedTypeSymbol type, List<string> simpleNames, LocationInfo? location, List<DiagnosticInfo> diagnostics)
+    private List<string> TaskMembers(List<string> simpleNames, LocationInfo? location)
     {
         var properties = new List<string>();
         foreach (var simple in simpleNames)
@@ -262,7 +259,7 @@ internal static partial class ConfigurationParser
         return properties.Concat(fields).ToList();
     }
 
-    private static BypassTunerSpec ParseBypassTuner(AttributeData attribute, string label, string role, bool residualByDefault, List<DiagnosticInfo> diagnostics)
+    private BypassTunerSpec ParseBypassTuner(AttributeData attribute, string label, string role, bool residualByDefault)
     {
         var read = AttributeReader.Read<BypassTunerAttribute>(attribute) ?? new LateralAttribute(TunerKind.Adapter);
         var kind = read.Kind;
@@ -296,10 +293,9 @@ internal static partial class ConfigurationParser
     private static BypassTunerSpec BypassTuner(BypassTunerAttribute read, bool residual) =>
         new(read.Kind, read.Dim, read.Rank, read.Alpha, read.Dropout, residual);
 
-    private static ResolvedTap? ResolveSingle(AttributeData attribute, string property, ITypeSymbol backbone, KnownTypes known,
-        Compilation compilation, INamedTypeSymbol within, List<DiagnosticInfo> diagnostics)
+    private ResolvedTap? ResolveSingle(AttributeData attribute, string property, ITypeSymbol backbone)
     {
-        var tap = ResolveNamedTap(attribute, property, backbone, known, compilation, within, diagnostics);
+        var tap = ResolveNamedTap(attribute, property, backbone);
         if (tap is null) return null;
         if (tap.Steps.Any(s => s.IsLoop))
         {
@@ -317,8 +313,7 @@ internal static partial class ConfigurationParser
     }
 
     /// <summary>Resolves the comma-separated paths of <c>Taps</c>, each reported at its own span.</summary>
-    private static void ResolveTapList(AttributeData attribute, ITypeSymbol backbone, KnownTypes known, Compilation compilation,
-        INamedTypeSymbol within, List<DiagnosticInfo> diagnostics, List<ResolvedTap> taps, List<int> offsets)
+    private void ResolveTapList(AttributeData attribute, ITypeSymbol backbone, List<ResolvedTap> taps, List<int> offsets)
     {
         var text = NamedString(attribute, "Taps")!;
         var syntax = ArgumentSyntax(attribute, "Taps");
@@ -328,8 +323,7 @@ internal static partial class ConfigurationParser
             var trimmed = part.Trim();
             var at = offset + part.IndexOf(trimmed, StringComparison.Ordinal);
             offset += part.Length + 1;
-            var tap = ResolveText(trimmed.Length == 0 ? null : trimmed, syntax, backbone, known, compilation, within, diagnostics,
-                trimmed.Length == 0 ? offset - part.Length - 1 : at);
+            var tap = ResolveText(trimmed.Length == 0 ? null : trimmed, syntax, backbone, trimmed.Length == 0 ? offset - part.Length - 1 : at);
             if (tap is null) continue;
             if (!tap.IsTensorModule)
             {
@@ -343,8 +337,7 @@ internal static partial class ConfigurationParser
     }
 
     /// <summary>Overlaps, forward order, and the output point after the last tap, as far as the paths tell.</summary>
-    private static void CheckTapGeometry(AttributeData attribute, ResolvedTap? start, List<ResolvedTap> taps, List<int> offsets, ResolvedTap? output,
-        List<DiagnosticInfo> diagnostics)
+    private void CheckTapGeometry(AttributeData attribute, ResolvedTap? start, List<ResolvedTap> taps, List<int> offsets, ResolvedTap? output)
     {
         var tapsSyntax = ArgumentSyntax(attribute, "Taps");
 
@@ -395,8 +388,7 @@ internal static partial class ConfigurationParser
     }
 
     /// <summary>The widths of x_0..x_L: one entry when uniform, one per tap from <c>Widths</c>, none when not needed.</summary>
-    private static List<int> ResolveWidths(INamedTypeSymbol type, SyntaxNode declaration, AttributeData modeAttribute, int features, List<int> widths,
-        int tapCount, BypassTunerSpec lateral, BypassTunerSpec vertical, int classes, List<DiagnosticInfo> diagnostics)
+    private List<int> ResolveWidths(AttributeData modeAttribute, int features, List<int> widths, int tapCount, BypassTunerSpec lateral, BypassTunerSpec vertical, int classes)
     {
         if (widths.Count > 0)
         {
@@ -431,24 +423,25 @@ internal static partial class ConfigurationParser
     /// signature. A path that does not resolve (the task's own parse reports it), or a selection too large to list, is
     /// compared as written.
     /// </summary>
-    private static string TapSignature(INamedTypeSymbol task, AttributeData? tapsAttribute, ITypeSymbol backbone, KnownTypes known, Compilation compilation)
+    private string TapSignature(INamedTypeSymbol task, AttributeData? tapsAttribute, ITypeSymbol backbone)
     {
         if (tapsAttribute is null) return "";
         var start = NamedString(tapsAttribute, "Start");
         var taps = NamedString(tapsAttribute, "Taps");
         var spelled = "as written: " + Normalize(start) + "|" + Normalize(taps);
-        var scratch = new List<DiagnosticInfo>();
+        // Resolved as the task would resolve them; what fails there is the task's own diagnostic, not the group's.
+        var scratch = new ModelParser(task, declaration, compilation, cancellationToken);
         var modules = new List<string>();
         var budget = SignatureBudget;
         if (start is not null)
         {
-            var resolved = ResolveText(start.Trim(), null, backbone, known, compilation, task, scratch);
+            var resolved = scratch.ResolveText(start.Trim(), null, backbone);
             if (resolved is null || !Expand(resolved, 0, "", modules, ref budget)) return spelled;
         }
         modules.Add("|");
         foreach (var part in (taps ?? "").Split(','))
         {
-            var resolved = ResolveText(part.Trim(), null, backbone, known, compilation, task, scratch);
+            var resolved = scratch.ResolveText(part.Trim(), null, backbone);
             if (resolved is null || !Expand(resolved, 0, "", modules, ref budget)) return spelled;
         }
         return string.Join(",", modules);
