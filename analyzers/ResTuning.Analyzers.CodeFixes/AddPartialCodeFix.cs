@@ -1,10 +1,6 @@
-using System.Collections.Immutable;
 using System.Composition;
 using System.Linq;
-using System.Threading;
-using System.Threading.Tasks;
 using Microsoft.CodeAnalysis;
-using Microsoft.CodeAnalysis.CodeActions;
 using Microsoft.CodeAnalysis.CodeFixes;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
@@ -14,33 +10,21 @@ namespace ResTuning.Analyzers.CodeFixes;
 
 /// <summary>RT0001: adds <c>partial</c> to the model class and to every containing type that lacks it.</summary>
 [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(AddPartialCodeFix)), Shared]
-public sealed class AddPartialCodeFix : CodeFixProvider
+public sealed class AddPartialCodeFix : ResTuningCodeFix
 {
-    /// <inheritdoc />
-    public override ImmutableArray<string> FixableDiagnosticIds => ImmutableArray.Create(DiagnosticIds.NotPartial);
-
-    /// <inheritdoc />
-    public override FixAllProvider GetFixAllProvider() => WellKnownFixAllProviders.BatchFixer;
-
-    /// <inheritdoc />
-    public override async Task RegisterCodeFixesAsync(CodeFixContext context)
+    /// <summary>Creates the fix.</summary>
+    public AddPartialCodeFix() : base(DiagnosticIds.NotPartial)
     {
-        var root = await context.Document.GetSyntaxRootAsync(context.CancellationToken).ConfigureAwait(false);
-        foreach (var diagnostic in context.Diagnostics)
-        {
-            if (root?.FindToken(diagnostic.Location.SourceSpan.Start).Parent is not TypeDeclarationSyntax declaration) continue;
-            context.RegisterCodeFix(
-                CodeAction.Create("Make partial", ct => Fix(context.Document, declaration, ct), nameof(AddPartialCodeFix)),
-                diagnostic);
-        }
     }
 
-    private static async Task<Document> Fix(Document document, TypeDeclarationSyntax declaration, CancellationToken cancellationToken)
+    /// <inheritdoc />
+    protected override Fix? Plan(SyntaxNode root, Diagnostic diagnostic)
     {
-        var root = await document.GetSyntaxRootAsync(cancellationToken).ConfigureAwait(false);
-        var targets = declaration.AncestorsAndSelf().OfType<TypeDeclarationSyntax>().Where(t => !t.Modifiers.Any(SyntaxKind.PartialKeyword));
-        return document.WithSyntaxRoot(root!.ReplaceNodes(targets, static (_, rewritten) => AddPartial(rewritten)));
+        if (root.FindToken(diagnostic.Location.SourceSpan.Start).Parent is not TypeDeclarationSyntax declaration) return null;
+        var targets = declaration.AncestorsAndSelf().OfType<TypeDeclarationSyntax>().Where(t => !t.Modifiers.Any(SyntaxKind.PartialKeyword)).ToList();
+        return Rewrite("Make partial", r => r.ReplaceNodes(targets, static (_, rewritten) => AddPartial(rewritten)));
     }
+
 
     /// <summary>Adds <c>partial</c> as the last modifier (it must come right before the <c>class</c> keyword).</summary>
     private static TypeDeclarationSyntax AddPartial(TypeDeclarationSyntax type)

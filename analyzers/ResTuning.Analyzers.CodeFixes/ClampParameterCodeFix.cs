@@ -1,9 +1,5 @@
-using System.Collections.Immutable;
 using System.Composition;
-using System.Threading;
-using System.Threading.Tasks;
 using Microsoft.CodeAnalysis;
-using Microsoft.CodeAnalysis.CodeActions;
 using Microsoft.CodeAnalysis.CodeFixes;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
@@ -17,31 +13,18 @@ namespace ResTuning.Analyzers.CodeFixes;
 /// the diagnostic's <see cref="DiagnosticPropertyNames.ValidValue"/> property (no valid value, no fix).
 /// </summary>
 [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(ClampParameterCodeFix)), Shared]
-public sealed class ClampParameterCodeFix : CodeFixProvider
+public sealed class ClampParameterCodeFix : ResTuningCodeFix
 {
-    /// <inheritdoc />
-    public override ImmutableArray<string> FixableDiagnosticIds => ImmutableArray.Create(DiagnosticIds.ParameterOutOfRange);
-
-    /// <inheritdoc />
-    public override FixAllProvider GetFixAllProvider() => WellKnownFixAllProviders.BatchFixer;
-
-    /// <inheritdoc />
-    public override async Task RegisterCodeFixesAsync(CodeFixContext context)
+    /// <summary>Creates the fix.</summary>
+    public ClampParameterCodeFix() : base(DiagnosticIds.ParameterOutOfRange)
     {
-        var root = await context.Document.GetSyntaxRootAsync(context.CancellationToken).ConfigureAwait(false);
-        foreach (var diagnostic in context.Diagnostics)
-        {
-            if (!diagnostic.Properties.TryGetValue(DiagnosticPropertyNames.ValidValue, out var valid) || string.IsNullOrEmpty(valid)) continue;
-            if (root?.FindNode(diagnostic.Location.SourceSpan) is not ExpressionSyntax value || value.Parent is not AttributeArgumentSyntax) continue;
-            context.RegisterCodeFix(
-                CodeAction.Create($"Use {valid}", ct => Fix(context.Document, value, valid!, ct), nameof(ClampParameterCodeFix)),
-                diagnostic);
-        }
     }
 
-    private static async Task<Document> Fix(Document document, ExpressionSyntax value, string valid, CancellationToken cancellationToken)
+    /// <inheritdoc />
+    protected override Fix? Plan(SyntaxNode root, Diagnostic diagnostic)
     {
-        var root = await document.GetSyntaxRootAsync(cancellationToken).ConfigureAwait(false);
-        return document.WithSyntaxRoot(root!.ReplaceNode(value, SyntaxFactory.ParseExpression(valid).WithTriviaFrom(value)));
+        if (!diagnostic.Properties.TryGetValue(DiagnosticPropertyNames.ValidValue, out var valid) || string.IsNullOrEmpty(valid)) return null;
+        if (root.FindNode(diagnostic.Location.SourceSpan) is not ExpressionSyntax value || value.Parent is not AttributeArgumentSyntax) return null;
+        return Rewrite($"Use {valid}", r => r.ReplaceNode(value, SyntaxFactory.ParseExpression(valid!).WithTriviaFrom(value)));
     }
 }

@@ -1,9 +1,5 @@
-using System.Collections.Immutable;
 using System.Composition;
-using System.Threading;
-using System.Threading.Tasks;
 using Microsoft.CodeAnalysis;
-using Microsoft.CodeAnalysis.CodeActions;
 using Microsoft.CodeAnalysis.CodeFixes;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using ResTuning.Generators.Diagnostics;
@@ -15,26 +11,19 @@ namespace ResTuning.Analyzers.CodeFixes;
 /// the elements of one array.
 /// </summary>
 [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(RemoveRepeatedTaskCodeFix)), Shared]
-public sealed class RemoveRepeatedTaskCodeFix : CodeFixProvider
+public sealed class RemoveRepeatedTaskCodeFix : ResTuningCodeFix
 {
-    /// <inheritdoc />
-    public override ImmutableArray<string> FixableDiagnosticIds => ImmutableArray.Create(DiagnosticIds.DuplicateTask);
-
-    /// <inheritdoc />
-    public override FixAllProvider GetFixAllProvider() => WellKnownFixAllProviders.BatchFixer;
-
-    /// <inheritdoc />
-    public override async Task RegisterCodeFixesAsync(CodeFixContext context)
+    /// <summary>Creates the fix.</summary>
+    public RemoveRepeatedTaskCodeFix() : base(DiagnosticIds.DuplicateTask)
     {
-        var root = await context.Document.GetSyntaxRootAsync(context.CancellationToken).ConfigureAwait(false);
-        foreach (var diagnostic in context.Diagnostics)
-        {
-            if (root is null || Entry(root.FindNode(diagnostic.Location.SourceSpan)) is not { } entry) continue;
-            context.RegisterCodeFix(
-                CodeAction.Create("Remove the repeated task", ct => Fix(context.Document, entry, ct), nameof(RemoveRepeatedTaskCodeFix)),
-                diagnostic);
-        }
     }
+
+    /// <inheritdoc />
+    protected override Fix? Plan(SyntaxNode root, Diagnostic diagnostic) =>
+        Entry(root.FindNode(diagnostic.Location.SourceSpan)) is { } entry
+            ? Rewrite("Remove the repeated task", r => r.RemoveNode(entry, SyntaxRemoveOptions.KeepNoTrivia)!)
+            : null;
+
 
     /// <summary>The list entry at the diagnostic: an attribute argument, an array element or a collection element; null for anything else.</summary>
     private static SyntaxNode? Entry(SyntaxNode node) => node switch
@@ -44,10 +33,4 @@ public sealed class RemoveRepeatedTaskCodeFix : CodeFixProvider
         ExpressionSyntax { Parent: InitializerExpressionSyntax } => node,
         _ => null,
     };
-
-    private static async Task<Document> Fix(Document document, SyntaxNode entry, CancellationToken cancellationToken)
-    {
-        var root = await document.GetSyntaxRootAsync(cancellationToken).ConfigureAwait(false);
-        return document.WithSyntaxRoot(root!.RemoveNode(entry, SyntaxRemoveOptions.KeepNoTrivia)!);
-    }
 }
