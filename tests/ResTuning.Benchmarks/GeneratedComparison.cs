@@ -6,6 +6,7 @@ using System.Text.Json;
 using ResTuning.Backbones;
 using ResTuning.Bypass;
 using ResTuning.Parallel;
+using ResTuning.Training;
 using ResTuning.Tuners;
 using TorchSharp;
 using TorchSharp.Modules;
@@ -106,7 +107,7 @@ internal static class GeneratedComparison
             if (device.type != DeviceType.CPU) m.to(device);
             if (dtype != ScalarType.Float32) m.to(dtype);
         }
-        var optimizer = optim.AdamW(model.Trainable, 1e-4);
+        var optimizer = new LeanAdamW(model.Trainable, 1e-4);
         return () =>
         {
             using var scope = NewDisposeScope();

@@ -6,6 +6,7 @@ using System.Linq;
 using ResTuning.Backbones;
 using ResTuning.Bypass;
 using ResTuning.Native;
+using ResTuning.Training;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -106,7 +107,7 @@ internal static class StopForwardBenchmark
         var vit = new VisionTransformer(config);
         using var source = new HookTapSource(vit, null, vit.Blocks.Select((b, i) => ($"blocks.{i}", (nn.Module<Tensor, Tensor>)b)));
         var bypass = new ResTuningBypass(source, BypassStages.Adapters(config.Depth, config.EmbedDim, 64), new ClassTokenHead(config.EmbedDim, config.NumClasses));
-        var optimizer = optim.AdamW(bypass.parameters(), 1e-4);
+        var optimizer = new LeanAdamW(bypass.parameters(), 1e-4);
         var images = randn(batch, config.InChannels, image, image);
         var labels = randint(config.NumClasses, new long[] { batch });
 

@@ -8,6 +8,7 @@ using ResTuning.Backbones;
 using ResTuning.Bypass;
 using ResTuning.Caching;
 using ResTuning.Native;
+using ResTuning.Training;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -144,7 +145,7 @@ internal static class TapCacheBenchmark
     /// <summary>One AdamW step on a batch: <c>(indices, logits) =&gt; ()</c>.</summary>
     private static Action<long[], Func<Tensor>> Trainer(ResTuningBypass bypass, Tensor labels)
     {
-        var optimizer = optim.AdamW(bypass.parameters(), 1e-3);
+        var optimizer = new LeanAdamW(bypass.parameters(), 1e-3);
         return (indices, logits) =>
         {
             using var scope = NewDisposeScope();

@@ -5,6 +5,7 @@ using ResTuning.Backbones;
 using ResTuning.Bypass;
 using ResTuning.Operators;
 using ResTuning.Parallel;
+using ResTuning.Training;
 using ResTuning.Tuners;
 using TorchSharp;
 using TorchSharp.Modules;
@@ -117,7 +118,7 @@ internal static class TrainingMethods
     private static PreparedMethod Training(nn.Module model, IEnumerable<Parameter> parameters, Func<Tensor> forward, Tensor labels, nn.Module? frozenBackbone = null)
     {
         var trainable = parameters.ToList();
-        var optimizer = optim.AdamW(trainable, 1e-4);
+        var optimizer = new LeanAdamW(trainable, 1e-4);
         var count = trainable.Sum(p => p.numel());
         var total = Total(model) + (frozenBackbone is null ? 0 : Total(frozenBackbone));
         return new PreparedMethod(() =>

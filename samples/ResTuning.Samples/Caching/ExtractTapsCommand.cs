@@ -10,6 +10,7 @@ using ResTuning.Samples.Classification;
 using ResTuning.Samples.CommandLine;
 using ResTuning.Samples.Data;
 using ResTuning.Samples.MultiTask;
+using ResTuning.Training;
 using Spectre.Console;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -104,7 +105,7 @@ public static class ExtractTapsCommand
     /// <summary>Trains <paramref name="model"/> on cached taps: <c>model.Run(batch.Taps)</c> instead of <c>model.forward(images)</c>.</summary>
     private static void Train(ShapeBypass model, TapCache cache, Tensor labels, ExtractTapsSettings s)
     {
-        var optimizer = optim.AdamW(model.TrainableParameters(), 3e-3);
+        var optimizer = new LeanAdamW(model.TrainableParameters(), 3e-3);
         for (var epoch = 0; epoch < s.TrainEpochs; epoch++)
         {
             var clock = Stopwatch.StartNew();

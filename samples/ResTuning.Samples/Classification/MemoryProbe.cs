@@ -1,6 +1,7 @@
 using System;
 using ResTuning.Samples.Data;
 using ResTuning.Samples.Reporting;
+using ResTuning.Training;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -36,7 +37,7 @@ public static class MemoryProbe
         GC.Collect();
         PeakMemory.ResetPeak();
         var before = PeakMemory.CurrentBytes();
-        var optimizer = optim.AdamW(run.Trainable, 1e-4);
+        var optimizer = new LeanAdamW(run.Trainable, 1e-4);
         run.SetTraining(true);
         for (var step = 0; step < Steps; step++)
         {

@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Diagnostics;
 using System.Linq;
 using ResTuning.Samples.Data;
+using ResTuning.Training;
 using Spectre.Console;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -35,7 +36,7 @@ public static class Trainer
         string title, Func<Tensor, Tensor> model, Action<bool> setTraining, IReadOnlyList<TorchSharp.Modules.Parameter> trainable,
         LabeledImages train, LabeledImages? evaluateOn, int epochs, int batch, double learningRate, Device device, int seed, double weightDecay = 0.01)
     {
-        var optimizer = optim.AdamW(trainable, learningRate, weight_decay: weightDecay);
+        var optimizer = new LeanAdamW(trainable, learningRate, weightDecay: weightDecay);
         var stepsPerEpoch = Math.Max(1, (int)(train.Count / batch));
         // Warm-up then cosine decay (one cycle): a ViT trained from scratch without warm-up stalls at chance.
         var schedule = optim.lr_scheduler.OneCycleLR(optimizer, learningRate, epochs * stepsPerEpoch, pct_start: 0.15);

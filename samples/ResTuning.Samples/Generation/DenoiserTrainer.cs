@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Diagnostics;
 using System.Linq;
+using ResTuning.Training;
 using Spectre.Console;
 using TorchSharp.Modules;
 using TorchSharp;
@@ -17,7 +18,7 @@ public static class DenoiserTrainer
     public static (List<double> Losses, double MedianMs) Train(string title, Func<Tensor, Tensor, Tensor> predictNoise, IReadOnlyList<Parameter> trainable,
         Diffusion diffusion, Tensor images, int epochs, int batch, double learningRate, Device device, int seed)
     {
-        var optimizer = optim.AdamW(trainable, learningRate, weight_decay: 0.0);
+        var optimizer = new LeanAdamW(trainable, learningRate);
         var losses = new List<double>();
         var stepMs = new List<double>();
         var count = images.shape[0];

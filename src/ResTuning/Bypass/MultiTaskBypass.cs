@@ -43,7 +43,6 @@ public sealed class MultiTaskBypass : nn.Module<Tensor, Tensor[]>
     /// <summary>Runs the backbone once (up to the deepest tap any task reads) and every task on its taps.</summary>
     public override Tensor[] forward(Tensor input)
     {
-        var taps = Source.Collect(input, tasks.Max(t => t.LastTap));
-        return tasks.Select(t => t.Run(taps)).ToArray();
+        return TapRelease.After(Source.Collect(input, tasks.Max(t => t.LastTap)), taps => tasks.Select(t => t.Run(taps)).ToArray());
     }
 }

@@ -106,7 +106,7 @@ public sealed class ResTuningBypass : nn.Module<Tensor, Tensor>
             var output = hooked.ForwardWithReentry(input, LastTap, ReenterAt, RunStages);
             return head is null ? output : head.call(output);
         }
-        return Run(Source.Collect(input, LastTap));
+        return TapRelease.After(Source.Collect(input, LastTap), Run);
     }
 
     /// <summary>
@@ -121,7 +121,7 @@ public sealed class ResTuningBypass : nn.Module<Tensor, Tensor>
         ArgumentNullException.ThrowIfNull(runBackbone);
         if (hooked is null)
             throw new InvalidOperationException("Forward(runBackbone) needs a HookTapSource; call forward(input) with other tap sources.");
-        if (ReenterAt is null) return Run(hooked.Collect(runBackbone, LastTap));
+        if (ReenterAt is null) return TapRelease.After(hooked.Collect(runBackbone, LastTap), Run);
         var output = hooked.ForwardWithReentry(runBackbone, LastTap, ReenterAt, RunStages);
         return head is null ? output : head.call(output);
     }
