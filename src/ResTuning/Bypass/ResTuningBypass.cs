@@ -149,8 +149,25 @@ public sealed class ResTuningBypass : nn.Module<Tensor, Tensor>
         if (taps.Count <= LastTap)
             throw new ArgumentException($"The bypass reads taps 0..{LastTap} but {taps.Count} were given.", nameof(taps));
         var b = taps[0];
-        for (var l = 1; l <= LastTap; l++) b = stages[l - 1].Step(taps[l], b, Source.TapNames[l]);
+        for (var l = 1; l <= LastTap; l++)
+        {
+            var next = stages[l - 1].Step(taps[l], b, Source.TapNames[l]);
+            // b_(l-1) is needed by nothing but autograd, which holds its own reference: free it now, as PyTorch would,
+            // instead of keeping every b_l of the pass alive until the caller's dispose scope ends.
+            if (!ReferenceEquals(b, next) && !IsTap(b, taps)) b.Dispose();
+            b = next;
+        }
         return b;
+    }
+
+    // The taps belong to the caller (several tasks may read them): never disposed here.
+    private static bool IsTap(Tensor b, IReadOnlyList<Tensor> taps)
+    {
+        foreach (var tap in taps)
+        {
+            if (ReferenceEquals(tap, b)) return true;
+        }
+        return false;
     }
 
     private Tensor Resume(string point, Tensor b) => resumable is not null
