@@ -55,8 +55,8 @@ internal static class MultiTaskEmitter
             w.Open(ModelSurface.ForwardAllSignature);
             var lastTap = spec.Tasks.Count == 1 ? "task0.LastTap" : string.Join("", Enumerable.Range(1, spec.Tasks.Count - 1).Select(_ => "global::System.Math.Max(")) + "task0.LastTap"
                 + string.Concat(Enumerable.Range(1, spec.Tasks.Count - 1).Select(i => $", task{i}.LastTap)"));
-            w.Line($"var taps = source.Collect(input, {lastTap});");
-            w.Line($"return new {ModelFile.Tensor}[] {{ {string.Join(", ", Enumerable.Range(0, spec.Tasks.Count).Select(i => $"task{i}.Run(taps)"))} }};");
+            // The taps are released once every task ran (TapRelease): autograd keeps what backward needs.
+            w.Line($"return global::ResTuning.Bypass.TapRelease.After(source.Collect(input, {lastTap}), taps => new {ModelFile.Tensor}[] {{ {string.Join(", ", Enumerable.Range(0, spec.Tasks.Count).Select(i => $"task{i}.Run(taps)"))} }});");
             w.Close();
             w.Line();
             w.Line("/// <summary>Same as <see cref=\"ForwardAll\"/>.</summary>");

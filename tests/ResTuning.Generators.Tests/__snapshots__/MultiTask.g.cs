@@ -44,8 +44,7 @@ namespace Demo.Models
         /// <returns>One output per task, in declaration order.</returns>
         public global::TorchSharp.torch.Tensor[] ForwardAll(global::TorchSharp.torch.Tensor input)
         {
-            var taps = source.Collect(input, global::System.Math.Max(task0.LastTap, task1.LastTap));
-            return new global::TorchSharp.torch.Tensor[] { task0.Run(taps), task1.Run(taps) };
+            return global::ResTuning.Bypass.TapRelease.After(source.Collect(input, global::System.Math.Max(task0.LastTap, task1.LastTap)), taps => new global::TorchSharp.torch.Tensor[] { task0.Run(taps), task1.Run(taps) });
         }
 
         /// <summary>Same as <see cref="ForwardAll"/>.</summary>
