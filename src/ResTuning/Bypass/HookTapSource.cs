@@ -37,7 +37,7 @@ public sealed class HookTapSource : ITapSource, IDisposable
     private readonly (string Name, nn.Module<Tensor, Tensor> Module)[] reentry;
     private readonly string[] tapNames;
     private readonly List<Action> hooks = new();
-    private readonly Dictionary<string, bool>? requiresGradBefore;
+    private readonly GradientFlags? requiresGradBefore;
     private readonly EvalModeGuard mode;
     private volatile bool disposed;
 
@@ -75,8 +75,8 @@ public sealed class HookTapSource : ITapSource, IDisposable
         tapNames = new[] { start?.Name ?? "input of " + this.taps[0].Name }.Concat(this.taps.Select(t => t.Name)).ToArray();
         if (freeze)
         {
-            // Recorded by name (moving a module replaces its parameter objects) and given back by Dispose.
-            requiresGradBefore = backbone.named_parameters().ToDictionary(p => p.name, p => p.parameter.requires_grad, StringComparer.Ordinal);
+            // Given back by Dispose.
+            requiresGradBefore = GradientFlags.Record(backbone);
             foreach (var p in backbone.parameters()) p.requires_grad = false;
         }
 
@@ -175,11 +175,7 @@ public sealed class HookTapSource : ITapSource, IDisposable
         disposed = true;
         foreach (var remove in hooks) remove();
         hooks.Clear();
-        if (requiresGradBefore is null) return;
-        foreach (var (name, parameter) in Backbone.named_parameters())
-        {
-            if (requiresGradBefore.TryGetValue(name, out var requiresGrad)) parameter.requires_grad = requiresGrad;
-        }
+        requiresGradBefore?.Restore();
     }
 
     /// <summary>This source's pass on this thread, if it is the innermost one.</summary>

@@ -14,8 +14,7 @@ namespace ResTuning;
 internal sealed class TunedModelCore
 {
     private readonly nn.Module owner;
-    // By name, not by object: moving a module to a device replaces its parameter objects.
-    private readonly Dictionary<string, bool>? backboneRequiresGrad;
+    private readonly GradientFlags? backboneRequiresGrad;
 
     /// <param name="owner">The generated model.</param>
     /// <param name="backbone">The backbone it was given.</param>
@@ -28,7 +27,7 @@ internal sealed class TunedModelCore
         this.owner = owner;
         Backbone = backbone ?? throw new ArgumentNullException(nameof(backbone));
         if (freezesBackbone)
-            backboneRequiresGrad = backbone.named_parameters().ToDictionary(p => p.name, p => p.parameter.requires_grad, StringComparer.Ordinal);
+            backboneRequiresGrad = GradientFlags.Record(backbone);
     }
 
     public nn.Module Backbone { get; }
@@ -65,14 +64,7 @@ internal sealed class TunedModelCore
         TunerCheckpoint.Load(owner, path, NamedTrainableParameters().Select(p => p.Name).ToArray());
 
     /// <summary>Gives every backbone parameter back the <c>requires_grad</c> it had before the model froze it.</summary>
-    public void RestoreBackboneGradients()
-    {
-        if (backboneRequiresGrad is null) return;
-        foreach (var (name, parameter) in Backbone.named_parameters())
-        {
-            if (backboneRequiresGrad.TryGetValue(name, out var requiresGrad)) parameter.requires_grad = requiresGrad;
-        }
-    }
+    public void RestoreBackboneGradients() => backboneRequiresGrad?.Restore();
 
     public void MarkReleased(string how) => ReleasedBy ??= how;
 
