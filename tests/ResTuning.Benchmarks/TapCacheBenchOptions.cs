@@ -17,7 +17,7 @@ internal sealed record TapCacheBenchOptions
     public int Batch { get; init; } = 32;
     public int Adapter { get; init; } = 64;
     public int Tasks { get; init; } = 4;
-    public int LiveEpochs { get; init; } = 1;
+    public int LiveEpochs { get; init; } = 3;
     public string Dtype { get; init; } = "float32";
     public string Storage { get; init; } = "memory";   // the library's default (TapCacheOptions.Storage)
     public string? Dir { get; init; }

@@ -31,5 +31,14 @@ public sealed class Mlp : nn.Module<Tensor, Tensor>
     public Linear Fc2 => fc2;
 
     /// <inheritdoc />
-    public override Tensor forward(Tensor x) => fc2.call(act.call(fc1.call(x)));
+    public override Tensor forward(Tensor x)
+    {
+        // The hidden activations are the largest tensors of a block (4× its width): free each once the next exists.
+        var hidden = fc1.call(x);
+        var activated = act.call(hidden);
+        Temporaries.Free(hidden, x, activated);
+        var output = fc2.call(activated);
+        Temporaries.Free(activated, x, output);
+        return output;
+    }
 }

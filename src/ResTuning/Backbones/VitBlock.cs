@@ -66,9 +66,20 @@ public sealed class VitBlock : nn.Module<Tensor, Tensor>
     {
         // Free this block's temporaries when it returns (autograd keeps what backward needs), so a
         // no-grad pass holds one block's activations at a time instead of the whole network's.
+        // Each temporary is also freed as soon as the next exists (see Temporaries), as PyTorch's reference counting would.
         using var scope = NewDisposeScope();
-        x = x + attn.call(norm1.call(x));
-        return (x + mlp.call(norm2.call(x))).MoveToOuterDisposeScope();
+        var normed = norm1.call(x);
+        var attended = attn.call(normed);
+        Temporaries.Free(normed, x, attended);
+        var mid = x + attended;
+        Temporaries.Free(attended, x);
+        normed = norm2.call(mid);
+        var mlpOut = mlp.call(normed);
+        Temporaries.Free(normed, mid, mlpOut);
+        var output = mid + mlpOut;
+        Temporaries.Free(mlpOut, mid);
+        Temporaries.Free(mid, x);
+        return output.MoveToOuterDisposeScope();
     }
 
     private nn.Module<Tensor, Tensor> Replace(string slot, nn.Module<Tensor, Tensor> current, Func<nn.Module<Tensor, Tensor>, nn.Module<Tensor, Tensor>> wrap)

@@ -51,6 +51,22 @@ public sealed class BypassMix : nn.Module<Tensor, Tensor, Tensor>
         _ => vertical + (lateral - vertical) * learnedLambda!,
     };
 
+    /// <summary>The mix is linear, <c>α·lateral + β·vertical</c>: scales a lateral term by α (1, λ or the learned λ).</summary>
+    internal Tensor ScaleLateral(Tensor t) => Kind switch
+    {
+        BypassMixKind.Sum => t,
+        BypassMixKind.FixedLambda => t * InitialLambda,
+        _ => t * learnedLambda!,
+    };
+
+    /// <summary>Scales a vertical term by β (1, 1 − λ or 1 − the learned λ).</summary>
+    internal Tensor ScaleVertical(Tensor t) => Kind switch
+    {
+        BypassMixKind.Sum => t,
+        BypassMixKind.FixedLambda => t * (1 - InitialLambda),
+        _ => t - t * learnedLambda!,
+    };
+
     /// <summary>Reads the learned λ back from TorchSharp's registry once <c>to(...)</c> has replaced it.</summary>
     /// <param name="dtype">The new element type, if any.</param>
     /// <param name="device">The new device, if any.</param>

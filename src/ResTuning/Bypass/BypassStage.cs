@@ -16,6 +16,7 @@ public sealed class BypassStage : nn.Module<Tensor, Tensor, Tensor>
     private readonly nn.Module<Tensor, Tensor> vertical;
     private readonly BypassMix mix;
     private readonly UpsampleStage? upsample;
+    private readonly FusedAdapterPair? fused;
 
     /// <summary>Creates a stage.</summary>
     /// <param name="lateral">Reads the tap x_l.</param>
@@ -30,6 +31,7 @@ public sealed class BypassStage : nn.Module<Tensor, Tensor, Tensor>
         this.vertical = vertical ?? throw new ArgumentNullException(nameof(vertical));
         this.mix = mix ?? BypassMix.Sum();
         this.upsample = upsample;
+        fused = FusedAdapterPair.TryCreate(lateral, vertical);
         register_module("lateral", lateral);
         register_module("vertical", vertical);
         register_module("mix", this.mix);
@@ -62,6 +64,10 @@ public sealed class BypassStage : nn.Module<Tensor, Tensor, Tensor>
                     "An upsample stage needs a [batch, channels, height, width] tap.");
             previous = upsample.Forward(previous, tap.shape[2], tap.shape[3]);
         }
+        if (fused is not null && FusedAdapterPair.Applies(tap, previous))
+        {
+            return fused.Run(tap, previous, mix, tapName).MoveToOuterDisposeScope();
+        }
         var l = Call(lateral, tap, tapName, "lateral");
         var v = Call(vertical, previous, tapName, "vertical");
         if (!l.shape.SequenceEqual(v.shape))
@@ -72,7 +78,6 @@ public sealed class BypassStage : nn.Module<Tensor, Tensor, Tensor>
         return mix.call(l, v).MoveToOuterDisposeScope();
     }
 
-    // Re-raise a tuner's shape error with the tap it was reading, so the message says where in the bypass it happened.
     private static Tensor Call(nn.Module<Tensor, Tensor> tuner, Tensor input, string tapName, string role)
     {
         try
@@ -81,8 +86,11 @@ public sealed class BypassStage : nn.Module<Tensor, Tensor, Tensor>
         }
         catch (TunerShapeException e)
         {
-            throw new TunerShapeException($"{tapName} ({role}: {e.Where})", "input", e.Expected, e.Actual,
-                $"Build the {role} tuner of this stage for the shape it reads.");
+            throw Located(e, tapName, role);
         }
     }
+
+    // Re-raise a tuner's shape error with the tap it was reading, so the message says where in the bypass it happened.
+    internal static TunerShapeException Located(TunerShapeException e, string tapName, string role) =>
+        new($"{tapName} ({role}: {e.Where})", "input", e.Expected, e.Actual, $"Build the {role} tuner of this stage for the shape it reads.");
 }

@@ -59,6 +59,10 @@ public sealed class MultiHeadSelfAttention : nn.Module<Tensor, Tensor>, IAttenti
         using var scope = NewDisposeScope();
         var (q, k, v) = SplitHeads(x);
         var heads = nn.functional.scaled_dot_product_attention(q, k, v);
+        // q, k and v are the last views of the fused qkv output (3× the width): free it before the projection allocates.
+        q.Dispose();
+        k.Dispose();
+        v.Dispose();
         return ProjectOutput(heads, includeBias: true).MoveToOuterDisposeScope();
     }
 
@@ -84,7 +88,8 @@ public sealed class MultiHeadSelfAttention : nn.Module<Tensor, Tensor>, IAttenti
     /// <inheritdoc />
     public Tensor ProjectOutput(Tensor heads, bool includeBias)
     {
-        var merged = heads.transpose(1, 2).flatten(2);
+        using var transposed = heads.transpose(1, 2);
+        using var merged = transposed.flatten(2);
         return nn.functional.linear(merged, proj.weight!, includeBias ? proj.bias : null);
     }
 
@@ -92,7 +97,11 @@ public sealed class MultiHeadSelfAttention : nn.Module<Tensor, Tensor>, IAttenti
     {
         var b = x.shape[0];
         var n = x.shape[1];
-        var parts = qkv.call(x).reshape(b, n, 3, NumHeads, HeadDim).permute(2, 0, 3, 1, 4).unbind(0);
+        // Only the three head views are kept: the other handles on the fused output are released at once.
+        using var fused = qkv.call(x);
+        using var split = fused.reshape(b, n, 3, NumHeads, HeadDim);
+        using var permuted = split.permute(2, 0, 3, 1, 4);
+        var parts = permuted.unbind(0);
         return (parts[0], parts[1], parts[2]);
     }
 

@@ -88,9 +88,26 @@ public sealed class ResAdapter : nn.Module<Tensor, Tensor>
     /// <summary>Computes <c>W_up σ(W_down x)</c> over the last dimension of <paramref name="x"/>.</summary>
     public override Tensor forward(Tensor x)
     {
+        var h = Hidden(x);
+        var output = up.call(h);
+        Temporaries.Free(h, x, output);
+        return output;
+    }
+
+    /// <summary>The bottleneck activations <c>dropout(σ(W_down x))</c>, before the up projection; a bypass stage whose two
+    /// tuners are adapters multiplies both of these by their up projections in one matrix product.</summary>
+    internal Tensor Hidden(Tensor x)
+    {
         ShapeChecks.LastDim(GetName(), x, InFeatures);
-        var h = activation.call(down.call(x));
-        if (dropout is not null) h = dropout.call(h);
-        return up.call(h);
+        var projected = down.call(x);
+        var h = activation.call(projected);
+        Temporaries.Free(projected, x, h);
+        if (dropout is not null)
+        {
+            var dropped = dropout.call(h);
+            Temporaries.Free(h, x, dropped);
+            h = dropped;
+        }
+        return h;
     }
 }

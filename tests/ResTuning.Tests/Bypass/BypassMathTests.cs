@@ -33,6 +33,30 @@ public class BypassMathTests
         Assert.True(Torch.MaxAbsDiff(expected, bypass.call(images)) < 1e-12);
     }
 
+    [Theory]
+    [InlineData("sum")]
+    [InlineData("fixed")]
+    [InlineData("learned")]
+    public void Adapter_stages_give_the_gradients_of_their_two_adapters_called_separately(string mixKind)
+    {
+        // A stage of two adapters runs their up projections as one product; the reference calls each adapter on its own.
+        using var _ = Torch.Scope(seed: 34, ScalarType.Float64);
+        Func<BypassMix>? mix = mixKind switch { "fixed" => () => BypassMix.Lambda(0.3), "learned" => () => BypassMix.LearnedLambda(0.7), _ => null };
+        var stage = BypassFixtures.RandomAdapterStages(1, 8, mix)[0];
+        var tap = randn(2, 5, 8);
+        var previous = randn(2, 5, 8);
+        var weights = randn(2, 5, 8);
+
+        (stage.call(tap, previous) * weights).sum().backward();
+        var fused = stage.named_parameters().ToDictionary(p => p.name, p => p.parameter.grad!.clone());
+        foreach (var p in stage.parameters()) p.grad = null;
+        (stage.Mix.call(stage.Lateral.call(tap), stage.Vertical.call(previous)) * weights).sum().backward();
+
+        Assert.Equal(mixKind == "learned" ? 9 : 8, fused.Count);
+        foreach (var (name, parameter) in stage.named_parameters())
+            Assert.True(Torch.MaxAbsDiff(fused[name], parameter.grad!) < 1e-12, name);
+    }
+
     [Fact]
     public void Zero_initialised_bypass_reentering_at_the_final_norm_equals_the_plain_backbone()
     {
