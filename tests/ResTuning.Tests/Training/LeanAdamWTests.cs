@@ -29,14 +29,16 @@ public sealed class LeanAdamWTests
     }
 
     [Theory]
-    [InlineData(0.0)]
-    [InlineData(0.05)]
-    public void Updates_equal_TorchSharps_AdamW_to_the_bit(double weightDecay)
+    [InlineData(0.0, false)]
+    [InlineData(0.05, false)]
+    [InlineData(0.0, true)]
+    [InlineData(0.05, true)]
+    public void Updates_equal_TorchSharps_AdamW_to_the_bit(double weightDecay, bool flatten)
     {
         var (reference, x, y) = Problem(3);
         var (lean, _, _) = Problem(3);
         Train(reference, optim.AdamW(reference.parameters(), lr: 0.05, weight_decay: weightDecay), x, y, steps: 7);
-        Train(lean, new LeanAdamW(lean.parameters(), lr: 0.05, weightDecay: weightDecay), x, y, steps: 7);
+        Train(lean, new LeanAdamW(lean.parameters(), lr: 0.05, weightDecay: weightDecay, flatten: flatten), x, y, steps: 7);
 
         Assert.True(reference.weight!.eq(lean.weight!).all().item<bool>());
         Assert.True(reference.bias!.eq(lean.bias!).all().item<bool>());
@@ -53,5 +55,50 @@ public sealed class LeanAdamWTests
         var bias = model.bias.detach().clone();
         Train(model, new LeanAdamW(model.parameters(), lr: 0.1), x, y, steps: 3);
         Assert.True(model.bias.eq(bias).all().item<bool>());
+    }
+
+    [Fact]
+    public void A_flat_group_makes_its_parameters_views_of_one_buffer_and_zeroes_them_in_place()
+    {
+        var (model, x, y) = Problem(7);
+        var optimizer = new LeanAdamW(model.parameters(), lr: 0.05);
+        Train(model, optimizer, x, y, steps: 2);
+
+        // After the first step the weight and the bias share one storage, and so do their gradients.
+        var weight = model.weight!;
+        var bias = model.bias!;
+        Assert.Equal(weight.storage<float>().data_ptr(), bias.storage<float>().data_ptr());
+        Assert.Equal(weight.numel(), bias.storage_offset());
+        Assert.Equal(weight.grad!.storage<float>().data_ptr(), bias.grad!.storage<float>().data_ptr());
+
+        optimizer.zero_grad();
+        Assert.Equal(0.0, weight.grad!.abs().sum().item<float>());
+        Assert.Equal(0.0, bias.grad!.abs().sum().item<float>());
+    }
+
+    [Fact]
+    public void A_gradient_rebound_between_steps_is_noticed_and_still_used()
+    {
+        var (reference, x, y) = Problem(9);
+        var (lean, _, _) = Problem(9);
+        var referenceOptimizer = optim.AdamW(reference.parameters(), lr: 0.05);
+        var leanOptimizer = new LeanAdamW(lean.parameters(), lr: 0.05);
+        Train(reference, referenceOptimizer, x, y, steps: 3);
+        Train(lean, leanOptimizer, x, y, steps: 3);
+
+        // A user clears one gradient the PyTorch way: backward then allocates a fresh one outside the flat buffer, which a
+        // flat update alone would never read.
+        reference.zero_grad();
+        leanOptimizer.zero_grad();
+        lean.weight!.grad = null;
+        nn.functional.mse_loss(reference.call(x), y).backward();
+        nn.functional.mse_loss(lean.call(x), y).backward();
+        referenceOptimizer.step();
+        leanOptimizer.step();
+        Train(reference, referenceOptimizer, x, y, steps: 3);
+        Train(lean, leanOptimizer, x, y, steps: 3);
+
+        Assert.True(reference.weight!.eq(lean.weight!).all().item<bool>());
+        Assert.True(reference.bias!.eq(lean.bias!).all().item<bool>());
     }
 }
