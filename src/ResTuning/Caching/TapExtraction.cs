@@ -77,7 +77,10 @@ internal static class TapExtraction
     private static Tensor[] ExtractShard(ITapSource source, TapCacheInputs inputs, TapCacheKey key, TapCacheOptions options,
         int view, long shardBegin, long shardEnd, ref long done, long total, Stopwatch clock)
     {
-        var batches = new List<Tensor[]>();
+        // Each batch's taps are copied (and converted) into the shard's tensors at once and freed: kept until a final
+        // concatenation, they would double the shard's memory and leave the allocator no freed block to reuse, which
+        // made every batch of the backbone ~7 % slower.
+        Tensor[]? shard = null;
         try
         {
             for (var start = shardBegin; start < shardEnd; start += options.BatchSize)
@@ -90,22 +93,27 @@ internal static class TapExtraction
                     if (input.shape.Length == 0 || input.shape[0] != count)
                         throw new InvalidOperationException($"The inputs of examples {start}..{start + count - 1} have shape {TunerShapeException.Format(input.shape)}; expected {count} examples, batch first.");
                     var taps = source.Collect(input, key.LastTap);
-                    batches.Add(taps.Select(t => t.to(key.DType).cpu().contiguous().MoveToOuterDisposeScope()).ToArray());
+                    shard ??= taps.Select(t => empty(ShardShape(t, shardEnd - shardBegin), dtype: key.DType).DetachFromDisposeScope()).ToArray();
+                    for (var l = 0; l < shard.Length; l++)
+                    {
+                        if (!taps[l].shape.Skip(1).SequenceEqual(shard[l].shape.Skip(1)))
+                            throw new InvalidOperationException($"Examples {start}..{start + count - 1} give tap {l} of shape {TunerShapeException.Format(taps[l].shape)}, other than the first examples' ({TunerShapeException.Format(shard[l].shape.Skip(1).ToArray())} per example): every input must have the same shape.");
+                        shard[l].narrow(0, start - shardBegin, count).copy_(taps[l]);
+                    }
                 }
                 done += count;
                 options.Progress?.Report(new TapCacheProgress(done, total, clock.Elapsed));
             }
-            using var join = NewDisposeScope();
-            return Enumerable.Range(0, key.LastTap + 1)
-                .Select(l => (batches.Count == 1 ? batches[0][l].alias() : cat(batches.Select(b => b[l]).ToArray(), 0)).MoveToOuterDisposeScope())
-                .ToArray();
+            return shard!;
         }
-        finally
+        catch
         {
-            foreach (var batch in batches)
-                foreach (var t in batch) t.Dispose();
+            foreach (var t in shard ?? Array.Empty<Tensor>()) t.Dispose();
+            throw;
         }
     }
+
+    private static long[] ShardShape(Tensor tap, long examples) => tap.shape.Skip(1).Prepend(examples).ToArray();
 
     private static TapCacheShard WriteShard(string directory, int view, long begin, long end, Tensor[] taps)
     {

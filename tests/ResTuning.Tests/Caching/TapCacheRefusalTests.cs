@@ -122,4 +122,30 @@ public sealed class TapCacheRefusalTests
             Assert.Contains("extract the cache first", error.Message);
         }
     }
+
+    [Theory]
+    [InlineData(6)]   // the odd input is in the first shard's second batch
+    [InlineData(8)]   // the odd input starts the second shard
+    public void Extraction_refuses_inputs_whose_taps_change_shape_naming_the_examples(int firstWide)
+    {
+        Torch.Scope(23);
+        var f = new CacheFixture();
+        using (f)
+        {
+            var options = f.Options() with { Backbone = nn.Linear(2, 2) };
+            TapCacheInputs inputs = (start, count, _) => start >= firstWide ? randn(count, 5) : randn(count, 4);
+            var error = Assert.Throws<InvalidOperationException>(() => TapCache.Extract(new FlatteningSource(), inputs, 16, options));
+            Assert.Contains($"Examples {firstWide}..", error.Message);
+            Assert.Contains("every input must have the same shape", error.Message);
+            Assert.False(File.Exists(Path.Combine(f.Folder, TapCacheManifest.FileName)));
+        }
+    }
+
+    /// <summary>Taps as wide as the input: a backbone that accepts inputs of any width.</summary>
+    private sealed class FlatteningSource : ITapSource
+    {
+        public IReadOnlyList<string> TapNames { get; } = new[] { "x0", "x1" };
+
+        public IReadOnlyList<Tensor> Collect(Tensor input, int lastTap) => new[] { input.unsqueeze(1), input.unsqueeze(1).mul(2) };
+    }
 }
