@@ -25,10 +25,12 @@ public sealed class TapCache : IDisposable
     private readonly ShardTaps[] shards;
     private readonly long[][] begins;
     private readonly ShardTaps[][] byView;
+    private readonly Tensor[][]? whole;
     private bool disposed;
 
-    private TapCache(TapCacheManifest manifest, ShardTaps[] shards, TapCacheStorage storage, string? directory)
+    private TapCache(TapCacheManifest manifest, ShardTaps[] shards, TapCacheStorage storage, string? directory, Tensor[][]? whole = null)
     {
+        this.whole = whole;
         Manifest = manifest;
         Storage = storage;
         Directory = directory;
@@ -76,7 +78,7 @@ public sealed class TapCache : IDisposable
     {
         var run = TapExtraction.Run(source, inputs, examples, options, part: null);
         return options.Storage == TapCacheStorage.Memory
-            ? new TapCache(run.Manifest, run.Shards!, TapCacheStorage.Memory, null)
+            ? new TapCache(run.Manifest, run.Shards!, TapCacheStorage.Memory, null, run.Whole)
             : Open(options.Directory!, run.Manifest.Key, TapCacheVerification.Sizes);
     }
 
@@ -226,6 +228,12 @@ public sealed class TapCache : IDisposable
         if (views.Count != examples.Count) throw new ArgumentException($"Give one view per example ({examples.Count} examples, {views.Count} views).", nameof(views));
         if (examples.Count == 0) throw new ArgumentException("Read at least one example.", nameof(examples));
 
+        if (whole is not null && views.All(v => v == views[0]))
+        {
+            foreach (var example in examples) Find(example, views[0]);  // the range checks, with their messages
+            return Gathered(examples, whole[views[0]], dtype, device);
+        }
+
         // Group the batch by shard: one gather per shard and tap.
         var groups = new Dictionary<ShardTaps, (List<long> Local, List<long> Positions)>(ReferenceEqualityComparer.Instance);
         for (var i = 0; i < examples.Count; i++)
@@ -251,9 +259,7 @@ public sealed class TapCache : IDisposable
                 taps = empty(new[] { (long)examples.Count }.Concat(Manifest.TapShapes[l]).ToArray(), Key.DType);
                 foreach (var (shard, local, positions) in indexed) taps.index_copy_(0, positions, shard.Taps[l].index_select(0, local));
             }
-            if (dtype is { } type && type != Key.DType) taps = taps.to(type);
-            if (device is not null && device.type != DeviceType.CPU) taps = taps.to(device);
-            result[l] = taps.MoveToOuterDisposeScope();
+            result[l] = Converted(taps, dtype, device).MoveToOuterDisposeScope();
         }
         return result;
     }
@@ -287,6 +293,22 @@ public sealed class TapCache : IDisposable
         if (disposed) return;
         disposed = true;
         foreach (var shard in shards) shard.Dispose();
+        foreach (var t in whole?.SelectMany(w => w) ?? Enumerable.Empty<Tensor>()) t.Dispose();
+    }
+
+    /// <summary>An in-memory view's batch: one gather per tap from the tensors holding every example.</summary>
+    private static IReadOnlyList<Tensor> Gathered(IReadOnlyList<long> examples, Tensor[] taps, ScalarType? dtype, Device? device)
+    {
+        using var scope = NewDisposeScope();
+        var index = tensor(examples as long[] ?? examples.ToArray());
+        return taps.Select(t => Converted(t.index_select(0, index), dtype, device).MoveToOuterDisposeScope()).ToArray();
+    }
+
+    private static Tensor Converted(Tensor taps, ScalarType? dtype, Device? device)
+    {
+        if (dtype is { } type && type != taps.dtype) taps = taps.to(type);
+        if (device is not null && device.type != DeviceType.CPU) taps = taps.to(device);
+        return taps;
     }
 
     private ShardTaps Find(long example, int view)

@@ -13,8 +13,11 @@ namespace ResTuning.Caching;
 /// <summary>Runs the backbone over a data set (or one part of it) and stores its taps shard by shard.</summary>
 internal static class TapExtraction
 {
-    /// <summary>The manifest written (or built in memory) and, in memory, the shards.</summary>
-    public sealed record Result(TapCacheManifest Manifest, ShardTaps[]? Shards);
+    /// <summary>
+    /// The manifest written (or built in memory) and, in memory, the shards and, per view, the tensors (one per tap, every
+    /// example of the view) whose slices the shards are, so that a batch is read with one gather per tap.
+    /// </summary>
+    public sealed record Result(TapCacheManifest Manifest, ShardTaps[]? Shards, Tensor[][]? Whole);
 
     public static Result Run(ITapSource source, TapCacheInputs inputs, long examples, TapCacheOptions options, TapCachePart? part)
     {
@@ -39,6 +42,7 @@ internal static class TapExtraction
         IReadOnlyList<long>[]? shapes = null;
         var records = new List<TapCacheShard>();
         var memory = new List<ShardTaps>();
+        var whole = new Tensor[key.Views][];
         try
         {
             for (var view = 0; view < key.Views; view++)
@@ -46,7 +50,8 @@ internal static class TapExtraction
                 for (var shardBegin = begin; shardBegin < end; shardBegin += options.ExamplesPerShard)
                 {
                     var shardEnd = Math.Min(end, shardBegin + options.ExamplesPerShard);
-                    var taps = ExtractShard(source, inputs, key, options, view, shardBegin, shardEnd, ref done, total, clock);
+                    var into = directory is null ? new Destination(whole, view, end - begin, shardBegin - begin) : null;
+                    var taps = ExtractShard(source, inputs, key, options, view, shardBegin, shardEnd, into, ref done, total, clock);
                     var exampleShapes = ShardTaps.ExampleShapes(taps);
                     shapes ??= exampleShapes;
                     if (!SameShapes(shapes, exampleShapes))
@@ -64,6 +69,7 @@ internal static class TapExtraction
         catch
         {
             foreach (var shard in memory) shard.Dispose();
+            foreach (var t in whole.Where(w => w is not null).SelectMany(w => w)) t.Dispose();
             throw;
         }
 
@@ -71,11 +77,11 @@ internal static class TapExtraction
             ? memory.Select(s => new TapCacheShard("", s.View, s.Begin, s.End, 0, "")).ToArray()
             : records, part);
         if (manifestPath is not null) manifest.Write(manifestPath);
-        return new Result(manifest, directory is null ? memory.ToArray() : null);
+        return directory is null ? new Result(manifest, memory.ToArray(), whole) : new Result(manifest, null, null);
     }
 
     private static Tensor[] ExtractShard(ITapSource source, TapCacheInputs inputs, TapCacheKey key, TapCacheOptions options,
-        int view, long shardBegin, long shardEnd, ref long done, long total, Stopwatch clock)
+        int view, long shardBegin, long shardEnd, Destination? into, ref long done, long total, Stopwatch clock)
     {
         // Each batch's taps are copied (and converted) into the shard's tensors at once and freed: kept until a final
         // concatenation, they would double the shard's memory and leave the allocator no freed block to reuse, which
@@ -93,7 +99,9 @@ internal static class TapExtraction
                     if (input.shape.Length == 0 || input.shape[0] != count)
                         throw new InvalidOperationException($"The inputs of examples {start}..{start + count - 1} have shape {TunerShapeException.Format(input.shape)}; expected {count} examples, batch first.");
                     var taps = source.Collect(input, key.LastTap);
-                    shard ??= taps.Select(t => empty(ShardShape(t, shardEnd - shardBegin), dtype: key.DType).DetachFromDisposeScope()).ToArray();
+                    shard ??= into is null
+                        ? taps.Select(t => empty(ShardShape(t, shardEnd - shardBegin), dtype: key.DType).DetachFromDisposeScope()).ToArray()
+                        : into.Slices(taps, key.DType, shardEnd - shardBegin);
                     for (var l = 0; l < shard.Length; l++)
                     {
                         if (!taps[l].shape.Skip(1).SequenceEqual(shard[l].shape.Skip(1)))
@@ -114,6 +122,16 @@ internal static class TapExtraction
     }
 
     private static long[] ShardShape(Tensor tap, long examples) => tap.shape.Skip(1).Prepend(examples).ToArray();
+
+    /// <summary>Where an in-memory shard goes: slices of one tensor per tap holding every example of the view.</summary>
+    private sealed record Destination(Tensor[][] Whole, int View, long Examples, long Offset)
+    {
+        public Tensor[] Slices(IReadOnlyList<Tensor> firstTaps, ScalarType dtype, long count)
+        {
+            Whole[View] ??= firstTaps.Select(t => empty(ShardShape(t, Examples), dtype: dtype).DetachFromDisposeScope()).ToArray();
+            return Whole[View].Select(t => t.narrow(0, Offset, count).DetachFromDisposeScope()).ToArray();
+        }
+    }
 
     private static TapCacheShard WriteShard(string directory, int view, long begin, long end, Tensor[] taps)
     {
