@@ -45,13 +45,13 @@ public sealed class VisionTransformer : nn.Module<Tensor, Tensor>
         posEmbed = nn.Parameter(zeros(1, config.NumTokens, config.EmbedDim));
         using (no_grad())
         {
-            nn.init.trunc_normal_(posEmbed, std: 0.02);
+            TruncatedNormal.Fill(posEmbed, std: 0.02);
             nn.init.normal_(clsToken, std: 1e-6);
             foreach (var (paramName, p) in ((nn.Module)patch_embed).named_parameters()) InitLinearLike(paramName, p);
             foreach (var block in blocks)
                 foreach (var (paramName, p) in block.named_parameters())
                     if (!paramName.StartsWith("norm", StringComparison.Ordinal)) InitLinearLike(paramName, p);
-            if (head is Linear linear) { nn.init.trunc_normal_(linear.weight!, std: 0.02); nn.init.zeros_(linear.bias!); }
+            if (head is Linear linear) { TruncatedNormal.Fill(linear.weight!, std: 0.02); nn.init.zeros_(linear.bias!); }
         }
 
         register_parameter("cls_token", clsToken);
@@ -123,7 +123,7 @@ public sealed class VisionTransformer : nn.Module<Tensor, Tensor>
 
     private static void InitLinearLike(string name, Parameter p)
     {
-        if (name.EndsWith("weight", StringComparison.Ordinal)) nn.init.trunc_normal_(p, std: 0.02);
+        if (name.EndsWith("weight", StringComparison.Ordinal)) TruncatedNormal.Fill(p, std: 0.02);
         else nn.init.zeros_(p);
     }
 }
