@@ -10,13 +10,17 @@ public sealed class TruncatedNormalTests
     public TruncatedNormalTests() => ResTuning.Native.TorchNatives.Initialize();
 
     [Fact]
-    public void A_random_ViT_S_has_only_finite_weights()
+    public void A_random_ViT_S_has_finite_weights_spread_as_timm_draws_them()
     {
-        // With TorchSharp 0.107's nn.init.trunc_normal_ this very model (seed 0) had a NaN in blocks.10.mlp.fc1.weight.
+        // TorchSharp 0.107's nn.init.trunc_normal_(std: 0.02) sets every value to 0.02 (and, rarely, NaN): this very model
+        // (seed 0) had identical weights everywhere and a NaN in blocks.10.mlp.fc1.weight.
         manual_seed(0);
         using var vit = new VisionTransformer(VitConfig.Small with { ImageSize = 96 });
         foreach (var (name, p) in vit.named_parameters())
             Assert.True(p.isfinite().all().item<bool>(), $"{name} has a value that is not finite");
+        var qkv = vit.get_parameter("blocks.0.attn.qkv.weight")!;
+        Assert.Equal(0.0, qkv.mean().item<float>(), 0.001);
+        Assert.Equal(0.02, qkv.std().item<float>(), 0.0005);
     }
 
     [Fact]
