@@ -97,18 +97,47 @@ public sealed class VisionTransformer : nn.Module<Tensor, Tensor>
     {
         if (from < 0 || to > blocks.Count || from > to)
             throw new ArgumentOutOfRangeException(nameof(from), $"Block range [{from}, {to}) is outside [0, {blocks.Count}].");
-        for (var i = from; i < to; i++) tokens = blocks[i].call(tokens);
-        return tokens;
+        var current = tokens;
+        for (var i = from; i < to; i++)
+        {
+            var next = blocks[i].call(current);
+            // Each block output in between is freed once the next exists, as PyTorch's reference counting would (taps
+            // keep detached handles of their own, autograd its own references); the caller's input stays theirs.
+            Temporaries.Free(current, next, tokens);
+            current = next;
+        }
+        return current;
     }
 
     /// <summary>Images to normalised tokens: embed, all blocks, final norm.</summary>
-    public Tensor ForwardFeatures(Tensor images) => norm.call(RunBlocks(Embed(images), 0, blocks.Count));
+    public Tensor ForwardFeatures(Tensor images)
+    {
+        var embedded = Embed(images);
+        var tokens = RunBlocks(embedded, 0, blocks.Count);
+        Temporaries.Free(embedded, tokens);
+        var features = norm.call(tokens);
+        Temporaries.Free(tokens, features);
+        return features;
+    }
 
     /// <summary>Normalised tokens to logits: the class token through the head.</summary>
-    public Tensor ForwardHead(Tensor features) => head.call(features.select(1, 0));
+    public Tensor ForwardHead(Tensor features)
+    {
+        var classToken = features.select(1, 0);
+        var logits = head.call(classToken);
+        // An identity head returns the class token view itself, which is then the result.
+        Temporaries.Free(classToken, logits);
+        return logits;
+    }
 
     /// <summary>Images to logits (or pooled features with an identity head).</summary>
-    public override Tensor forward(Tensor images) => ForwardHead(ForwardFeatures(images));
+    public override Tensor forward(Tensor images)
+    {
+        var features = ForwardFeatures(images);
+        var logits = ForwardHead(features);
+        Temporaries.Free(features, logits);
+        return logits;
+    }
 
     /// <summary>Reads the class token and position embedding back from TorchSharp's registry once <c>to(...)</c> has replaced them.</summary>
     /// <param name="dtype">The new element type, if any.</param>
