@@ -19,7 +19,7 @@ namespace ResTuning.Benchmarks;
 /// runtime (parallel: <see cref="ResParallel"/> wrapped around each MLP vs the generated forward hooks; bypass:
 /// <see cref="VitTapSource"/> vs the generated <see cref="HookTapSource"/>), each a full training step. Both run in
 /// this one process with their steps interleaved (A, B, A, B, ...), so machine noise hits both alike; the JSON line
-/// holds the median times and, per model, the median of the per-pair generated/hand-written ratios (at least 15 pairs).
+/// holds the median times and, per model, the median of the per-pair generated/hand-written ratios (at least 40 pairs).
 /// </summary>
 internal static class GeneratedComparison
 {
@@ -121,7 +121,7 @@ internal static class GeneratedComparison
 
     // Two steps that differ by 1 % are compared on a machine whose steps drift by ±10 %: each pair of adjacent steps gives
     // one ratio (drift cancels within a pair) and the median of at least MinimumPairs of them is the estimate.
-    private const int MinimumPairs = 15;
+    private const int MinimumPairs = 40;
 
     private static int Pairs(BenchmarkOptions o) => Math.Max(o.Steps, MinimumPairs);
 
