@@ -9,6 +9,11 @@
 # The script does nothing where the symbol is already there (Ubuntu 24.04, Debian 13, a machine
 # fixed before) or on a system that is not Linux. It is idempotent. It exits non-zero with a clear
 # message when the fix is needed but cannot be applied (not root and no sudo, no apt).
+#
+# Two variables exist for the project's own tests (tests/ResTuning.Tests/Native/EnsureNativeScriptTests.cs),
+# which must reproduce a machine without the fix on one that has it:
+#   RESTUNING_LIBSTDCXX=FILE      check FILE instead of the libstdc++ the loader would pick
+#   RESTUNING_NATIVE_DRY_RUN=1    say what would be installed, change nothing, exit 0
 set -euo pipefail
 
 # Several test projects may build in parallel: only one of them runs the fix at a time.
@@ -24,6 +29,10 @@ fi
 
 find_libstdcxx() {
   local path
+  if [[ -n "${RESTUNING_LIBSTDCXX:-}" ]]; then
+    echo "$RESTUNING_LIBSTDCXX"
+    return
+  fi
   path="$(ldconfig -p 2>/dev/null | awk '/libstdc\+\+\.so\.6 .*x86-64|libstdc\+\+\.so\.6 .*AArch64/ {print $NF; exit}')"
   if [[ -z "$path" ]]; then
     path="$(ldconfig -p 2>/dev/null | awk '/libstdc\+\+\.so\.6 / {print $NF; exit}')"
@@ -49,6 +58,11 @@ if [[ "${ID:-}" != "debian" ]]; then
   log "ERROR: automatic fix is only known for Debian 12 (this is '${PRETTY_NAME:-unknown}')."
   log "Install a libstdc++6 that provides GLIBCXX_3.4.32 (GCC 13 or newer) and run again."
   exit 2
+fi
+
+if [[ "${RESTUNING_NATIVE_DRY_RUN:-}" == "1" ]]; then
+  log "dry run: would add Debian trixie pinned at priority 100 and install libstdc++6 from it (as $(id -un))"
+  exit 0
 fi
 
 SUDO=""
