@@ -150,7 +150,11 @@ public sealed class CustomTunerAttribute<TTuner> : TunerAttribute
     public int Out { get; set; }
 }
 
-/// <summary>Keeps a backbone module trainable (PEFT's <c>modules_to_save</c>); saved with the tuners.</summary>
+/// <summary>
+/// Keeps a backbone module trainable (PEFT's <c>modules_to_save</c>); saved with the tuners under <c>backbone.{path}.*</c>.
+/// The module's original parameters and buffers are kept aside: <c>DisableTuners()</c> computes the plain backbone,
+/// <c>Unload()</c> and <c>Dispose()</c> return it as it was, <c>MergeAndUnload()</c> returns it with the trained values.
+/// </summary>
 [AttributeUsage(AttributeTargets.Class, AllowMultiple = true, Inherited = false)]
 public sealed class TrainableAttribute : Attribute
 {

@@ -37,6 +37,45 @@ public sealed class GeneratorDiagnosticTests
         Assert.Empty(result.Sources);
     }
 
+    // A two-input backbone for the U-Net-like bypass below.
+    private const string TwoInputBackbone = """
+        using TorchSharp;
+        using TorchSharp.Modules;
+        using static TorchSharp.torch;
+
+        namespace Fz;
+
+        public sealed class TwoIn : nn.Module<Tensor, Tensor, Tensor>
+        {
+            public readonly Conv2d encoder = nn.Conv2d(3, 8, 3);
+            public readonly Conv2d up0 = nn.Conv2d(8, 8, 3);
+            public readonly Conv2d up1 = nn.Conv2d(8, 4, 3);
+            public readonly Conv2d output = nn.Conv2d(4, 3, 3);
+            public TwoIn() : base("two_in") => RegisterComponents();
+            public override Tensor forward(Tensor x, Tensor t) => output.call(up1.call(up0.call(encoder.call(x))));
+        }
+        """;
+
+    // Issue 26's two "silent" fuzz inputs, each beside a parallel model: the rule applies first, whatever the bypass options.
+    [Theory]
+    [InlineData("[ResTuningBypass<Demo.TinyVit>(Features = 16, Classes = 10, LearnLambda = true)]\n[BypassTaps(Taps = \"extra.*\")]\n[Vertical(TunerKind.Adapter, Dim = 18)]",
+        "ResTuning.TunedModel<Tensor>")]
+    [InlineData("[ResTuningBypass<Fz.TwoIn>(Widths = new[] { 8, 8, 4 }, LearnLambda = true)]\n[BypassTaps(Start = \"encoder\", Taps = \"up0, up1\", Output = \"output\", Upsample = true)]\n[Vertical(TunerKind.Adapter)]",
+        "ResTuning.TunedModel<Tensor, Tensor>")]
+    public void Bypass_with_a_non_module_base_beside_a_parallel_model_gets_RT0002_from_the_generator(string attributes, string generatedBase)
+    {
+        var model = Sources.Model(attributes, "public partial class Byp0 : System.Exception;\n\n[ResTuning<Demo.TinyVit>]\n[LoRA(\"head\")]\npublic partial class Par0;");
+        var result = Harness.Run(Sources.Backbone, TwoInputBackbone, model);
+
+        var diagnostic = Assert.Single(result.GeneratorDiagnostics);
+        Assert.Equal("RT0002", diagnostic.Id);
+        Assert.Equal("System.Exception", SpanText(result, diagnostic));
+        Assert.Contains("the generator makes it a " + generatedBase + ",", diagnostic.GetMessage(CultureInfo.InvariantCulture), StringComparison.Ordinal);
+        Assert.Empty(result.ConfigurationDiagnostics);
+        // The parallel model beside it is generated; the bypass is not (it gets no shell: its base is not the generated one).
+        Assert.Equal(new[] { "Demo.Models.Par0.g.cs" }, result.Sources.Select(s => s.HintName));
+    }
+
     [Fact]
     public void Base_class_declared_on_another_part_is_reported_there()
     {

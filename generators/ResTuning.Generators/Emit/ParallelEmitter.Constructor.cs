@@ -30,12 +30,7 @@ internal static partial class ParallelEmitter
             w.Line();
             w.Line(CSharpText.Comment(kept.Source));
             w.Open("");
-            TapWalk.Emit(w, kept.Tap, "backbone", (body, _) =>
-            {
-                body.Open("foreach (var parameter in module.parameters())");
-                body.Line("parameter.requires_grad = true;");
-                body.Close();
-            });
+            TapWalk.Emit(w, kept.Tap, "backbone", (body, path) => body.Line($"KeepTrainable({path}, module);"));
             w.Close();
         }
         w.Close();

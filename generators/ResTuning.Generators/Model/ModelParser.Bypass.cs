@@ -20,14 +20,11 @@ internal sealed partial class ModelParser
     {
         // A class with several modes is reported once, by the parse of its first mode (RT0010).
         if (!OwnsClass(modeAttribute, BypassAttribute)) return new ModelResult(null, null, EquatableArray<DiagnosticInfo>.Empty);
-        var typeSpec = CheckType();
+        var typeSpec = CheckModelClass(ModelMode.Bypass, modeAttribute);
         if (typeSpec is not null) CheckGeneratedNames(BypassMembers, Array.Empty<string>());
         var backbone = CheckBackbone(modeAttribute, allowTwoInputs: true);
         if (typeSpec is not null) CheckExposed(backbone, TypeArgumentLocation(modeAttribute));
         var inputs = backbone is not null && known.IsTwoInputTensorModule(backbone) ? 2 : 1;
-        typeSpec = inputs == 2
-            ? CheckBaseType(typeSpec, known.TunedModelOf(known.Tensor, known.Tensor), "ResTuning.TunedModel<Tensor, Tensor>")
-            : CheckBaseType(typeSpec, known.TunedModelOf(known.Tensor), "ResTuning.TunedModel<Tensor>");
         // The mode attribute as its own type: what the user left out keeps the attribute's default.
         var mode = AttributeReader.Read<ResTuningBypassAttribute<object>>(modeAttribute) ?? new ResTuningBypassAttribute<object>();
         var classes = mode.Classes;

@@ -20,9 +20,7 @@ internal sealed partial class ModelParser
     public ModelResult ParseMultiTask(AttributeData modeAttribute)
     {
         if (!OwnsClass(modeAttribute, MultiTaskAttribute)) return new ModelResult(null, null, EquatableArray<DiagnosticInfo>.Empty);
-        var typeSpec = CheckType();
-        var generatedBase = known.TunedModelOf(known.Tensor is null ? null : compilation.CreateArrayTypeSymbol(known.Tensor));
-        typeSpec = CheckBaseType(typeSpec, generatedBase, "ResTuning.TunedModel<Tensor[]>");
+        var typeSpec = CheckModelClass(ModelMode.MultiTask, modeAttribute);
         var backbone = CheckBackbone(modeAttribute);
         if (typeSpec is not null) CheckExposed(backbone, TypeArgumentLocation(modeAttribute));
         var taskLocation = LocationInfo.From(modeAttribute.ApplicationSyntaxReference?.GetSyntax());

@@ -18,9 +18,8 @@ internal sealed partial class ModelParser
     public ModelResult ParseParallel(AttributeData modeAttribute)
     {
         if (!OwnsClass(modeAttribute, ParallelAttribute)) return new ModelResult(null, null, EquatableArray<DiagnosticInfo>.Empty);
-        var typeSpec = CheckType();
+        var typeSpec = CheckModelClass(ModelMode.Parallel, modeAttribute);
         var backbone = CheckBackbone(modeAttribute);
-        typeSpec = CheckBaseType(typeSpec, known.ParallelModelOf(backbone), "ResTuning.Parallel.ParallelModel<TBackbone>");
         if (typeSpec is not null) CheckGeneratedNames(ParallelMembers, Array.Empty<string>());
         if (typeSpec is not null) CheckExposed(backbone, TypeArgumentLocation(modeAttribute));
         var mode = AttributeReader.Read<ResTuningAttribute<object>>(modeAttribute) ?? new ResTuningAttribute<object>();

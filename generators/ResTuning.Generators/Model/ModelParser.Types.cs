@@ -71,6 +71,28 @@ internal sealed partial class ModelParser
     }
 
     /// <summary>
+    /// The one rule every model kind applies first, before any other check can stop the parse: the class is a partial,
+    /// non-generic class of a supported kind (RT0001, RT0002) whose base class is none or the one the generator gives
+    /// its <paramref name="mode"/> (RT0002, reported by the generator). The generated base of a bypass depends on its
+    /// backbone's forward arity, read here from the mode attribute's type argument whatever else is wrong with it.
+    /// </summary>
+    private TypeSpec? CheckModelClass(ModelMode mode, AttributeData modeAttribute)
+    {
+        var typeSpec = CheckType();
+        var backbone = modeAttribute.AttributeClass is { TypeArguments.Length: 1 } cls && cls.TypeArguments[0] is not IErrorTypeSymbol
+            ? cls.TypeArguments[0]
+            : null;
+        return mode switch
+        {
+            ModelMode.Parallel => CheckBaseType(typeSpec, known.ParallelModelOf(backbone), "ResTuning.Parallel.ParallelModel<TBackbone>"),
+            ModelMode.Bypass when known.IsTwoInputTensorModule(backbone) =>
+                CheckBaseType(typeSpec, known.TunedModelOf(known.Tensor, known.Tensor), "ResTuning.TunedModel<Tensor, Tensor>"),
+            ModelMode.Bypass => CheckBaseType(typeSpec, known.TunedModelOf(known.Tensor), "ResTuning.TunedModel<Tensor>"),
+            _ => CheckBaseType(typeSpec, known.TunedModelOf(known.Tensor is null ? null : compilation.CreateArrayTypeSymbol(known.Tensor)), "ResTuning.TunedModel<Tensor[]>"),
+        };
+    }
+
+    /// <summary>
     /// The generated part declares the base class: the user's part may declare none, or that same one. Reported at the
     /// base class in the user's base list, by the generator: another base usually comes with CS0534 (its abstract
     /// members are missing), a declaration error that keeps a command-line build from reporting analyzer diagnostics.

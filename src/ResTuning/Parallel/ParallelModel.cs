@@ -1,4 +1,5 @@
 using System;
+using System.ComponentModel;
 using System.Diagnostics.CodeAnalysis;
 using static TorchSharp.torch;
 
@@ -17,6 +18,7 @@ public abstract class ParallelModel<[DynamicallyAccessedMembers(DynamicallyAcces
 {
     private readonly TBackbone backbone;
     private readonly TapSet taps = new("taps");
+    private readonly TrainableModules trainable = new();
     private bool tapsVerified;
 
     /// <summary>Wraps <paramref name="backbone"/> and registers it as <c>backbone</c> and the (empty) tap set as <c>taps</c>.</summary>
@@ -71,8 +73,19 @@ public abstract class ParallelModel<[DynamicallyAccessedMembers(DynamicallyAcces
     }
 
     /// <summary>
+    /// Declares a backbone module trainable (<c>[Trainable]</c>, PEFT's <c>modules_to_save</c>): its parameters train, and
+    /// its original parameters and buffers are kept aside, so that <see cref="DisableTuners"/> computes the plain backbone and
+    /// <see cref="Unload"/> returns it as it was. Called by generated constructors.
+    /// </summary>
+    /// <param name="path">The module's registered path in the backbone.</param>
+    /// <param name="module">The module.</param>
+    [EditorBrowsable(EditorBrowsableState.Never)]
+    protected void KeepTrainable(string path, nn.Module module) => trainable.Add(path, module);
+
+    /// <summary>
     /// Switches every tuner off until the returned scope is disposed (PEFT's <c>disable_adapter</c>): inside it the model,
-    /// and the backbone itself, compute exactly the backbone's frozen output.
+    /// and the backbone itself, compute exactly the backbone's frozen output; <c>[Trainable]</c> modules hold their original
+    /// values (frozen) inside the scope and get their trained values back when it ends.
     /// </summary>
     /// <returns>The scope; disposing it switches the tuners back on.</returns>
     /// <exception cref="InvalidOperationException">While merged (call <c>Unmerge()</c> first), or after <see cref="Unload"/>.</exception>
@@ -81,13 +94,34 @@ public abstract class ParallelModel<[DynamicallyAccessedMembers(DynamicallyAcces
         ThrowIfReleased();
         if (taps.IsMerged)
             throw new InvalidOperationException("The LoRA tuners are merged into the backbone's weights; call Unmerge() before DisableTuners().");
-        return taps.Disable();
+        var tuners = taps.Disable();
+        var originals = trainable.UseOriginals();
+        return new DisabledScope(originals, tuners);
+    }
+
+    private sealed class DisabledScope : IDisposable
+    {
+        private IDisposable? originals;
+        private IDisposable? tuners;
+
+        public DisabledScope(IDisposable originals, IDisposable tuners)
+        {
+            this.originals = originals;
+            this.tuners = tuners;
+        }
+
+        public void Dispose()
+        {
+            originals?.Dispose();
+            tuners?.Dispose();
+            originals = tuners = null;
+        }
     }
 
     /// <summary>
     /// Removes every tuner and returns the backbone as it was before wrapping (PEFT's <c>unload</c>): no hooks, merged
-    /// weights restored exactly, each parameter's <c>requires_grad</c> as before. This model is unusable afterwards; dispose it
-    /// to free the tuners.
+    /// weights restored exactly, <c>[Trainable]</c> modules back to their original values, each parameter's
+    /// <c>requires_grad</c> as before. This model is unusable afterwards; dispose it to free the tuners.
     /// </summary>
     /// <returns>The backbone.</returns>
     public TBackbone Unload()
@@ -115,14 +149,18 @@ public abstract class ParallelModel<[DynamicallyAccessedMembers(DynamicallyAcces
 
     /// <summary>
     /// Folds every LoRA into its linear's weight for good, removes the hooks and returns the backbone (PEFT's
-    /// <c>merge_and_unload</c>); it then computes the tuned model's function on its own.
+    /// <c>merge_and_unload</c>); <c>[Trainable]</c> modules keep their trained values. The backbone then computes the tuned
+    /// model's function on its own.
     /// </summary>
     /// <returns>The backbone, with the tuners merged in.</returns>
     /// <exception cref="InvalidOperationException">A tuner other than a LoRA on a Linear is attached (nothing changes).</exception>
     protected TBackbone MergeAndUnloadTuners()
     {
         ThrowIfReleased();
+        if (trainable.UsingOriginals)
+            throw new InvalidOperationException("DisableTuners() is in effect; end its scope before MergeAndUnload().");
         taps.MergeForGoodAndDetach();
+        trainable.KeepTrained();
         ReleaseBackbone("merged and unloaded");
         return backbone;
     }
@@ -133,6 +171,8 @@ public abstract class ParallelModel<[DynamicallyAccessedMembers(DynamicallyAcces
         ThrowIfReleased();
         if (taps.IsMerged)
             throw new InvalidOperationException("The LoRA tuners are merged into the backbone's weights; call Unmerge() before LoadTuners(), then Merge() again.");
+        if (trainable.UsingOriginals)
+            throw new InvalidOperationException("DisableTuners() is in effect: the [Trainable] modules hold their original values. End its scope before LoadTuners().");
     }
 
     /// <inheritdoc />
@@ -140,5 +180,6 @@ public abstract class ParallelModel<[DynamicallyAccessedMembers(DynamicallyAcces
     {
         taps.Unmerge();
         taps.DetachAll();
+        trainable.RestoreOriginals();
     }
 }

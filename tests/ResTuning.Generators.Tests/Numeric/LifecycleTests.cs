@@ -39,7 +39,133 @@ public sealed class LifecycleTests : IDisposable
     private static Dictionary<string, bool> RequiresGrad(nn.Module module) =>
         module.named_parameters().ToDictionary(p => p.name, p => p.parameter.requires_grad);
 
-    /// <summary>Random tuner weights; a <c>[Trainable]</c> backbone module (trained in place) is left as it is.</summary>
+    /// <summary>A few SGD steps on every trainable parameter (tuners and <c>[Trainable]</c> modules), as a user's training loop.</summary>
+    private static void Train(ITunedModel model, int steps = 5)
+    {
+        Randomize(model);   // tuners built with ZeroInit = false start from uninitialised memory
+        var optimizer = optim.SGD(model.TrainableParameters(), 1e-4);   // the random backbone's outputs are large
+        var target = randn(2, 3);
+        for (var i = 0; i < steps; i++)
+        {
+            optimizer.zero_grad();
+            using var loss = (((nn.Module<Tensor, Tensor>)model).call(Input()) - target).square().mean();
+            Assert.True(double.IsFinite(loss.item<double>()), "the training loss diverged");
+            loss.backward();
+            optimizer.step();
+        }
+    }
+
+    private static Dictionary<string, Tensor> Head(NumBackbone backbone) =>
+        backbone.head.named_parameters().ToDictionary(p => p.name, p => p.parameter.detach().clone());
+
+    private static void AssertSameHead(Dictionary<string, Tensor> expected, NumBackbone backbone)
+    {
+        var actual = Head(backbone);
+        Assert.Equal(expected.Keys.OrderBy(k => k), actual.Keys.OrderBy(k => k));
+        foreach (var (name, value) in expected) Assert.True(Same(value, actual[name]), "head." + name);
+    }
+
+    [Fact]
+    public void A_trained_Trainable_module_is_switched_off_by_DisableTuners()
+    {
+        var backbone = new NumBackbone();
+        var x = Input();
+        var plain = backbone.call(x).detach().clone();
+        var original = Head(backbone);
+        var model = new NumTuned(backbone);
+        Train(model);
+        var trainedHead = Head(backbone);
+        Assert.False(Same(trainedHead["weight"], original["weight"]));
+        var tuned = model.call(x).detach().clone();
+
+        using (model.DisableTuners())
+        {
+            Assert.True(Same(model.call(x), plain));
+            Assert.True(Same(backbone.call(x), plain));
+            Assert.All(backbone.head.parameters(), p => Assert.False(p.requires_grad));
+        }
+
+        Assert.True(Same(model.call(x), tuned));
+        AssertSameHead(trainedHead, backbone);
+        Assert.All(backbone.head.parameters(), p => Assert.True(p.requires_grad));
+    }
+
+    [Fact]
+    public void Unload_and_Dispose_return_the_backbone_as_it_was_after_training_a_Trainable_module()
+    {
+        foreach (var unload in new[] { true, false })
+        {
+            var backbone = new NumBackbone();
+            var x = Input();
+            var plain = backbone.call(x).detach().clone();
+            var original = Head(backbone);
+            var gradients = RequiresGrad(backbone);
+            var model = new NumTuned(backbone);
+            Train(model);
+            Assert.False(Same(Head(backbone)["weight"], original["weight"]));
+
+            if (unload) Assert.Same(backbone, model.Unload());
+            model.Dispose();
+
+            Assert.True(Same(backbone.call(x), plain), unload ? "Unload" : "Dispose");
+            AssertSameHead(original, backbone);
+            Assert.Equal(gradients, RequiresGrad(backbone));
+        }
+    }
+
+    [Fact]
+    public void MergeAndUnload_keeps_the_trained_Trainable_module()
+    {
+        var backbone = new NumBackbone();
+        var x = Input();
+        var model = new NumLoRATrainable(backbone);
+        Train(model);
+        var tuned = model.call(x).detach().clone();
+        var trainedHead = Head(backbone);
+
+        var merged = model.MergeAndUnload();
+        AssertSameHead(trainedHead, merged);
+        model.Dispose();
+
+        Assert.Same(backbone, merged);
+        AssertSameHead(trainedHead, merged);
+        Assert.True(allclose(merged.call(x), tuned, rtol: 1e-10, atol: 1e-12));
+    }
+
+    [Fact]
+    public void Checkpoints_carry_the_trained_Trainable_module_under_its_backbone_names()
+    {
+        var path = Path.Combine(folder, "trainable.safetensors");
+        manual_seed(5);
+        var first = new NumBackbone();
+        manual_seed(5);
+        var second = new NumBackbone();
+        var x = Input();
+        var trained = new NumTuned(first);
+        Train(trained);
+        trained.SaveTuners(path);
+
+        var names = SafeTensorsFile.Read(path).Keys.ToHashSet();
+        Assert.Contains("backbone.head.weight", names);
+        Assert.Contains("backbone.head.bias", names);
+        var loaded = new NumTuned(second);
+        loaded.LoadTuners(path);
+
+        Assert.True(Same(loaded.call(x), trained.call(x)));
+        AssertSameHead(Head(first), second);
+        // Loading changed the trained values only: DisableTuners and Unload still give the untouched original.
+        var plain = new NumTuned(NewSeeded(5)).Unload().call(x).detach().clone();
+        using (loaded.DisableTuners()) Assert.True(Same(loaded.call(x), plain));
+        Assert.True(Same(loaded.Unload().call(x), plain));
+    }
+
+    private static NumBackbone NewSeeded(int seed)
+    {
+        manual_seed(seed);
+        return new NumBackbone();
+    }
+
+    /// <summary>Random tuner weights; a <c>[Trainable]</c> backbone module is left as it is.</summary>
     private static void Randomize(ITunedModel model)
     {
         using var _ = no_grad();

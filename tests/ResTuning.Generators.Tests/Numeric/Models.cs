@@ -107,6 +107,13 @@ public partial class NumNamedPlus;
 [LoRA("blocks.*.mlp.fc2", Rank = 2, ZeroInit = false)]
 public partial class NumLoRAOnly;
 
+/// <summary>Two LoRAs and the head kept trainable: mergeable for good, with a trained head to carry over (issue 26).</summary>
+[ResTuning<NumBackbone>]
+[LoRA("blocks.*.mlp.fc1", Rank = 2, ZeroInit = false)]
+[LoRA("blocks.*.mlp.fc2", Rank = 2, ZeroInit = false)]
+[Trainable("head")]
+public partial class NumLoRATrainable;
+
 /// <summary>Over a backbone that registered nothing: construction must fail loudly.</summary>
 [ResTuning<NumUnregistered>]
 [ResAdapter("mlp", In = NumBackbone.Width)]

@@ -158,6 +158,17 @@ internal sealed class FuzzCases
         {
             protected Partial(long inFeatures, long outFeatures) : base("partial") { }
         }
+
+        // Base classes and interfaces a model may wrongly (or rightly) declare.
+        public class Plain { }
+        public class Plain<T> { }
+        public interface IMarker { }
+        public interface IOther { }
+        public class OpenModule : nn.Module<Tensor, Tensor>
+        {
+            public OpenModule() : base("open") { }
+            public override Tensor forward(Tensor x) => x;
+        }
         """;
 
     private static readonly string[] Namespaces = { "Fz.Models", "Fz.@class.Inner", "Fz.Ünï", "", "Fz.@event.@namespace", "Demo.Models" };
@@ -187,6 +198,29 @@ internal sealed class FuzzCases
         "0.0", "0.5", "1.0", "-0.0", "1e308", "double.Epsilon", "double.PositiveInfinity", "double.NegativeInfinity", "double.NaN",
         "1e-300", "16", "0.1", "-1.5", "double.MaxValue",
     };
+
+    /// <summary>
+    /// Base lists a model may declare: none (most often), another module type, a non-module class, a generic base, an
+    /// interface list, a class with interfaces, and the base the generator gives the model's kind (the only valid one).
+    /// </summary>
+    private string BaseList(string kind, Backbone backbone)
+    {
+        if (!Chance(0.3)) return "";
+        var generated = kind switch
+        {
+            "parallel" => $"ResTuning.Parallel.ParallelModel<{backbone.Type}>",
+            "bypass" when backbone.Type.EndsWith("Denoiser", StringComparison.Ordinal) => "ResTuning.TunedModel<TorchSharp.torch.Tensor, TorchSharp.torch.Tensor>",
+            "bypass" => "ResTuning.TunedModel<TorchSharp.torch.Tensor>",
+            _ => "ResTuning.TunedModel<TorchSharp.torch.Tensor[]>",
+        };
+        return " : " + Pick(new[]
+        {
+            "System.Exception", "Fz.@class.Plain", "Fz.@class.Plain<int>", "Fz.@class.IMarker", "Fz.@class.IMarker, Fz.@class.IOther",
+            "Fz.@class.OpenModule", "TorchSharp.torch.nn.Module<TorchSharp.torch.Tensor, TorchSharp.torch.Tensor>",
+            "TorchSharp.torch.nn.Module<TorchSharp.torch.Tensor, TorchSharp.torch.Tensor, TorchSharp.torch.Tensor>",
+            "System.Exception, Fz.@class.IMarker", "ResTuning.TunedModel<TorchSharp.torch.Tensor>", generated, generated,
+        });
+    }
 
     private sealed record Backbone(string Type, string[] Paths, string[] Linears, string[] Attentions, string[] Lists);
 
@@ -247,7 +281,7 @@ internal sealed class FuzzCases
         if (roll < 0.45) Bypass(backbone, attributes);
         else Parallel(backbone, attributes);
         if (Chance(0.04)) attributes.Insert(0, Chance(0.5) ? $"ResTuningBypass<{backbone.Type}>" : $"ResTuningMultiTask<{backbone.Type}>()");
-        Declare(attributes, Chance(0.85) ? "public partial class" : Pick(Modifiers), UniqueName());
+        Declare(attributes, Chance(0.85) ? "public partial class" : Pick(Modifiers), UniqueName(), baseList: BaseList(roll < 0.45 ? "bypass" : "parallel", backbone));
     }
 
     private void Parallel(Backbone backbone, List<string> attributes)
@@ -307,15 +341,15 @@ internal sealed class FuzzCases
             var name = Chance(0.15) ? Pick(new[] { "Backbone", "Source", "task0", "ForwardAll" }) + (modelCount++).ToString(CultureInfo.InvariantCulture) : UniqueName();
             if (Chance(0.1)) name = Pick(new[] { "Backbone", "Source", "task1", "ForwardAll" });
             var modifiers = Chance(0.8) ? "public partial class" : Pick(new[] { "internal partial class", "public abstract partial class", "public partial record", "partial class" });
-            Declare(attributes, modifiers, name, topLevel: true);
+            Declare(attributes, modifiers, name, topLevel: true, baseList: BaseList("bypass", backbone));
             tasks.Add(name);
         }
         var group = new List<string> { $"ResTuningMultiTask<{backbone.Type}>(" + string.Join(", ", tasks.Select(t => $"typeof({t})")) + ")" };
-        Declare(group, Chance(0.85) ? "public partial class" : Pick(Modifiers), UniqueName(), topLevel: true);
+        Declare(group, Chance(0.85) ? "public partial class" : Pick(Modifiers), UniqueName(), topLevel: true, baseList: BaseList("multitask", backbone));
     }
 
     /// <summary>Writes the model with its attributes (one list each, or several in one list, over one line or several, with comments), maybe nested.</summary>
-    private void Declare(List<string> attributes, string modifiers, string name, bool topLevel = false)
+    private void Declare(List<string> attributes, string modifiers, string name, bool topLevel = false, string baseList = "")
     {
         var nesting = topLevel || Chance(0.75) ? 0 : 1 + random.Next(2);
         var containers = Enumerable.Range(0, nesting).Select(_ => (Pick(Containers), UniqueName())).ToList();
@@ -325,7 +359,7 @@ internal sealed class FuzzCases
         else
             foreach (var attribute in attributes) file.Append('[').Append(attribute).Append("]\n");
         if (name.Contains('<') || modifiers.Contains('<')) file.Append(modifiers.Replace("G<T>", name + "<T>")).Append(";\n");
-        else file.Append(modifiers).Append(' ').Append(name).Append(Chance(0.8) ? ";\n" : " { }\n");
+        else file.Append(modifiers).Append(' ').Append(name).Append(baseList).Append(Chance(0.8) ? ";\n" : " { }\n");
         foreach (var _ in containers) file.Append("}\n");
         file.Append('\n');
     }

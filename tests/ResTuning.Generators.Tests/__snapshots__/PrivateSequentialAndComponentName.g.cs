@@ -33,10 +33,7 @@ namespace Demo.Models
             // [Trainable("norm")]
             {
                 var module = backbone.final_norm;
-                foreach (var parameter in module.parameters())
-                {
-                    parameter.requires_grad = true;
-                }
+                KeepTrainable("norm", module);
             }
 
             // [Trainable("blocks.*.mlp.fc2")]
@@ -45,10 +42,7 @@ namespace Demo.Models
                 for (int i0 = 0; i0 < list0.Count; i0++)
                 {
                     var module = list0[i0].mlp.fc2;
-                    foreach (var parameter in module.parameters())
-                    {
-                        parameter.requires_grad = true;
-                    }
+                    KeepTrainable($"blocks.{i0}.mlp.fc2", module);
                 }
             }
         }

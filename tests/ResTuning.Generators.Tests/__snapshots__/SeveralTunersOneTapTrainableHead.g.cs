@@ -33,10 +33,7 @@ namespace Demo.Models
             // [Trainable("head")]
             {
                 var module = backbone.head;
-                foreach (var parameter in module.parameters())
-                {
-                    parameter.requires_grad = true;
-                }
+                KeepTrainable("head", module);
             }
         }
 
