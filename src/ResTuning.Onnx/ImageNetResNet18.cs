@@ -94,20 +94,17 @@ public sealed class ImageNetResNet18 : IDisposable
             mean = meanImage.to(ScalarType.Float32).clone().DetachFromDisposeScope();
         }
 
-        var model = new ResNet(Config);
+        ResNet model;
         try
         {
-            using var onnx = OnnxModel.Load(modelPath);
-            onnx.LoadInto(model, ResNetOnnx.NameMap(onnx, Config));
-            model.eval();
-            foreach (var p in model.parameters()) p.requires_grad = false;
+            model = ResNetOnnx.Load(modelPath, Config);
         }
         catch
         {
-            model.Dispose();
             mean.Dispose();
             throw;
         }
+        foreach (var p in model.parameters()) p.requires_grad = false;
         return new ImageNetResNet18(model, mean, modelPath);
     }
 

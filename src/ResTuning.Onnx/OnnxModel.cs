@@ -160,7 +160,7 @@ public sealed class OnnxModel : IDisposable
 
     private static OnnxAttribute ReadAttribute(Proto.AttributeProto a, Proto.NodeProto node, string source, List<Tensor> owned)
     {
-        var type = a.Type.ToString().ToUpperInvariant();
+        var type = Proto.AttributeProto.Descriptor.EnumTypes.Single(e => e.Name == "AttributeType").FindValueByNumber((int)a.Type)?.Name ?? $"#{(int)a.Type}";
         object? value = a.Type switch
         {
             Proto.AttributeProto.Types.AttributeType.Float => a.F,
@@ -186,8 +186,7 @@ public sealed class OnnxModel : IDisposable
     {
         var tensorType = info.Type?.TensorType;
         if (tensorType is null) return new OnnxValueInfo(info.Name, null, null, null);
-        var elem = (Proto.TensorProto.Types.DataType)tensorType.ElemType;
-        var elemName = Enum.IsDefined(elem) ? elem.ToString().ToUpperInvariant() : $"#{tensorType.ElemType}";
+        var elemName = OnnxTensorReader.ElementTypeName(tensorType.ElemType);
         if (tensorType.Shape is null) return new OnnxValueInfo(info.Name, elemName, null, null);
         var dims = tensorType.Shape.Dim;
         return new OnnxValueInfo(

@@ -36,7 +36,7 @@ internal static class OnnxTensorReader
         foreach (var d in dims) count = checked(count * d);
 
         var type = (DataType)proto.DataType;
-        var typeName = Enum.IsDefined(type) ? type.ToString().ToUpperInvariant() : $"#{proto.DataType}";
+        var typeName = ElementTypeName(proto.DataType);
         var raw = proto.RawData;
         var hasRaw = !raw.IsEmpty;
         switch (type)
@@ -73,6 +73,10 @@ internal static class OnnxTensorReader
                 throw new OnnxFormatException(path, $"{label} has element type {typeName}, which is not supported; supported are {Supported}.");
         }
     }
+
+    /// <summary>The ONNX name of element type <paramref name="dataType"/> (<c>FLOAT</c>, <c>COMPLEX64</c>...), or <c>#n</c> for an unknown number.</summary>
+    public static string ElementTypeName(int dataType) =>
+        TensorProto.Descriptor.EnumTypes.Single(e => e.Name == "DataType").FindValueByNumber(dataType)?.Name ?? $"#{dataType}";
 
     private static T[] FromRaw<T>(ByteString raw, long count, string path, string label) where T : unmanaged
     {

@@ -14,9 +14,34 @@ namespace ResTuning.Onnx;
 /// </summary>
 public static class ResNetOnnx
 {
+    /// <summary>
+    /// Reads the ResNet in the ONNX file at <paramref name="path"/> into a new <see cref="ResNet"/> of <paramref name="config"/>'s
+    /// shape (through <see cref="NameMap"/> and <see cref="OnnxWeights.LoadInto"/>), in eval mode.
+    /// </summary>
+    /// <exception cref="System.IO.FileNotFoundException">The file does not exist.</exception>
+    /// <exception cref="OnnxFormatException">The file is not ONNX, or not a ResNet of that shape.</exception>
+    /// <exception cref="ResTuning.Checkpoints.CheckpointException">A tensor's shape does not fit (e.g. other widths).</exception>
+    public static ResNet Load(string path, ResNetConfig config)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        using var onnx = OnnxModel.Load(path);
+        var model = new ResNet(config);
+        try
+        {
+            onnx.LoadInto(model, NameMap(onnx, config));
+        }
+        catch
+        {
+            model.Dispose();
+            throw;
+        }
+        model.eval();
+        return model;
+    }
+
     /// <summary>ONNX initializer name → TorchVision state-dict name for <paramref name="config"/>'s ResNet.</summary>
     /// <param name="model">The ONNX graph.</param>
-    /// <param name="config">The ResNet it holds (block kind and stage counts; a head in the file maps to <c>fc</c> when <see cref="ResNetConfig.Classes"/> is positive).</param>
+    /// <param name="config">The ResNet it holds (block kind and stage counts; when <see cref="ResNetConfig.Classes"/> is positive, the last Gemm node (transB = 1) is <c>fc</c>).</param>
     /// <exception cref="OnnxFormatException">The graph is not a ResNet of that shape (wrong number of blocks or convolutions per block, a BatchNorm epsilon other than the config's).</exception>
     public static IReadOnlyDictionary<string, string> NameMap(OnnxModel model, ResNetConfig config)
     {
@@ -70,14 +95,13 @@ public static class ResNetOnnx
 
         if (config.Classes > 0)
         {
-            var head = model.Nodes.LastOrDefault(n => n.OpType is "Gemm" or "MatMul");
-            if (head is not null)
-            {
-                map[head.Inputs[1]] = "fc.weight";
-                var bias = head.OpType == "Gemm" && head.Inputs.Count > 2 ? head.Inputs[2]
-                    : model.Nodes.FirstOrDefault(n => n.OpType == "Add" && n.Inputs[0] == head.Outputs[0])?.Inputs[1];
-                if (!string.IsNullOrEmpty(bias)) map[bias] = "fc.bias";
-            }
+            // The classifier: a Gemm (y = x · Wᵀ + b with transB = 1, TorchVision's fc layout) after the pool.
+            var gemm = model.Nodes.LastOrDefault(n => n.OpType == "Gemm")
+                ?? throw new OnnxFormatException(model.Source, $"has no Gemm node for the fc head of {config.Classes} classes; build the ResNet with classes: 0 to load the body only.");
+            if (gemm.Attribute("transB") is not 1L)
+                throw new OnnxFormatException(model.Source, $"the head Gemm '{gemm.Name}' does not have transB = 1; only TorchVision's [classes, features] fc weight layout is supported.");
+            map[gemm.Inputs[1]] = "fc.weight";
+            if (gemm.Inputs.Count > 2 && gemm.Inputs[2].Length > 0) map[gemm.Inputs[2]] = "fc.bias";
         }
         return map;
     }

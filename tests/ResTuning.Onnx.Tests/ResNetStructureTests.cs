@@ -95,6 +95,17 @@ public class ResNetStructureTests
     }
 
     [Fact]
+    public void Dispose_releases_every_block()
+    {
+        var model = new ResNet(ResNetConfig.Custom(BlockKind.Bottleneck, new[] { 1, 1 }));
+        var deep = ((Bottleneck)model.Layer2[0]).Conv3.weight!;
+        var shortcut = ((BatchNorm2d)model.Layer2[0].Downsample![1]).running_var!;
+        model.Dispose();
+        Assert.True(deep.IsInvalid);
+        Assert.True(shortcut.IsInvalid);
+    }
+
+    [Fact]
     public void Invalid_configs_are_refused()
     {
         Assert.Throws<ArgumentException>(() => new ResNet(ResNetConfig.Custom(BlockKind.Basic, Array.Empty<int>())));
