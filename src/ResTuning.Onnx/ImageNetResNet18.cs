@@ -78,7 +78,7 @@ public sealed class ImageNetResNet18 : IDisposable
     public static ImageNetResNet18 Load(string modelPath, string? preprocessPath = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(modelPath);
-        preprocessPath ??= Path.Combine(Path.GetDirectoryName(Path.GetFullPath(modelPath))!, "..", PreprocessFile);
+        preprocessPath ??= Path.GetFullPath(Path.Combine(Path.GetDirectoryName(Path.GetFullPath(modelPath))!, "..", PreprocessFile));
         foreach (var file in new[] { modelPath, preprocessPath })
             if (!File.Exists(file))
                 throw new FileNotFoundException(
