@@ -1,0 +1,54 @@
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace ResTuning.Backbones;
+
+/// <summary>
+/// A residual block of a <see cref="ResNet"/> (<see cref="BasicBlock"/> or <see cref="Bottleneck"/>): the common
+/// view of a stage's blocks, so <c>layer1</c> ... <c>layer4</c> are lists of one type whose outputs can be tapped with hooks.
+/// </summary>
+public abstract class ResNetBlock : nn.Module<Tensor, Tensor>
+{
+    /// <summary>Creates the block.</summary>
+    /// <param name="name">Module name.</param>
+    protected ResNetBlock(string name) : base(name)
+    {
+    }
+
+    /// <summary>The shortcut projection (<c>downsample.0</c> a 1×1 convolution, <c>downsample.1</c> a BatchNorm), or null for an identity shortcut.</summary>
+    public abstract Sequential? Downsample { get; }
+
+    /// <summary>Channels of the block's output.</summary>
+    public abstract long OutChannels { get; }
+
+    /// <summary>Builds the TorchVision shortcut: a 1×1 convolution with <paramref name="stride"/> and a BatchNorm, named <c>0</c> and <c>1</c>.</summary>
+    internal static Sequential MakeDownsample(long inChannels, long outChannels, long stride, double eps) =>
+        nn.Sequential(
+            ("0", nn.Conv2d(inChannels, outChannels, 1, stride: stride, bias: false)),
+            ("1", nn.BatchNorm2d(outChannels, eps: eps)));
+
+    /// <summary>A 3×3 convolution with padding 1 and no bias (TorchVision's <c>conv3x3</c>).</summary>
+    internal static Conv2d Conv3x3(long inChannels, long outChannels, long stride = 1) =>
+        nn.Conv2d(inChannels, outChannels, 3, stride: stride, padding: 1, bias: false);
+
+    /// <summary>A 1×1 convolution with no bias (TorchVision's <c>conv1x1</c>).</summary>
+    internal static Conv2d Conv1x1(long inChannels, long outChannels, long stride = 1) =>
+        nn.Conv2d(inChannels, outChannels, 1, stride: stride, bias: false);
+
+    /// <summary>Adds the shortcut to <paramref name="residual"/> (a fresh tensor of this block, changed in place) and applies ReLU.</summary>
+    private protected Tensor AddShortcut(Tensor residual, Tensor x)
+    {
+        var downsample = Downsample;
+        if (downsample is null)
+        {
+            residual.add_(x);
+        }
+        else
+        {
+            var shortcut = downsample.call(x);
+            residual.add_(shortcut);
+            shortcut.Dispose();
+        }
+        return residual.relu_();
+    }
+}
