@@ -34,10 +34,19 @@ public class ImageNetResNet18Tests(PretrainedFixture fixture, ITestOutputHelper 
     private static Tensor FashionMnistImages(int count)
     {
         var path = Path.Combine(FashionMnist.DefaultFolder, "t10k-images-idx3-ubyte.gz");
+        if (!File.Exists(path) && OperatingSystem.IsLinux()) EnsureFashionMnist();
         Assert.True(File.Exists(path), $"'{path}' is missing: install the Debian package {FashionMnist.DebianPackage} (build/ensure-fashion-mnist.sh).");
         var images = IdxFile.Read(path);
         var pixels = images.Data.AsSpan(0, count * images.Shape[1] * images.Shape[2]).ToArray();
         return tensor(pixels, new long[] { count, 1, images.Shape[1], images.Shape[2] }, ScalarType.Byte);
+    }
+
+    /// <summary>Installs the images the way the main job does on a fresh Debian machine (build/ensure-fashion-mnist.sh).</summary>
+    private static void EnsureFashionMnist([System.Runtime.CompilerServices.CallerFilePath] string file = "")
+    {
+        var script = Path.GetFullPath(Path.Combine(Path.GetDirectoryName(file)!, "../../build/ensure-fashion-mnist.sh"));
+        using var process = System.Diagnostics.Process.Start("bash", script);
+        Assert.True(process.WaitForExit(TimeSpan.FromMinutes(5)), "ensure-fashion-mnist.sh did not finish");
     }
 
     private static float[] RunOrt(InferenceSession session, Tensor image)
