@@ -27,4 +27,14 @@ internal static class ShapeChecks
                 "Attention tuners read [batch, tokens, features] inputs with the attention's embedding width.");
         }
     }
+
+    /// <summary>Throws unless <paramref name="x"/> is a [batch, channels, height, width] feature map with the given channel count.</summary>
+    public static void FeatureMap(string tuner, torch.Tensor x, long channels)
+    {
+        if (x.dim() != 4 || x.shape[1] != channels)
+        {
+            throw new TunerShapeException(tuner, "input", new long[] { -1, channels, -1, -1 }, x.shape,
+                $"Convolutional tuners read [batch, channels, height, width] feature maps; this one was built for {channels} input channels.");
+        }
+    }
 }

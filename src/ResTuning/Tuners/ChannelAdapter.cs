@@ -1,0 +1,118 @@
+using System;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace ResTuning.Tuners;
+
+/// <summary>
+/// Res-Adapter for feature maps (the paper's tuners on convolutional stages such as a U-Net's): per pixel,
+/// <c>R(x) = W_up · σ(W_down · x)</c> over the channels of a <c>[N, C, H, W]</c> input, implemented with 1×1 convolutions.
+/// Read from the operator's input and added in parallel to its output.
+/// </summary>
+/// <remarks>
+/// <para>With <c>zeroInit</c> (the default) the up projection starts at zero, so a model with this tuner attached computes
+/// exactly what its frozen backbone computes until the first optimizer step. Submodules are named <c>down</c> and
+/// <c>up</c> (parameters <c>down.weight</c>, <c>down.bias</c>, <c>up.weight</c>, <c>up.bias</c>), as in
+/// <see cref="ResAdapter"/>; the conv weights are <c>[dim, C, 1, 1]</c> and <c>[C_out, dim, 1, 1]</c>.</para>
+/// <para>A stride <c>s &gt; 1</c> makes the down projection a 1×1 convolution with stride s: the adapter reads every s-th
+/// pixel, <c>x[:, :, ::s, ::s]</c>, and its output is <c>⌈H/s⌉ × ⌈W/s⌉</c>. That is the output size of a downsampling
+/// stage whose 3×3 convolution has stride s and padding 1 (or whose 1×1 shortcut has stride s), such as the first
+/// block of a ResNet stage, so the adapter can run beside it.</para>
+/// </remarks>
+public sealed class ChannelAdapter : nn.Module<Tensor, Tensor>
+{
+    private readonly Conv2d down;
+    private readonly nn.Module<Tensor, Tensor> activation;
+    private readonly Dropout? dropout;
+    private readonly Conv2d up;
+
+    /// <summary>Creates a channel adapter.</summary>
+    /// <param name="inChannels">Channels of the operator's input.</param>
+    /// <param name="hiddenDim">Bottleneck width (the adapter's "dim").</param>
+    /// <param name="outChannels">Channels of the operator's output; defaults to <paramref name="inChannels"/>.</param>
+    /// <param name="activation">Non-linearity between the projections.</param>
+    /// <param name="dropout">Dropout probability applied to the bottleneck, in [0, 1).</param>
+    /// <param name="zeroInit">Zero-initialise the up projection so the tuner starts as the identity of the backbone.</param>
+    /// <param name="stride">Stride of the down projection (positive): the operator's spatial downsampling factor.</param>
+    /// <param name="name">Module name used in messages.</param>
+    public ChannelAdapter(long inChannels, long hiddenDim, long? outChannels = null, AdapterActivation activation = AdapterActivation.Gelu,
+        double dropout = 0.0, bool zeroInit = true, long stride = 1, string name = "channel_adapter")
+        : base(name)
+    {
+        if (inChannels <= 0) throw new ArgumentOutOfRangeException(nameof(inChannels), inChannels, "Channel adapter input channels must be positive.");
+        if (hiddenDim <= 0) throw new ArgumentOutOfRangeException(nameof(hiddenDim), hiddenDim, "Channel adapter hidden dim must be positive.");
+        if (outChannels is <= 0) throw new ArgumentOutOfRangeException(nameof(outChannels), outChannels, "Channel adapter output channels must be positive.");
+        if (dropout < 0 || dropout >= 1) throw new ArgumentOutOfRangeException(nameof(dropout), dropout, "Dropout must be in [0, 1).");
+        if (stride <= 0) throw new ArgumentOutOfRangeException(nameof(stride), stride, "Channel adapter stride must be positive.");
+
+        InChannels = inChannels;
+        HiddenDim = hiddenDim;
+        OutChannels = outChannels ?? inChannels;
+        Activation = activation;
+        Stride = stride;
+
+        down = nn.Conv2d(inChannels, hiddenDim, 1, stride: stride);
+        up = nn.Conv2d(hiddenDim, OutChannels, 1);
+        this.activation = activation switch
+        {
+            AdapterActivation.Gelu => nn.GELU(),
+            AdapterActivation.Relu => nn.ReLU(),
+            AdapterActivation.Silu => nn.SiLU(),
+            _ => nn.Identity(),
+        };
+        if (dropout > 0) this.dropout = nn.Dropout(dropout);
+
+        if (zeroInit)
+        {
+            using var _ = no_grad();
+            nn.init.zeros_(up.weight);
+            nn.init.zeros_(up.bias!);
+        }
+
+        register_module("down", down);
+        register_module("act", this.activation);
+        if (this.dropout is not null) register_module("dropout", this.dropout);
+        register_module("up", up);
+    }
+
+    /// <summary>Channels of the input the adapter reads.</summary>
+    public long InChannels { get; }
+
+    /// <summary>Bottleneck width.</summary>
+    public long HiddenDim { get; }
+
+    /// <summary>Channels of the output the adapter adds to.</summary>
+    public long OutChannels { get; }
+
+    /// <summary>The non-linearity.</summary>
+    public AdapterActivation Activation { get; }
+
+    /// <summary>Stride of the down projection (1: same spatial size as the input).</summary>
+    public long Stride { get; }
+
+    /// <summary>The down projection, a 1×1 convolution (<c>InChannels → HiddenDim</c>, stride <see cref="Stride"/>).</summary>
+    public Conv2d Down => down;
+
+    /// <summary>The up projection, a 1×1 convolution (<c>HiddenDim → OutChannels</c>).</summary>
+    public Conv2d Up => up;
+
+    /// <summary>Computes <c>W_up σ(W_down x)</c> at every pixel of a <c>[N, InChannels, H, W]</c> feature map.</summary>
+    /// <exception cref="TunerShapeException">The input is not a 4-D map with <see cref="InChannels"/> channels.</exception>
+    public override Tensor forward(Tensor x)
+    {
+        ShapeChecks.FeatureMap(GetName(), x, InChannels);
+        var projected = down.call(x);
+        var h = activation.call(projected);
+        Temporaries.Free(projected, x, h);
+        if (dropout is not null)
+        {
+            var dropped = dropout.call(h);
+            Temporaries.Free(h, x, dropped);
+            h = dropped;
+        }
+        var output = up.call(h);
+        Temporaries.Free(h, x, output);
+        return output;
+    }
+}
