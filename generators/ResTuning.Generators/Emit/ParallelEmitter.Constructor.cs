@@ -30,7 +30,7 @@ internal static partial class ParallelEmitter
             w.Line();
             w.Line(CSharpText.Comment(kept.Source));
             w.Open("");
-            TapWalk.Emit(w, kept.Tap, "backbone", (body, path) => body.Line($"KeepTrainable({path}, module);"));
+            TapWalk.Emit(w, kept.Tap, "backbone", (body, _) => body.Line("KeepTrainable(module);"));
             w.Close();
         }
         w.Close();

@@ -77,19 +77,8 @@ public sealed class Bottleneck : ResNetBlock
     public override Tensor forward(Tensor x)
     {
         using var scope = NewDisposeScope();
-        var h = conv1.call(x);
-        var n = bn1.call(h);
-        Temporaries.Free(h, x, n);
-        n = relu.call(n);
-        h = conv2.call(n);
-        Temporaries.Free(n, x, h);
-        n = bn2.call(h);
-        Temporaries.Free(h, x, n);
-        n = relu.call(n);
-        h = conv3.call(n);
-        Temporaries.Free(n, x, h);
-        var output = bn3.call(h);
-        Temporaries.Free(h, x, output);
-        return AddShortcut(output, x).MoveToOuterDisposeScope();
+        var h = ConvBn(conv1, bn1, x, x, relu);
+        h = ConvBn(conv2, bn2, h, x, relu);
+        return AddShortcut(ConvBn(conv3, bn3, h, x), x).MoveToOuterDisposeScope();
     }
 }

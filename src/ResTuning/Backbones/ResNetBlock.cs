@@ -35,6 +35,19 @@ public abstract class ResNetBlock : nn.Module<Tensor, Tensor>
     internal static Conv2d Conv1x1(long inChannels, long outChannels, long stride = 1) =>
         nn.Conv2d(inChannels, outChannels, 1, stride: stride, bias: false);
 
+    /// <summary>
+    /// <c>bn(conv(input))</c>, then <paramref name="relu"/> when given, freeing the convolution's output once the norm's exists
+    /// and <paramref name="input"/> once used, unless it is the block's input <paramref name="x"/> (the shortcut still reads it).
+    /// </summary>
+    private protected static Tensor ConvBn(Conv2d conv, BatchNorm2d bn, Tensor input, Tensor x, ReLU? relu = null)
+    {
+        var h = conv.call(input);
+        Temporaries.Free(input, x, h);
+        var n = bn.call(h);
+        Temporaries.Free(h, x, n);
+        return relu is null ? n : relu.call(n);
+    }
+
     /// <summary>Adds the shortcut to <paramref name="residual"/> (a fresh tensor of this block, changed in place) and applies ReLU.</summary>
     private protected Tensor AddShortcut(Tensor residual, Tensor x)
     {

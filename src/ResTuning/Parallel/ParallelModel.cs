@@ -77,10 +77,9 @@ public abstract class ParallelModel<[DynamicallyAccessedMembers(DynamicallyAcces
     /// its original parameters and buffers are kept aside, so that <see cref="DisableTuners"/> computes the plain backbone and
     /// <see cref="Unload"/> returns it as it was. Called by generated constructors.
     /// </summary>
-    /// <param name="path">The module's registered path in the backbone.</param>
     /// <param name="module">The module.</param>
     [EditorBrowsable(EditorBrowsableState.Never)]
-    protected void KeepTrainable(string path, nn.Module module) => trainable.Add(path, module);
+    protected void KeepTrainable(nn.Module module) => trainable.Add(module);
 
     /// <summary>
     /// Switches every tuner off until the returned scope is disposed (PEFT's <c>disable_adapter</c>): inside it the model,

@@ -1,6 +1,5 @@
 using System;
 using System.Collections.Generic;
-using System.Linq;
 using static TorchSharp.torch;
 
 namespace ResTuning.Parallel;
@@ -22,27 +21,23 @@ internal sealed class TrainableModules
     /// <summary>True while <see cref="UseOriginals"/>'s scope is open: the modules hold their original values.</summary>
     public bool UsingOriginals => usingOriginals;
 
-    /// <summary>The registered paths of the trainable modules, in declaration order.</summary>
-    public IReadOnlyList<string> Paths => entries.Select(e => e.Path).Distinct(StringComparer.Ordinal).ToArray();
-
     /// <summary>
     /// Records <paramref name="module"/>'s parameters and buffers as they are now and makes its parameters trainable. A
     /// tensor already recorded (a module named twice, or inside another trainable module) is recorded once.
     /// </summary>
-    /// <param name="path">The module's registered path in the backbone, for messages.</param>
     /// <param name="module">The backbone module to train.</param>
-    public void Add(string path, nn.Module module)
+    public void Add(nn.Module module)
     {
         ArgumentNullException.ThrowIfNull(module);
         using var _ = no_grad();
         foreach (var (_, parameter) in module.named_parameters())
         {
-            if (recorded.Add(parameter.Handle)) entries.Add(new Entry(path, parameter, parameter.detach().clone(), IsParameter: true));
+            if (recorded.Add(parameter.Handle)) entries.Add(new Entry(parameter, parameter.detach().clone(), IsParameter: true));
             parameter.requires_grad = true;
         }
         foreach (var (_, buffer) in module.named_buffers())
         {
-            if (recorded.Add(buffer.Handle)) entries.Add(new Entry(path, buffer, buffer.detach().clone(), IsParameter: false));
+            if (recorded.Add(buffer.Handle)) entries.Add(new Entry(buffer, buffer.detach().clone(), IsParameter: false));
         }
     }
 
@@ -102,7 +97,7 @@ internal sealed class TrainableModules
         recorded.Clear();
     }
 
-    private sealed record Entry(string Path, Tensor Live, Tensor Original, bool IsParameter);
+    private sealed record Entry(Tensor Live, Tensor Original, bool IsParameter);
 
     private sealed class Scope : IDisposable
     {

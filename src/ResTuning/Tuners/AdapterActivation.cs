@@ -1,3 +1,6 @@
+using TorchSharp;
+using static TorchSharp.torch;
+
 namespace ResTuning.Tuners;
 
 /// <summary>The non-linearity between a Res-Adapter's down and up projections.</summary>
@@ -14,4 +17,16 @@ public enum AdapterActivation
 
     /// <summary>No activation: the adapter becomes a low-rank linear map.</summary>
     Identity,
+}
+
+/// <summary>The module of each <see cref="AdapterActivation"/>, shared by the adapters over tokens and over feature maps.</summary>
+internal static class AdapterActivations
+{
+    public static nn.Module<Tensor, Tensor> Create(AdapterActivation activation) => activation switch
+    {
+        AdapterActivation.Gelu => nn.GELU(),
+        AdapterActivation.Relu => nn.ReLU(),
+        AdapterActivation.Silu => nn.SiLU(),
+        _ => nn.Identity(),
+    };
 }

@@ -54,13 +54,7 @@ public sealed class ChannelAdapter : nn.Module<Tensor, Tensor>
 
         down = nn.Conv2d(inChannels, hiddenDim, 1, stride: stride);
         up = nn.Conv2d(hiddenDim, OutChannels, 1);
-        this.activation = activation switch
-        {
-            AdapterActivation.Gelu => nn.GELU(),
-            AdapterActivation.Relu => nn.ReLU(),
-            AdapterActivation.Silu => nn.SiLU(),
-            _ => nn.Identity(),
-        };
+        this.activation = AdapterActivations.Create(activation);
         if (dropout > 0) this.dropout = nn.Dropout(dropout);
 
         if (zeroInit)

@@ -81,20 +81,8 @@ public sealed class ConvLoRA : nn.Module<Tensor, Tensor>
         this.stride = stride;
         this.padding = padding;
         this.dilation = dilation;
-        loraA = nn.Parameter(empty(rank, inChannels, kernelSize[0], kernelSize[1]));
-        loraB = nn.Parameter(zeros(outChannels, rank, 1, 1));
-        using (no_grad())
-        {
-            nn.init.kaiming_uniform_(loraA, a: Math.Sqrt(5));
-            if (!zeroInit) nn.init.kaiming_uniform_(loraB, a: Math.Sqrt(5));
-        }
-        register_parameter("lora_A", loraA);
-        register_parameter("lora_B", loraB);
-        if (dropout > 0)
-        {
-            this.dropout = nn.Dropout(dropout);
-            register_module("dropout", this.dropout);
-        }
+        (loraA, loraB, this.dropout) = LoRA.RegisterWeights(this, new[] { rank, inChannels, kernelSize[0], kernelSize[1] }, new[] { outChannels, rank, 1L, 1L },
+            dropout, zeroInit);
     }
 
     /// <summary>

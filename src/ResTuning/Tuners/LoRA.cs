@@ -40,20 +40,27 @@ public sealed class LoRA : nn.Module<Tensor, Tensor>
         OutFeatures = outFeatures;
         Rank = rank;
         Alpha = alpha;
-        loraA = nn.Parameter(empty(rank, inFeatures));
-        loraB = nn.Parameter(zeros(outFeatures, rank));
+        (loraA, loraB, this.dropout) = RegisterWeights(this, new[] { rank, inFeatures }, new[] { outFeatures, rank }, dropout, zeroInit);
+    }
+
+    /// <summary>
+    /// Creates and registers a LoRA's <c>lora_A</c> (Kaiming-uniform) and <c>lora_B</c> (zero when <paramref name="zeroInit"/>,
+    /// PEFT's default) and its input dropout: the one initialisation of every LoRA kind (linear and convolutional).
+    /// </summary>
+    internal static (Parameter A, Parameter B, Dropout? Dropout) RegisterWeights(nn.Module owner, long[] aShape, long[] bShape, double dropout, bool zeroInit)
+    {
+        var a = nn.Parameter(empty(aShape));
+        var b = nn.Parameter(zeros(bShape));
         using (no_grad())
         {
-            nn.init.kaiming_uniform_(loraA, a: Math.Sqrt(5));
-            if (!zeroInit) nn.init.kaiming_uniform_(loraB, a: Math.Sqrt(5));
+            nn.init.kaiming_uniform_(a, a: Math.Sqrt(5));
+            if (!zeroInit) nn.init.kaiming_uniform_(b, a: Math.Sqrt(5));
         }
-        register_parameter("lora_A", loraA);
-        register_parameter("lora_B", loraB);
-        if (dropout > 0)
-        {
-            this.dropout = nn.Dropout(dropout);
-            register_module("dropout", this.dropout);
-        }
+        owner.register_parameter("lora_A", a);
+        owner.register_parameter("lora_B", b);
+        var drop = dropout > 0 ? nn.Dropout(dropout) : null;
+        if (drop is not null) owner.register_module("dropout", drop);
+        return (a, b, drop);
     }
 
     /// <summary>Input width.</summary>

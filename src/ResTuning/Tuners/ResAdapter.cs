@@ -45,13 +45,7 @@ public sealed class ResAdapter : nn.Module<Tensor, Tensor>
 
         down = nn.Linear(inFeatures, hiddenDim);
         up = nn.Linear(hiddenDim, OutFeatures);
-        this.activation = activation switch
-        {
-            AdapterActivation.Gelu => nn.GELU(),
-            AdapterActivation.Relu => nn.ReLU(),
-            AdapterActivation.Silu => nn.SiLU(),
-            _ => nn.Identity(),
-        };
+        this.activation = AdapterActivations.Create(activation);
         if (dropout > 0) this.dropout = nn.Dropout(dropout);
 
         if (zeroInit)
