@@ -39,6 +39,7 @@ internal static class ResultTable
         sb.AppendLine(inv, $"bypass / inference_forward time:                {Show(Ratio("bypass", "inference_forward", Ms))} (GPU target <= 1.25; fastest steps: {Show(Ratio("bypass", "inference_forward", MinMs))})");
         sb.AppendLine(inv, $"multitask_shared / multitask_separate time:     {Show(Ratio("multitask_shared", "multitask_separate", Ms))} (target <= 0.30; fastest steps: {Show(Ratio("multitask_shared", "multitask_separate", MinMs))})");
         sb.AppendLine(inv, $"bypass / full_finetune time:                    {Show(Ratio("bypass", "full_finetune", Ms))}");
+        sb.AppendLine(inv, $"bypass_cached / bypass time:                    {Show(Ratio("bypass_cached", "bypass", Ms))} (the tap cache's step: the bypass alone on taps in memory)");
         if (Find(GeneratedComparison.Method) is { } g)
             sb.AppendLine(inv, $"generated / hand-written training step time:    {g.GetProperty("generated_vs_handwritten").GetDouble():F3} (target <= 1.03; parallel {g.GetProperty("parallel_ratio").GetDouble():F3} = {g.GetProperty("parallel_ms_generated").GetDouble():F1}/{g.GetProperty("parallel_ms_handwritten").GetDouble():F1} ms, bypass {g.GetProperty("bypass_ratio").GetDouble():F3} = {g.GetProperty("bypass_ms_generated").GetDouble():F1}/{g.GetProperty("bypass_ms_handwritten").GetDouble():F1} ms; median of per-pair ratios over interleaved steps in one process)");
         return sb.ToString();

@@ -21,7 +21,7 @@ internal static class TrainingMethods
 {
     public static readonly string[] All =
     {
-        "inference_forward", "full_finetune", "linear_probe", "lora", "restuning_parallel", "bypass", "multitask_separate", "multitask_shared",
+        "inference_forward", "full_finetune", "linear_probe", "lora", "restuning_parallel", "bypass", "bypass_cached", "multitask_separate", "multitask_shared",
     };
 
     public static PreparedMethod Prepare(string method, BenchmarkOptions o, Device device, ScalarType dtype)
@@ -78,6 +78,18 @@ internal static class TrainingMethods
                 var bypass = NewBypass(new VitTapSource(vit), config);
                 Move(bypass, device, dtype);
                 return Training(bypass, bypass.parameters(), () => bypass.call(images), labels, vit);
+            }
+
+            case "bypass_cached":
+            {
+                // The tap-cache path: the taps are computed once (as a cached epoch reads them), each step trains the bypass alone.
+                Move(vit, device, dtype);
+                var source = new VitTapSource(vit);
+                var bypass = NewBypass(source, config);
+                Move(bypass, device, dtype);
+                IReadOnlyList<Tensor> taps;
+                using (no_grad()) taps = source.Collect(images, bypass.LastTap);
+                return Training(bypass, bypass.parameters(), () => bypass.Run(taps), labels, vit);
             }
 
             case "multitask_separate":
