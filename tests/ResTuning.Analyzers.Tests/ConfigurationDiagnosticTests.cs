@@ -112,7 +112,16 @@ public sealed class ConfigurationDiagnosticTests
     [Fact]
     public Task LoRA_on_a_module_that_is_not_linear_is_reported() =>
         Single("[ResTuning<Demo.TinyVit>]\n[LoRA({|#0:\"blocks.0.mlp\"|})]", "RT0007",
-            "Tap 'blocks.0.mlp': LoRA cannot be attached to Mlp: LoRA needs a Linear module");
+            "Tap 'blocks.0.mlp': LoRA cannot be attached to Mlp: LoRA needs a Linear or a Conv2d module");
+
+    [Fact]
+    public Task LoRA_on_a_Conv2d_with_a_per_channel_scale_is_reported_on_the_scale() =>
+        Single("[ResTuning<ResTuning.Backbones.ResNet>]\n[LoRA(\"conv1\", Scale = {|#0:TunerScaleKind.LearnedPerChannel|})]", "RT0007",
+            "Tap 'conv1': LoRA cannot be attached to Conv2d: a per-channel scale multiplies the last axis, which on a Conv2d's [N, C, H, W] output is the width; use Fixed or LearnedScalar");
+
+    [Fact]
+    public Task LoRA_on_a_Conv2d_is_valid() =>
+        Single("[ResTuning<ResTuning.Backbones.ResNet>]\n[LoRA(\"conv1\", Rank = 4, Scale = TunerScaleKind.LearnedScalar)]");
 
     [Fact]
     public Task Prefix_on_a_module_that_is_not_an_attention_is_reported() =>

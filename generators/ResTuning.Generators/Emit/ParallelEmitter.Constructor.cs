@@ -64,6 +64,8 @@ internal static partial class ParallelEmitter
             $"new {t.CustomType}({WidthExpression(t.In)}, {WidthExpression(t.Out)})",
         TunerKindModel.Prompt =>
             $"new global::ResTuning.Tuners.ResPrompt(module, length: {CSharpText.Int(t.Length)}, initRange: {(t.InitRange > 0 ? CSharpText.Double(t.InitRange) : "null")}, name: {CSharpText.String(t.Name)})",
+        _ when t.Tap.Shape == ModuleShape.Conv2d =>
+            $"global::ResTuning.Tuners.ConvLoRA.For(module, rank: {CSharpText.Int(t.Rank)}, alpha: {CSharpText.Double(t.Alpha)}, dropout: {CSharpText.Double(t.Dropout)}, zeroInit: {CSharpText.Bool(t.ZeroInit)}, name: {CSharpText.String(t.Name)})",
         _ =>
             $"new global::ResTuning.Tuners.LoRA(inFeatures: {WidthExpression(t.In)}, outFeatures: {WidthExpression(t.Out)}, rank: {CSharpText.Int(t.Rank)}, alpha: {CSharpText.Double(t.Alpha)}, dropout: {CSharpText.Double(t.Dropout)}, zeroInit: {CSharpText.Bool(t.ZeroInit)}, name: {CSharpText.String(t.Name)})",
     };
@@ -82,6 +84,8 @@ internal static partial class ParallelEmitter
         WidthSource.LinearIn => "module.in_features",
         WidthSource.LinearOut => "module.out_features",
         WidthSource.AttentionEmbed => "((global::ResTuning.Operators.IAttentionOperator)module).EmbedDim",
+        WidthSource.ConvIn => "module.in_channels",
+        WidthSource.ConvOut => "module.out_channels",
         _ => CSharpText.Int(width.Value),
     };
 }

@@ -14,6 +14,7 @@ internal sealed class KnownTypes
     public const string ModuleDictMetadataName = "TorchSharp.Modules.ModuleDict`1";
     public const string SequentialMetadataName = "TorchSharp.Modules.Sequential";
     public const string LinearMetadataName = "TorchSharp.Modules.Linear";
+    public const string Conv2dMetadataName = "TorchSharp.Modules.Conv2d";
     public const string ComponentNameMetadataName = "TorchSharp.Utils.ComponentNameAttribute";
     public const string AttentionOperatorMetadataName = "ResTuning.Operators.IAttentionOperator";
     public const string ModuleCountMetadataName = "ResTuning.ModuleCountAttribute";
@@ -30,6 +31,7 @@ internal sealed class KnownTypes
         ModuleDict = compilation.GetTypeByMetadataName(ModuleDictMetadataName);
         Sequential = compilation.GetTypeByMetadataName(SequentialMetadataName);
         Linear = compilation.GetTypeByMetadataName(LinearMetadataName);
+        Conv2d = compilation.GetTypeByMetadataName(Conv2dMetadataName);
         ComponentName = compilation.GetTypeByMetadataName(ComponentNameMetadataName);
         AttentionOperator = compilation.GetTypeByMetadataName(AttentionOperatorMetadataName);
         ModuleCount = compilation.GetTypeByMetadataName(ModuleCountMetadataName);
@@ -52,6 +54,7 @@ internal sealed class KnownTypes
     public INamedTypeSymbol? ModuleDict { get; }
     public INamedTypeSymbol? Sequential { get; }
     public INamedTypeSymbol? Linear { get; }
+    public INamedTypeSymbol? Conv2d { get; }
     public INamedTypeSymbol? ComponentName { get; }
     public INamedTypeSymbol? AttentionOperator { get; }
     public INamedTypeSymbol? ModuleCount { get; }
@@ -77,6 +80,8 @@ internal sealed class KnownTypes
     public bool IsTwoInputTensorModule(ITypeSymbol? type) => TwoInputTensorModule is not null && DerivesFrom(type, TwoInputTensorModule);
 
     public bool IsLinear(ITypeSymbol? type) => Linear is not null && DerivesFrom(type, Linear);
+
+    public bool IsConv2d(ITypeSymbol? type) => Conv2d is not null && DerivesFrom(type, Conv2d);
 
     public bool IsAttention(ITypeSymbol? type) =>
         AttentionOperator is not null && type is not null &&

@@ -151,9 +151,15 @@ internal sealed partial class ModelParser
             diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.IncompatibleModule, tapLocation, tap.Path.Text, tuner, ShortType(tap.ModuleType), "it needs an attention implementing ResTuning.Operators.IAttentionOperator"));
             return null;
         }
-        if (kind == TunerKindModel.LoRA && tap.Shape != ModuleShape.Linear)
+        if (kind == TunerKindModel.LoRA && tap.Shape is not (ModuleShape.Linear or ModuleShape.Conv2d))
         {
-            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.IncompatibleModule, tapLocation, tap.Path.Text, tuner, ShortType(tap.ModuleType), "LoRA needs a Linear module"));
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.IncompatibleModule, tapLocation, tap.Path.Text, tuner, ShortType(tap.ModuleType), "LoRA needs a Linear or a Conv2d module"));
+            return null;
+        }
+        if (scale == TunerScaleKind.LearnedPerChannel && tap.Shape == ModuleShape.Conv2d)
+        {
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.IncompatibleModule, ArgumentLocation(attribute, nameof(read.Scale)), tap.Path.Text, tuner, ShortType(tap.ModuleType),
+                "a per-channel scale multiplies the last axis, which on a Conv2d's [N, C, H, W] output is the width; use Fixed or LearnedScalar"));
             return null;
         }
 
@@ -181,6 +187,9 @@ internal sealed partial class ModelParser
             case ModuleShape.Attention:
                 return (inWidth > 0 ? new Width(WidthSource.Constant, inWidth) : new Width(WidthSource.AttentionEmbed, 0),
                     outWidth > 0 ? new Width(WidthSource.Constant, outWidth) : new Width(WidthSource.AttentionEmbed, 0));
+            case ModuleShape.Conv2d when tuner == KindDisplay(TunerKindModel.LoRA):
+                // A ConvLoRA reads its channels, kernel, stride, padding and dilation from the conv itself.
+                return (new Width(WidthSource.ConvIn, 0), new Width(WidthSource.ConvOut, 0));
             default:
                 var width = inWidth > 0 ? inWidth : features;
                 if (width <= 0)

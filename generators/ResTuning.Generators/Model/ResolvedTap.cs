@@ -52,6 +52,9 @@ internal enum ModuleShape
 
     /// <summary>An attention implementing <c>ResTuning.Operators.IAttentionOperator</c>.</summary>
     Attention,
+
+    /// <summary>A TorchSharp <c>Conv2d</c> (LoRA on it is a <c>ConvLoRA</c>).</summary>
+    Conv2d,
 }
 
 /// <summary>

@@ -27,6 +27,12 @@ internal enum WidthSource
 
     /// <summary>The tapped attention's <c>EmbedDim</c>.</summary>
     AttentionEmbed,
+
+    /// <summary>The tapped Conv2d's <c>in_channels</c>.</summary>
+    ConvIn,
+
+    /// <summary>The tapped Conv2d's <c>out_channels</c>.</summary>
+    ConvOut,
 }
 
 /// <summary>A tuner width: a constant or a property of the tapped module read at run time.</summary>

@@ -133,8 +133,12 @@ internal static class TapResolver
             knownCount = ModuleCount(match.Member, known);
         }
 
-        var shape = known.IsLinear(current) ? ModuleShape.Linear : known.IsAttention(current) ? ModuleShape.Attention : ModuleShape.Other;
+        var shape = known.IsLinear(current) ? ModuleShape.Linear
+            : known.IsAttention(current) ? ModuleShape.Attention
+            : known.IsConv2d(current) ? ModuleShape.Conv2d
+            : ModuleShape.Other;
         if (narrowedAt >= 0 && (shape == ModuleShape.Linear && !known.IsLinear(staticType) || shape == ModuleShape.Attention && !known.IsAttention(staticType)
+                || shape == ModuleShape.Conv2d && !known.IsConv2d(staticType)
                 || known.IsTensorModule(current) && !known.IsTensorModule(staticType)))
             return Fail(out failure, DiagnosticDescriptors.InaccessibleModuleType, narrowedAt, path.Text, path.Segments[narrowedAt].Text, current.ToDisplayString(),
                 "to attach a tuner to it");

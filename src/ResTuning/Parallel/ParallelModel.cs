@@ -152,7 +152,7 @@ public abstract class ParallelModel<[DynamicallyAccessedMembers(DynamicallyAcces
     /// model's function on its own.
     /// </summary>
     /// <returns>The backbone, with the tuners merged in.</returns>
-    /// <exception cref="InvalidOperationException">A tuner other than a LoRA on a Linear is attached (nothing changes).</exception>
+    /// <exception cref="InvalidOperationException">A tuner other than a LoRA on a Linear or a Conv2d is attached (nothing changes).</exception>
     protected TBackbone MergeAndUnloadTuners()
     {
         ThrowIfReleased();

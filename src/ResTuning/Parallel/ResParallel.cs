@@ -57,8 +57,20 @@ public sealed class ResParallel : nn.Module<Tensor, Tensor>
     /// <summary>True while some LoRA branch is merged into the operator's weight.</summary>
     public bool IsMerged => merged.Count > 0;
 
-    /// <summary>Names of the tuners that cannot be merged into a weight (anything but a LoRA on a <see cref="Linear"/>).</summary>
-    public IReadOnlyList<string> UnmergeableTuners => branches.Where(b => b.Tuner is not LoRA || op is not Linear).Select(b => b.Name).ToArray();
+    /// <summary>
+    /// Names of the tuners that cannot be merged into a weight (anything but a <see cref="LoRA"/> on a <see cref="Linear"/> or
+    /// a <see cref="ConvLoRA"/> on a <see cref="Conv2d"/>).
+    /// </summary>
+    public IReadOnlyList<string> UnmergeableTuners => branches.Where(b => !IsMergeable(b)).Select(b => b.Name).ToArray();
+
+    private bool IsMergeable(Branch branch) => branch.Tuner switch
+    {
+        LoRA => op is Linear,
+        ConvLoRA => op is Conv2d,
+        _ => false,
+    };
+
+    private static bool IsLoRA(Branch branch) => branch.Tuner is LoRA or ConvLoRA;
 
     /// <summary>The tuner attached under <paramref name="name"/>.</summary>
     public nn.Module<Tensor, Tensor> Tuner(string name) => Find(name).Tuner;
@@ -79,6 +91,8 @@ public sealed class ResParallel : nn.Module<Tensor, Tensor>
             throw new ArgumentException($"'{GetName()}' already has a tuner named '{name}'; give each tuner on one operator its own name.", nameof(name));
         if (tuner is null) throw new ArgumentNullException(nameof(tuner));
         scale ??= TunerScale.Fixed();
+        if (scale.Kind == ScaleKind.LearnedPerChannel && op is Conv2d)
+            throw new ArgumentException($"'{GetName()}': a per-channel scale multiplies the last axis, which on a Conv2d's [N, C, H, W] output is the width, not the channels; give '{name}' a fixed or learned scalar scale.", nameof(scale));
         if (scale.Kind == ScaleKind.Lambda)
         {
             if (tuner is not IAttentionTuner attentionTuner || op is not IAttentionOperator)
@@ -124,13 +138,13 @@ public sealed class ResParallel : nn.Module<Tensor, Tensor>
     }
 
     /// <summary>
-    /// Merges every LoRA branch into the frozen linear's weight (<c>W += s·(α/r)·B·A</c>) so inference
+    /// Merges every LoRA branch into the frozen linear's or convolution's weight (<c>W += s·(α/r)·B·A</c>) so inference
     /// runs without the extra matmuls. Other tuners stay parallel branches. The weight before merging is kept, so
     /// <see cref="Unmerge"/> restores it exactly; while merged, <see cref="EnsureMergedTunersUnchanged"/> detects
     /// edits to the merged tuners.
     /// </summary>
     /// <returns>The names of the branches merged by this call.</returns>
-    /// <exception cref="InvalidOperationException">The operator is not a <see cref="Linear"/> while a LoRA branch is attached.</exception>
+    /// <exception cref="InvalidOperationException">A LoRA branch sits on an operator it cannot merge into (a <see cref="LoRA"/> needs a <see cref="Linear"/>, a <see cref="ConvLoRA"/> a <see cref="Conv2d"/>).</exception>
     public IReadOnlyList<string> Merge() => MergeBranches(keepOriginal: true);
 
     /// <summary>Merges for good (no copy of the original weight is kept): the step before the hooks are removed.</summary>
@@ -145,13 +159,13 @@ public sealed class ResParallel : nn.Module<Tensor, Tensor>
     private IReadOnlyList<string> MergeBranches(bool keepOriginal)
     {
         var done = new List<string>();
-        foreach (var branch in branches.Where(b => b.Tuner is LoRA && !merged.Contains(b.Name)))
+        foreach (var branch in branches.Where(b => IsLoRA(b) && !merged.Contains(b.Name)))
         {
-            var linear = RequireLinear(branch);
+            var weight = RequireWeight(branch);
             using (no_grad())
             {
-                if (keepOriginal) weightBeforeMerge ??= linear.weight!.detach().clone().DetachFromDisposeScope();
-                linear.weight!.add_(Delta(branch, linear));
+                if (keepOriginal) weightBeforeMerge ??= weight.detach().clone().DetachFromDisposeScope();
+                weight.add_(Delta(branch, weight));
                 if (keepOriginal)
                 {
                     foreach (var (name, p) in MergedParameters(branch))
@@ -170,9 +184,9 @@ public sealed class ResParallel : nn.Module<Tensor, Tensor>
     {
         var done = branches.Where(b => merged.Contains(b.Name)).Select(b => b.Name).ToList();
         if (done.Count == 0) return done;
-        var linear = RequireLinear(branches.First(b => merged.Contains(b.Name)));
+        var weight = RequireWeight(branches.First(b => merged.Contains(b.Name)));
         using (no_grad())
-            linear.weight!.copy_(weightBeforeMerge!);
+            weight.copy_(weightBeforeMerge!);
         DropMergeCopies();
         merged.Clear();
         return done;
@@ -228,15 +242,17 @@ public sealed class ResParallel : nn.Module<Tensor, Tensor>
         mergedCopies.Clear();
     }
 
-    private static Tensor Delta(Branch branch, Linear linear)
+    // A conv weight [out, in, kh, kw] takes a scalar factor only (per-channel scales are refused on convolutions in Add).
+    private static Tensor Delta(Branch branch, Tensor w)
     {
-        var lora = (LoRA)branch.Tuner;
-        var w = linear.weight!;
-        return lora.DeltaWeight().to(w.dtype, w.device) * branch.Scale.AsRowFactor(w.device, w.dtype);
+        var delta = branch.Tuner is ConvLoRA conv ? conv.DeltaWeight() : ((LoRA)branch.Tuner).DeltaWeight();
+        return delta.to(w.dtype, w.device) * branch.Scale.AsRowFactor(w.device, w.dtype);
     }
 
-    private Linear RequireLinear(Branch branch) => op as Linear
-        ?? throw new InvalidOperationException($"'{GetName()}': LoRA branch '{branch.Name}' can only be merged into a Linear operator, not {op.GetType().Name}.");
+    /// <summary>The frozen weight a LoRA branch merges into: a Linear's for a <see cref="LoRA"/>, a Conv2d's for a <see cref="ConvLoRA"/>.</summary>
+    private Tensor RequireWeight(Branch branch) => IsMergeable(branch)
+        ? (op is Linear linear ? linear.weight! : ((Conv2d)op).weight!)
+        : throw new InvalidOperationException($"'{GetName()}': LoRA branch '{branch.Name}' can only be merged into a {(branch.Tuner is ConvLoRA ? "Conv2d" : "Linear")} operator, not {op.GetType().Name}.");
 
     private Branch Find(string name) => branches.FirstOrDefault(b => b.Name == name)
         ?? throw new KeyNotFoundException($"'{GetName()}' has no tuner named '{name}'. Attached: {string.Join(", ", branches.Select(b => b.Name))}.");

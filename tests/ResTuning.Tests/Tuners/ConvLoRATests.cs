@@ -159,4 +159,35 @@ public class ConvLoRATests
         using var _ = Torch.Scope(seed: 308);
         Assert.Throws<ArgumentOutOfRangeException>(() => new ConvLoRA(4, 6, rank, alpha, kernel, stride, dropout: dropout));
     }
+
+    [Fact]
+    public void ResParallel_merges_a_ConvLoRA_into_its_conv_exactly_and_refuses_a_per_channel_scale()
+    {
+        using var _ = Torch.Scope(seed: 309);
+        set_default_dtype(ScalarType.Float64);
+        try
+        {
+            var conv = nn.Conv2d(3, 5, 3, stride: 2, padding: 1);
+            var original = conv.weight!.detach().clone();
+            var lora = ConvLoRA.For(conv, rank: 2, alpha: 4, zeroInit: false);
+            var parallel = new ResParallel(conv).Add("lora", lora, TunerScale.LearnedScalar(0.5));
+            var x = randn(2, 3, 8, 8);
+            var reference = nn.functional.conv2d(x, original, conv.bias, strides: new[] { 2L, 2L }, padding: new[] { 1L, 1L })
+                + 0.5 * nn.functional.conv2d(nn.functional.conv2d(x, lora.A, null, strides: new[] { 2L, 2L }, padding: new[] { 1L, 1L }), lora.B, null) * lora.Scaling;
+
+            Assert.Empty(parallel.UnmergeableTuners);
+            Assert.True(allclose(parallel.call(x), reference, rtol: 1e-10, atol: 1e-12));
+            Assert.Equal(new[] { "lora" }, parallel.Merge());
+            Assert.True(allclose(conv.call(x), reference, rtol: 1e-10, atol: 1e-12));
+            parallel.Unmerge();
+            Assert.True(conv.weight!.eq(original).all().item<bool>());
+
+            var error = Assert.Throws<ArgumentException>(() => new ResParallel(nn.Conv2d(3, 5, 1)).Add("lora", ConvLoRA.For(nn.Conv2d(3, 5, 1), 2, 4), TunerScale.LearnedPerChannel(5)));
+            Assert.Contains("per-channel scale", error.Message);
+        }
+        finally
+        {
+            set_default_dtype(ScalarType.Float32);
+        }
+    }
 }
