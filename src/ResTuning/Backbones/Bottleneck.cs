@@ -49,17 +49,17 @@ public sealed class Bottleneck : ResNetBlock
         if (downsample is not null) register_module("downsample", downsample);
     }
 
-    /// <summary>The 1×1 reduction.</summary>
-    public Conv2d Conv1 => conv1;
+    /// <inheritdoc />
+    public override Conv2d Conv1 => conv1;
 
-    /// <summary>BatchNorm after <see cref="Conv1"/>.</summary>
-    public BatchNorm2d Bn1 => bn1;
+    /// <inheritdoc />
+    public override BatchNorm2d Bn1 => bn1;
 
-    /// <summary>The 3×3 convolution (carries the stride).</summary>
-    public Conv2d Conv2 => conv2;
+    /// <inheritdoc />
+    public override Conv2d Conv2 => conv2;
 
-    /// <summary>BatchNorm after <see cref="Conv2"/>.</summary>
-    public BatchNorm2d Bn2 => bn2;
+    /// <inheritdoc />
+    public override BatchNorm2d Bn2 => bn2;
 
     /// <summary>The 1×1 expansion.</summary>
     public Conv2d Conv3 => conv3;

@@ -15,6 +15,21 @@ public abstract class ResNetBlock : nn.Module<Tensor, Tensor>
     {
     }
 
+    // The children every block kind has, declared here so that taps through a stage's list of blocks
+    // (layer1.*.conv1, layer4.0.bn2) resolve at compile time on this common type.
+
+    /// <summary>The first convolution (<c>conv1</c>: 3×3 with the stride in a BasicBlock, 1×1 in a Bottleneck).</summary>
+    public abstract Conv2d Conv1 { get; }
+
+    /// <summary>BatchNorm after <see cref="Conv1"/> (<c>bn1</c>).</summary>
+    public abstract BatchNorm2d Bn1 { get; }
+
+    /// <summary>The second convolution (<c>conv2</c>: 3×3; it carries the stride in a Bottleneck).</summary>
+    public abstract Conv2d Conv2 { get; }
+
+    /// <summary>BatchNorm after <see cref="Conv2"/> (<c>bn2</c>).</summary>
+    public abstract BatchNorm2d Bn2 { get; }
+
     /// <summary>The shortcut projection (<c>downsample.0</c> a 1×1 convolution, <c>downsample.1</c> a BatchNorm), or null for an identity shortcut.</summary>
     public abstract Sequential? Downsample { get; }
 

@@ -38,6 +38,13 @@ public partial class NumCnnLoRA;
 [LoRA("conv1", Rank = 4)]
 public partial class ResNetStemLoRA;
 
+/// <summary>LoRA on both 3×3 convolutions of every block (PEFT's conv LoRA over a whole ResNet), and a linear head kept trainable.</summary>
+[ResTuning<ResNet>]
+[LoRA("layer1.*.conv1", Rank = 4, ZeroInit = false), LoRA("layer2.*.conv1", Rank = 4, ZeroInit = false), LoRA("layer3.*.conv1", Rank = 4, ZeroInit = false), LoRA("layer4.*.conv1", Rank = 4, ZeroInit = false)]
+[LoRA("layer1.*.conv2", Rank = 4, ZeroInit = false), LoRA("layer2.*.conv2", Rank = 4, ZeroInit = false), LoRA("layer3.*.conv2", Rank = 4, ZeroInit = false), LoRA("layer4.*.conv2", Rank = 4, ZeroInit = false)]
+[Trainable("fc")]
+public partial class ResNetBlocksLoRA;
+
 /// <summary>
 /// LoRA on <c>Conv2d</c> modules declared with <c>[LoRA]</c>: the generated model against convolutions written out with
 /// <c>nn.functional.conv2d</c> on the same weights; exact merge, unmerge and merge-and-unload.
@@ -131,5 +138,30 @@ public sealed class ConvLoRAModelTests : IDisposable
         var lora = Assert.IsType<ConvLoRA>(model.Taps["conv1"].Tuner("lora"));
         Assert.Equal(new long[] { 4, 3, 7, 7 }, lora.A.shape);
         Assert.True(model.call(x).eq(plain).all().item<bool>());   // zero-initialised B
+    }
+
+    [Fact]
+    public void Every_block_convolution_of_a_ResNet_takes_a_LoRA_and_merges_into_it_exactly()
+    {
+        set_default_dtype(ScalarType.Float32);
+        var backbone = new ResNet(ResNetConfig.Custom(BlockKind.Basic, new[] { 2, 1, 1, 2 }, classes: 5));
+        backbone.eval();
+        var x = randn(2, 3, 32, 32);
+        var model = new ResNetBlocksLoRA(backbone);
+        model.eval();
+
+        // 6 blocks × 2 convolutions, each with a ConvLoRA shaped after its own conv (the strided first conv of layer2 included).
+        Assert.Equal(12, model.Taps.Taps.Count());
+        var strided = (ConvLoRA)model.Taps["layer2.0.conv1"].Tuner("lora");
+        Assert.Equal(new long[] { 2, 2 }, strided.Stride);
+        Assert.Equal(new long[] { 4, 64, 3, 3 }, strided.A.shape);
+        var tuned = model.call(x).detach().clone();
+        var weight = backbone.Layer4[1].Conv2.weight!.detach().clone();
+
+        model.Merge();
+        Assert.True(allclose(model.call(x), tuned, rtol: 1e-4, atol: 1e-5));
+        model.Unmerge();
+        Assert.True(backbone.Layer4[1].Conv2.weight!.eq(weight).all().item<bool>());
+        Assert.True(model.call(x).eq(tuned).all().item<bool>());
     }
 }
