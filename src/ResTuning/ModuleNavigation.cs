@@ -77,4 +77,53 @@ public static class ModuleNavigation
         throw new InvalidOperationException(
             $"Module '{parent.GetName()}' has no registered child '{name}'. Children: {string.Join(", ", parent.named_children().Select(c => c.name))}.");
     }
+
+    /// <summary>
+    /// The child registered as <paramref name="name"/> on <paramref name="parent"/>, for a tap path the compiler could not check
+    /// (RT0040: it runs inside a compiled module type whose children are not visible to it).
+    /// </summary>
+    /// <typeparam name="T">The child's expected type.</typeparam>
+    /// <param name="parent">The parent module.</param>
+    /// <param name="name">The registered name (a name, or a list index).</param>
+    /// <param name="tap">The tap path as written (for the message).</param>
+    /// <returns>The child.</returns>
+    /// <exception cref="InvalidOperationException">No such child (the message names the tap, the parent's type and the nearest registered names), or it has another type.</exception>
+    public static T Child<T>(torch.nn.Module parent, string name, string tap) where T : torch.nn.Module
+    {
+        if (parent is null) throw new ArgumentNullException(nameof(parent));
+        var children = parent.named_children().ToList();
+        foreach (var (childName, child) in children)
+        {
+            if (childName != name) continue;
+            return child as T ?? throw new InvalidOperationException(
+                $"Tap '{tap}': '{name}' is a {child.GetType().Name} in {parent.GetType().Name} '{parent.GetName()}', not a {TypeName(typeof(T))}.");
+        }
+        var names = children.Select(c => c.name).ToList();
+        var nearest = names.OrderBy(n => Distance(n, name)).ThenBy(n => n, StringComparer.Ordinal).Take(3).ToList();
+        throw new InvalidOperationException(
+            $"Tap '{tap}': {parent.GetType().Name} '{parent.GetName()}' has no registered child '{name}'" +
+            (nearest.Count > 0 ? $"; nearest: {string.Join(", ", nearest)} (registered: {string.Join(", ", names)})." : "; it has no children."));
+    }
+
+    private static string TypeName(Type type) => type.IsGenericType ? type.Name.Substring(0, type.Name.IndexOf('`')) + "<Tensor, Tensor>" : type.Name;
+
+    /// <summary>Levenshtein distance, ignoring case.</summary>
+    private static int Distance(string a, string b)
+    {
+        a = a.ToLowerInvariant();
+        b = b.ToLowerInvariant();
+        var row = Enumerable.Range(0, b.Length + 1).ToArray();
+        for (var i = 1; i <= a.Length; i++)
+        {
+            var previous = row[0];
+            row[0] = i;
+            for (var j = 1; j <= b.Length; j++)
+            {
+                var current = row[j];
+                row[j] = Math.Min(Math.Min(row[j] + 1, row[j - 1] + 1), previous + (a[i - 1] == b[j - 1] ? 0 : 1));
+                previous = current;
+            }
+        }
+        return row[b.Length];
+    }
 }

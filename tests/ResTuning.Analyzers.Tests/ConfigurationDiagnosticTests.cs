@@ -120,6 +120,32 @@ public sealed class ConfigurationDiagnosticTests
             "Tap 'conv1': LoRA cannot be attached to Conv2d: a per-channel scale multiplies the last axis, which on a Conv2d's [N, C, H, W] output is the width; use Fixed or LearnedScalar");
 
     [Fact]
+    public Task A_tap_inside_a_compiled_zoo_model_is_reported_as_checked_at_run_time_on_its_first_hidden_segment()
+    {
+        var test = Verify.AnalyzerTest(Sources.Model(
+            "[ResTuning<TorchSharp.Modules.ResNet>]\n[LoRA(\"{|#0:fc|}\")]\n[LoRA(\"{|#1:layer4|}.1.conv2\", Rank = 2)]"));
+        test.TestState.AdditionalReferences.Add(Microsoft.CodeAnalysis.MetadataReference.CreateFromFile(typeof(TorchSharp.torchvision).Assembly.Location));
+        test.ExpectedDiagnostics.Add(Verify.Diagnostic("RT0040").WithLocation(0).WithMessage(
+            "Tap 'fc': 'fc' is looked up at run time: ResNet is a compiled type whose registered children the compiler cannot see; the model checks the path once, when it is constructed"));
+        test.ExpectedDiagnostics.Add(Verify.Diagnostic("RT0040").WithLocation(1).WithMessage(
+            "Tap 'layer4.1.conv2': 'layer4' is looked up at run time: ResNet is a compiled type whose registered children the compiler cannot see; the model checks the path once, when it is constructed"));
+        return test.RunAsync();
+    }
+
+    [Fact]
+    public Task A_wildcard_inside_a_compiled_zoo_model_still_needs_the_compiler() =>
+        ZooTest("[ResTuning<TorchSharp.Modules.ResNet>]\n[LoRA(\"{|#0:layer4|}.*.conv2\")]", "RT0005",
+            "Tap 'layer4.*.conv2': 'layer4' is not a registered module of ResNet; ResNet is a compiled type whose children the compiler cannot see: past it a parallel tap may use names and indices (looked up at run time, RT0040), not '*' or ranges");
+
+    private static Task ZooTest(string attributes, string id, string message)
+    {
+        var test = Verify.AnalyzerTest(Sources.Model(attributes));
+        test.TestState.AdditionalReferences.Add(Microsoft.CodeAnalysis.MetadataReference.CreateFromFile(typeof(TorchSharp.torchvision).Assembly.Location));
+        test.ExpectedDiagnostics.Add(Verify.Diagnostic(id).WithLocation(0).WithMessage(message));
+        return test.RunAsync();
+    }
+
+    [Fact]
     public Task LoRA_on_a_Conv2d_is_valid() =>
         Single("[ResTuning<ResTuning.Backbones.ResNet>]\n[LoRA(\"conv1\", Rank = 4, Scale = TunerScaleKind.LearnedScalar)]");
 

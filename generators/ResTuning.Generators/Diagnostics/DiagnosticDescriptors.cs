@@ -203,6 +203,11 @@ internal static class DiagnosticDescriptors
         "Bypass model '{0}' declares Classes = {1} and Output = '{2}': a re-entering bypass ends in the backbone's own head; remove Classes, or remove Output to classify b_L with a new head",
         DiagnosticSeverity.Error);
 
+    public static readonly DiagnosticDescriptor RuntimeCheckedTap = Create(DiagnosticIds.RuntimeCheckedTap,
+        "Tap checked at run time",
+        "Tap '{0}': '{1}' is looked up at run time: {2} is a compiled type whose registered children the compiler cannot see; the model checks the path once, when it is constructed",
+        DiagnosticSeverity.Info);
+
     /// <summary>Every descriptor, in id order.</summary>
     public static readonly ImmutableArray<DiagnosticDescriptor> All = ImmutableArray.Create(
         NotPartial, NotSupportedType, BackboneNotModule, MalformedTap, UnresolvedTap, IndexOutOfRange,
@@ -211,7 +216,8 @@ internal static class DiagnosticDescriptors
         DuplicateTuner, TrainableTap, RedundantTrainable, NothingToTrain, ZeroFixedScale, CustomTunerContract, GeneratedNameClash, LessAccessibleType, InaccessibleModuleType, TunerNameClash,
         MissingBackbone, UnattachedAttribute, DuplicateTask,
         OverlappingTaps, TapsOutOfOrder, OutputBeforeLastTap, BypassTunerNotUsable, BypassWidthUnknown, WidthsMismatch,
-        TaskMismatch, IgnoredInBypass, SingleModuleExpected, HeadWithReentry);
+        TaskMismatch, IgnoredInBypass, SingleModuleExpected, HeadWithReentry,
+        RuntimeCheckedTap);
 
     private static readonly Dictionary<string, DiagnosticDescriptor> ById = All.ToDictionary(d => d.Id);
 

@@ -43,4 +43,7 @@ internal static class DiagnosticIds
     public const string IgnoredInBypass = "RT0037";
     public const string SingleModuleExpected = "RT0038";
     public const string HeadWithReentry = "RT0039";
+
+    // RT0040-: information.
+    public const string RuntimeCheckedTap = "RT0040";
 }

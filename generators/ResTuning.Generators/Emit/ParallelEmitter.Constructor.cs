@@ -30,7 +30,7 @@ internal static partial class ParallelEmitter
             w.Line();
             w.Line(CSharpText.Comment(kept.Source));
             w.Open("");
-            TapWalk.Emit(w, kept.Tap, "backbone", (body, _) => body.Line("KeepTrainable(module);"));
+            TapWalk.Emit(w, kept.Tap, "backbone", (body, path) => body.Line($"KeepTrainable({path}, module);"));
             w.Close();
         }
         w.Close();
@@ -64,6 +64,8 @@ internal static partial class ParallelEmitter
             $"new {t.CustomType}({WidthExpression(t.In)}, {WidthExpression(t.Out)})",
         TunerKindModel.Prompt =>
             $"new global::ResTuning.Tuners.ResPrompt(module, length: {CSharpText.Int(t.Length)}, initRange: {(t.InitRange > 0 ? CSharpText.Double(t.InitRange) : "null")}, name: {CSharpText.String(t.Name)})",
+        _ when t.Tap.Shape == ModuleShape.Unknown =>
+            $"global::ResTuning.Tuners.LoRAFactory.For(module, {CSharpText.String(t.Tap.Path.Text)}, rank: {CSharpText.Int(t.Rank)}, alpha: {CSharpText.Double(t.Alpha)}, dropout: {CSharpText.Double(t.Dropout)}, zeroInit: {CSharpText.Bool(t.ZeroInit)}, name: {CSharpText.String(t.Name)})",
         _ when t.Tap.Shape == ModuleShape.Conv2d =>
             $"global::ResTuning.Tuners.ConvLoRA.For(module, rank: {CSharpText.Int(t.Rank)}, alpha: {CSharpText.Double(t.Alpha)}, dropout: {CSharpText.Double(t.Dropout)}, zeroInit: {CSharpText.Bool(t.ZeroInit)}, name: {CSharpText.String(t.Name)})",
         _ =>

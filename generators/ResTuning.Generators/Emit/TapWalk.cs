@@ -30,6 +30,10 @@ internal static class TapWalk
                     expression = $"global::ResTuning.ModuleNavigation.Child<{step.ResultTypeOrModule()}>({expression}, {CSharpText.String(step.Name)})";
                     pathParts.Add(CSharpText.InterpolatedText(segment.Text));
                     break;
+                case StepKind.RuntimeChild:
+                    expression = $"{Navigation}.Child<{step.ResultType}>({expression}, {CSharpText.String(step.Name)}, {CSharpText.String(tap.Path.Text)})";
+                    pathParts.Add(CSharpText.InterpolatedText(segment.Text));
+                    break;
                 case StepKind.DictKey:
                     expression += $"[{CSharpText.String(step.Name)}]";
                     pathParts.Add(CSharpText.InterpolatedText(segment.Text));

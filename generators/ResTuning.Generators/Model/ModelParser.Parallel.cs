@@ -76,7 +76,7 @@ internal sealed partial class ModelParser
     private TunerSpec? ParseTuner(TunerKindModel kind, AttributeData attribute, ITypeSymbol? backbone, int features)
     {
         var label = $"[{AttributeName(attribute).Replace("Attribute`1", "").Replace("Attribute", "")}(\"{TapText(attribute)}\")]";
-        var errors = diagnostics.Count;
+        var errors = ErrorCount;
         // The attribute as its own type: what the user left out keeps the attribute's default.
         var read = AttributeReader.Read<TunerAttribute>(attribute);
         if (read is null) return null;
@@ -151,7 +151,7 @@ internal sealed partial class ModelParser
             diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.IncompatibleModule, tapLocation, tap.Path.Text, tuner, ShortType(tap.ModuleType), "it needs an attention implementing ResTuning.Operators.IAttentionOperator"));
             return null;
         }
-        if (kind == TunerKindModel.LoRA && tap.Shape is not (ModuleShape.Linear or ModuleShape.Conv2d))
+        if (kind == TunerKindModel.LoRA && tap.Shape is not (ModuleShape.Linear or ModuleShape.Conv2d or ModuleShape.Unknown))
         {
             diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.IncompatibleModule, tapLocation, tap.Path.Text, tuner, ShortType(tap.ModuleType), "LoRA needs a Linear or a Conv2d module"));
             return null;
@@ -166,7 +166,7 @@ internal sealed partial class ModelParser
         if (InferWidths(tap, inWidth, outWidth, features, tapLocation, tuner) is not { } widths) return null;
         var (inSpec, outSpec) = widths;
 
-        if (diagnostics.Count > errors) return null;
+        if (ErrorCount > errors) return null;   // information (RT0040) does not stop the tuner
         return new TunerSpec(kind, name, tap, inSpec, outSpec, dim, length, rank, alpha, dropout,
             zeroInit, initStd, initRange, activation, scale, scaleValue,
             SourceText(attribute), kind == TunerKindModel.Custom ? TapResolver.FullName(attribute.AttributeClass!.TypeArguments[0]) : "");
@@ -187,8 +187,9 @@ internal sealed partial class ModelParser
             case ModuleShape.Attention:
                 return (inWidth > 0 ? new Width(WidthSource.Constant, inWidth) : new Width(WidthSource.AttentionEmbed, 0),
                     outWidth > 0 ? new Width(WidthSource.Constant, outWidth) : new Width(WidthSource.AttentionEmbed, 0));
-            case ModuleShape.Conv2d when tuner == KindDisplay(TunerKindModel.LoRA):
-                // A ConvLoRA reads its channels, kernel, stride, padding and dilation from the conv itself.
+            case ModuleShape.Conv2d or ModuleShape.Unknown when tuner == KindDisplay(TunerKindModel.LoRA):
+                // A ConvLoRA reads its channels, kernel, stride, padding and dilation from the conv itself; a LoRA on a module
+                // known at run time only is built by the runtime from what the module turns out to be.
                 return (new Width(WidthSource.ConvIn, 0), new Width(WidthSource.ConvOut, 0));
             default:
                 var width = inWidth > 0 ? inWidth : features;

@@ -18,7 +18,8 @@ internal sealed partial class ModelParser
     private ResolvedTap? ResolveTap(AttributeData attribute, ITypeSymbol backbone)
     {
         var text = attribute.ConstructorArguments.Length == 1 ? attribute.ConstructorArguments[0].Value as string : null;
-        return ResolveText(text, ArgumentSyntax(attribute, null), backbone);
+        // A parallel tap may end inside a compiled module whose children only the runtime can see (RT0040).
+        return ResolveText(text, ArgumentSyntax(attribute, null), backbone, runtimeChildren: true);
     }
 
     private ResolvedTap? ResolveNamedTap(AttributeData attribute, string property, ITypeSymbol backbone)
@@ -28,7 +29,7 @@ internal sealed partial class ModelParser
     }
 
     /// <summary>Parses and resolves a tap path written at <paramref name="baseOffset"/> in the literal <paramref name="syntax"/>.</summary>
-    private ResolvedTap? ResolveText(string? text, ExpressionSyntax? syntax, ITypeSymbol backbone, int baseOffset = 0)
+    private ResolvedTap? ResolveText(string? text, ExpressionSyntax? syntax, ITypeSymbol backbone, int baseOffset = 0, bool runtimeChildren = false)
     {
         var path = TapPath.TryParse(text, out var parseError);
         if (path is null)
@@ -36,12 +37,19 @@ internal sealed partial class ModelParser
             diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.MalformedTap, SegmentLocation(syntax, baseOffset + parseError!.Offset, parseError.Length), text ?? "", parseError.Message));
             return null;
         }
-        var resolved = TapResolver.Resolve(backbone, path, known, compilation, type, out var failure);
+        var resolved = TapResolver.Resolve(backbone, path, known, compilation, type, out var failure, runtimeChildren);
         if (resolved is null)
         {
             var segment = path.Segments[failure!.SegmentIndex];
             var info = new DiagnosticInfo(failure.Descriptor, SegmentLocation(syntax, baseOffset + segment.Offset, segment.Length), failure.Arguments);
             diagnostics.Add(failure.Suggestion is { } suggestion ? info.WithProperty(DiagnosticPropertyNames.Suggestion, suggestion) : info);
+        }
+        else if (resolved.IsCheckedAtRunTime)
+        {
+            var segment = path.Segments[resolved.RuntimeFrom];
+            var parent = resolved.RuntimeFrom == 0 ? backbone : null;
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.RuntimeCheckedTap, SegmentLocation(syntax, baseOffset + segment.Offset, segment.Length),
+                path.Text, segment.Text, parent?.Name ?? ParentTypeName(resolved)));
         }
         return resolved;
     }
@@ -151,5 +159,14 @@ internal sealed partial class ModelParser
             count += tap.MatchCount;
         }
         return count;
+    }
+
+    /// <summary>The short name of the compiled type a runtime-checked tap starts inside (the step before its first runtime step).</summary>
+    private static string ParentTypeName(ResolvedTap tap)
+    {
+        var full = tap.Steps[tap.RuntimeFrom - 1].ResultType;
+        var generic = full.IndexOf('<');
+        var head = generic < 0 ? full : full.Substring(0, generic);
+        return head.Substring(head.LastIndexOf('.') + 1);
     }
 }

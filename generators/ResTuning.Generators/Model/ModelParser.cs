@@ -32,4 +32,7 @@ internal sealed partial class ModelParser
 
     /// <summary>True once an error was found: the model is not generated.</summary>
     private bool HasErrors => diagnostics.Any(d => d.IsError);
+
+    /// <summary>How many errors were found so far (warnings and information do not count).</summary>
+    private int ErrorCount => diagnostics.Count(d => d.IsError);
 }

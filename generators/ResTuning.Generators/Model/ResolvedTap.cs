@@ -27,6 +27,12 @@ internal enum StepKind
     /// <summary><c>Sequential</c> elements <c>Start..End</c> (a loop).</summary>
     SequentialRange,
 
+    /// <summary>
+    /// A registered child looked up by name at run time, past a compiled module type whose children the compiler cannot
+    /// see (TorchSharp's own model zoo); the model checks it once, at construction.
+    /// </summary>
+    RuntimeChild,
+
     /// <summary><c>ModuleDict</c> entry <c>Name</c>.</summary>
     DictKey,
 }
@@ -55,6 +61,9 @@ internal enum ModuleShape
 
     /// <summary>A TorchSharp <c>Conv2d</c> (LoRA on it is a <c>ConvLoRA</c>).</summary>
     Conv2d,
+
+    /// <summary>Known at run time only (the tap ends in <see cref="StepKind.RuntimeChild"/> steps).</summary>
+    Unknown,
 }
 
 /// <summary>
@@ -67,4 +76,9 @@ internal sealed record ResolvedTap(
     string ModuleType,
     ModuleShape Shape,
     bool IsTensorModule,
-    int MatchCount);
+    int MatchCount,
+    int RuntimeFrom = -1)
+{
+    /// <summary>True when part of the path is looked up at run time (from segment <see cref="RuntimeFrom"/> on).</summary>
+    public bool IsCheckedAtRunTime => RuntimeFrom >= 0;
+}

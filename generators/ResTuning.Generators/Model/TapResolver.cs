@@ -33,7 +33,12 @@ internal static class TapResolver
     /// <param name="compilation">For accessibility checks.</param>
     /// <param name="within">The type the generated code lives in.</param>
     /// <param name="failure">Why it failed, when it returns null.</param>
-    public static ResolvedTap? Resolve(ITypeSymbol backbone, TapPath path, KnownTypes known, Compilation compilation, ITypeSymbol within, out TapFailure? failure)
+    /// <param name="runtimeChildren">
+    /// Past a compiled module type whose registered children the compiler cannot see (no visible module fields or
+    /// properties), look up the rest of the path at run time instead of failing (parallel taps only; names and indices).
+    /// </param>
+    public static ResolvedTap? Resolve(ITypeSymbol backbone, TapPath path, KnownTypes known, Compilation compilation, ITypeSymbol within, out TapFailure? failure,
+        bool runtimeChildren = false)
     {
         failure = null;
         var steps = new List<AccessStep>();
@@ -105,6 +110,11 @@ internal static class TapResolver
             }
 
             var children = RegisteredChildren(current, known);
+            if (runtimeChildren && children.Count == 0 && IsCompiled(current) && RuntimeSteps(path, i, known) is { } runtime)
+            {
+                steps.AddRange(runtime);
+                return new ResolvedTap(path, steps.ToEquatableArray(), runtime[runtime.Count - 1].ResultType, ModuleShape.Unknown, true, matchCount, RuntimeFrom: i);
+            }
             var match = children.FirstOrDefault(c => c.Member is IFieldSymbol && c.Name == segment.Text);
             if (match.Member is null)
                 match = children.FirstOrDefault(c => c.Member is IPropertySymbol && Normalize(c.Name) == Normalize(segment.Text));
@@ -115,7 +125,10 @@ internal static class TapResolver
                 var suggestion = Closest(segment.Text, names);
                 var hint = suggestion is not null
                     ? $"; did you mean '{suggestion}'?"
-                    : names.Count > 0 ? $"; registered children: {string.Join(", ", names)}" : $"; {current.Name} has no module fields";
+                    : names.Count > 0 ? $"; registered children: {string.Join(", ", names)}"
+                    : !IsCompiled(current) ? $"; {current.Name} has no module fields"
+                    : runtimeChildren ? $"; {current.Name} is a compiled type whose children the compiler cannot see: past it a parallel tap may use names and indices (looked up at run time, RT0040), not '*' or ranges"
+                    : $"; {current.Name} is a compiled type whose children the compiler cannot see, and bypass taps are resolved at compile time";
                 Fail(out failure, DiagnosticDescriptors.UnresolvedTap, i, path.Text, segment.Text, current.Name, hint);
                 failure = failure with { Suggestion = suggestion };
                 return null;
@@ -190,6 +203,27 @@ internal static class TapResolver
             }
         }
         return result;
+    }
+
+    /// <summary>A type from a referenced assembly (its private fields are not imported, so its children are not visible).</summary>
+    private static bool IsCompiled(ITypeSymbol type) => type.Locations.Length > 0 && type.Locations.All(l => l.IsInMetadata);
+
+    /// <summary>
+    /// Segments <paramref name="from"/>.. as registered children looked up at run time: names and indices only (a wildcard
+    /// or a range needs the list's length, which only the compiler could check); null when one is not.
+    /// </summary>
+    private static List<AccessStep>? RuntimeSteps(TapPath path, int from, KnownTypes known)
+    {
+        if (known.Module is null || known.TensorModule is null) return null;
+        var steps = new List<AccessStep>();
+        for (var i = from; i < path.Segments.Count; i++)
+        {
+            var segment = path.Segments[i];
+            if (segment.Kind is not (PathSegmentKind.Name or PathSegmentKind.Index)) return null;
+            var type = i == path.Segments.Count - 1 ? known.TensorModule : known.Module;
+            steps.Add(new AccessStep(StepKind.RuntimeChild, segment.Text, 0, 0, FullName(type), -1));
+        }
+        return steps;
     }
 
     private static string Normalize(string name) => name.Replace("_", "").ToLowerInvariant();

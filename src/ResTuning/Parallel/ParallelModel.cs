@@ -77,9 +77,12 @@ public abstract class ParallelModel<[DynamicallyAccessedMembers(DynamicallyAcces
     /// its original parameters and buffers are kept aside, so that <see cref="DisableTuners"/> computes the plain backbone and
     /// <see cref="Unload"/> returns it as it was. Called by generated constructors.
     /// </summary>
-    /// <param name="module">The module.</param>
+    /// <param name="path">The module's registered path in the backbone (for the message).</param>
+    /// <param name="module">The module; null when the backbone was built without it (an optional head, say).</param>
+    /// <exception cref="InvalidOperationException">The module is null.</exception>
     [EditorBrowsable(EditorBrowsableState.Never)]
-    protected void KeepTrainable(nn.Module module) => trainable.Add(module);
+    protected void KeepTrainable(string path, nn.Module? module) => trainable.Add(module
+        ?? throw new InvalidOperationException($"[Trainable(\"{path}\")]: the backbone has no module there (it is null: an optional module this backbone was built without)."));
 
     /// <summary>
     /// Switches every tuner off until the returned scope is disposed (PEFT's <c>disable_adapter</c>): inside it the model,

@@ -1,4 +1,5 @@
 using ResTuning.Backbones;
+using ResNet = ResTuning.Backbones.ResNet;
 using ResTuning.Tuners;
 using TorchSharp;
 using TorchSharp.Modules;

@@ -33,7 +33,7 @@ namespace Demo.Models
             // [Trainable("norm")]
             {
                 var module = backbone.final_norm;
-                KeepTrainable(module);
+                KeepTrainable("norm", module);
             }
 
             // [Trainable("blocks.*.mlp.fc2")]
@@ -42,7 +42,7 @@ namespace Demo.Models
                 for (int i0 = 0; i0 < list0.Count; i0++)
                 {
                     var module = list0[i0].mlp.fc2;
-                    KeepTrainable(module);
+                    KeepTrainable($"blocks.{i0}.mlp.fc2", module);
                 }
             }
         }

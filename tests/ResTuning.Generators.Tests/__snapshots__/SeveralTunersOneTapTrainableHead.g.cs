@@ -33,7 +33,7 @@ namespace Demo.Models
             // [Trainable("head")]
             {
                 var module = backbone.head;
-                KeepTrainable(module);
+                KeepTrainable("head", module);
             }
         }
 
