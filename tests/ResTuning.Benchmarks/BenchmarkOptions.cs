@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Globalization;
+using System.Linq;
 using ResTuning.Backbones;
 
 namespace ResTuning.Benchmarks;
@@ -19,6 +20,9 @@ internal sealed record BenchmarkOptions
     public int Classes { get; init; } = 100;
     public bool Json { get; init; }
     public string? Method { get; init; }
+
+    /// <summary>The ResNet of the ImageNet featurizer's shape (<c>--model resnet</c>, see <see cref="ResNetMethods"/>) instead of a ViT.</summary>
+    public bool IsResNet => Model == "resnet";
 
     public VitConfig VitConfig => (Model switch
     {
@@ -48,12 +52,20 @@ internal sealed record BenchmarkOptions
                 "--classes" => o with { Classes = NextInt() },
                 "--method" => o with { Method = Next() },
                 "--json" => o with { Json = true },
-                _ => throw new ArgumentException($"Unknown option '{args[i]}'. Options: --model tiny|small|base, --batch N, --steps N, --warmup N, --device cpu|cuda, --dtype float32|bfloat16, --image N, --tasks N, --classes N, --method NAME, --json."),
+                _ => throw new ArgumentException($"Unknown option '{args[i]}'. Options: --model tiny|small|base|resnet, --batch N, --steps N, --warmup N, --device cpu|cuda, --dtype float32|bfloat16, --image N, --tasks N, --classes N, --method NAME, --json."),
             };
         }
         if (o.Device is not ("cpu" or "cuda")) throw new ArgumentException("--device must be cpu or cuda.");
         if (o.Dtype is not ("float32" or "bfloat16")) throw new ArgumentException("--dtype must be float32 or bfloat16.");
         if (o.Batch <= 0 || o.Steps <= 0 || o.Warmup < 0 || o.Tasks <= 0) throw new ArgumentException("--batch, --steps and --tasks must be positive, --warmup non-negative.");
+        if (o.IsResNet)
+        {
+            // The anchor's defaults (anchor_resnet_cpu.py): 112 px, 10 classes, unless given.
+            if (!args.Contains("--image")) o = o with { Image = 112 };
+            if (!args.Contains("--classes")) o = o with { Classes = 10 };
+            if (o.Device != "cpu" || o.Dtype != "float32") throw new ArgumentException("--model resnet runs on cpu in float32.");
+            return o;
+        }
         _ = o.VitConfig;
         return o;
     }

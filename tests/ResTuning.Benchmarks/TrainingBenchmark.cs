@@ -84,7 +84,8 @@ internal static class TrainingBenchmark
     {
         var results = new List<JsonElement>();
         var failed = 0;
-        foreach (var method in TrainingMethods.All.Append(GeneratedComparison.Method))
+        var methods = o.IsResNet ? ResNetMethods.All : TrainingMethods.All.Append(GeneratedComparison.Method);
+        foreach (var method in methods)
         {
             var (exit, line) = SelfProcess.Run(o.ChildArguments(method));
             if (exit != 0 || line is null)

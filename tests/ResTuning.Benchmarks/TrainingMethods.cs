@@ -26,6 +26,7 @@ internal static class TrainingMethods
 
     public static PreparedMethod Prepare(string method, BenchmarkOptions o, Device device, ScalarType dtype)
     {
+        if (o.IsResNet) return ResNetMethods.Prepare(method, o);
         var config = o.VitConfig;
         var vit = new VisionTransformer(config);
         var images = randn(new long[] { o.Batch, config.InChannels, config.ImageSize, config.ImageSize }, dtype, device);
@@ -120,14 +121,14 @@ internal static class TrainingMethods
     private static ResTuningBypass NewBypass(ITapSource source, VitConfig config) =>
         new(source, BypassStages.Adapters(source.TapNames.Count - 1, config.EmbedDim, 64), new ClassTokenHead(config.EmbedDim, config.NumClasses));
 
-    private static PreparedMethod Inference(nn.Module model, Func<Tensor> forward) => new(() =>
+    internal static PreparedMethod Inference(nn.Module model, Func<Tensor> forward) => new(() =>
     {
         using var scope = NewDisposeScope();
         using var grad = no_grad();
         forward();
     }, 0, Total(model));
 
-    private static PreparedMethod Training(nn.Module model, IEnumerable<Parameter> parameters, Func<Tensor> forward, Tensor labels, nn.Module? frozenBackbone = null)
+    internal static PreparedMethod Training(nn.Module model, IEnumerable<Parameter> parameters, Func<Tensor> forward, Tensor labels, nn.Module? frozenBackbone = null)
     {
         var trainable = parameters.ToList();
         var optimizer = new LeanAdamW(trainable, 1e-4);
@@ -144,7 +145,7 @@ internal static class TrainingMethods
         }, count, total);
     }
 
-    private static void Freeze(nn.Module m)
+    internal static void Freeze(nn.Module m)
     {
         foreach (var p in m.parameters()) p.requires_grad = false;
     }
@@ -154,9 +155,9 @@ internal static class TrainingMethods
         foreach (var p in m.parameters()) p.requires_grad = true;
     }
 
-    private static List<Parameter> Trainable(nn.Module m) => m.parameters().Where(p => p.requires_grad).ToList();
+    internal static List<Parameter> Trainable(nn.Module m) => m.parameters().Where(p => p.requires_grad).ToList();
 
-    private static long Total(nn.Module m) => m.parameters().Sum(p => p.numel());
+    internal static long Total(nn.Module m) => m.parameters().Sum(p => p.numel());
 
     private static void Move(nn.Module m, Device device, ScalarType dtype)
     {
