@@ -33,6 +33,15 @@ public sealed class BypassTapsAttribute : Attribute
     /// vertical tuners pixel by pixel over the channels (their 1×1-convolution form).
     /// </summary>
     public bool Upsample { get; set; }
+
+    /// <summary>
+    /// Taps are <c>[B, C, H, W]</c> feature maps of an encoder whose stages halve the resolution and widen the channels (a
+    /// ResNet's <c>layer1</c>..<c>layer4</c>): put a downsample step (average pooling to the next tap's size, and a
+    /// zero-initialised 1×1 convolution where the channel count changes) between stages, apply the lateral and vertical
+    /// tuners pixel by pixel over the channels, and give a generated head global average pooling. The mirror of
+    /// <see cref="Upsample"/>; at most one of the two.
+    /// </summary>
+    public bool Downsample { get; set; }
 }
 
 /// <summary>Base of <see cref="LateralAttribute"/> and <see cref="VerticalAttribute"/>.</summary>

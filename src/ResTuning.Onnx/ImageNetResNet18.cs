@@ -53,7 +53,7 @@ public sealed class ImageNetResNet18 : IDisposable
         ? folder
         : null;
 
-    /// <summary>The ResNet with the pretrained weights, in eval mode (BatchNorm uses the running statistics). Its forward gives <c>[N, 512]</c>.</summary>
+    /// <summary>The ResNet with the pretrained weights, in eval mode (BatchNorm uses the running statistics). Its forward gives the pooled features <c>[N, 512]</c>, or logits when it was loaded with a new head.</summary>
     public ResNet Model { get; }
 
     /// <summary>The ImageNet mean image subtracted by the preprocessing, <c>[1, 3, 224, 224]</c> in BGR order, 0–255 scale (channel means B 103.06, G 115.90, R 123.15).</summary>
@@ -65,17 +65,29 @@ public sealed class ImageNetResNet18 : IDisposable
     /// <summary>Loads the model from the NuGet package folder (restored by <c>PackageDownload</c>, see the remarks).</summary>
     /// <exception cref="FileNotFoundException">The package is not in the NuGet package folder; the message names the file and the fix.</exception>
     /// <exception cref="OnnxFormatException">The file is corrupt or not this ResNet.</exception>
-    public static ImageNetResNet18 Load()
+    public static ImageNetResNet18 Load() => Load(classes: 0);
+
+    /// <summary>
+    /// Loads the model from the NuGet package folder with a new classifier <c>fc</c> of <paramref name="classes"/> outputs
+    /// (TorchVision's initialisation, trainable; every pretrained parameter frozen): the start of transfer learning.
+    /// </summary>
+    /// <param name="classes">Classes of the target task; 0 for no head (pooled features, as <see cref="Load()"/>).</param>
+    /// <exception cref="FileNotFoundException">The package is not in the NuGet package folder; the message names the file and the fix.</exception>
+    /// <exception cref="OnnxFormatException">The file is corrupt or not this ResNet.</exception>
+    public static ImageNetResNet18 Load(int classes)
     {
         var folder = DefaultModelFolder ?? "(the NuGet package folder)";
-        return Load(Path.Combine(folder, ModelFile), Path.Combine(folder, PreprocessFile));
+        return Load(Path.Combine(folder, ModelFile), Path.Combine(folder, PreprocessFile), classes);
     }
 
     /// <summary>Loads the model from <paramref name="modelPath"/> (<c>ResNet18.onnx</c>) and the mean image from <paramref name="preprocessPath"/>
     /// (<c>ResNetPreprocess.onnx</c>; by default <c>../ResNetPrepOnnx/ResNetPreprocess.onnx</c> next to the model's folder, as in the package).</summary>
     /// <exception cref="FileNotFoundException">A file does not exist; the message names it and the fix.</exception>
     /// <exception cref="OnnxFormatException">A file is corrupt or not what it should be.</exception>
-    public static ImageNetResNet18 Load(string modelPath, string? preprocessPath = null)
+    /// <param name="modelPath">ResNet18.onnx.</param>
+    /// <param name="preprocessPath">ResNetPreprocess.onnx.</param>
+    /// <param name="classes">Classes of a new trainable head <c>fc</c>; 0 (the default) for none.</param>
+    public static ImageNetResNet18 Load(string modelPath, string? preprocessPath = null, int classes = 0)
     {
         ArgumentException.ThrowIfNullOrEmpty(modelPath);
         preprocessPath ??= Path.GetFullPath(Path.Combine(Path.GetDirectoryName(Path.GetFullPath(modelPath))!, "..", PreprocessFile));
@@ -97,7 +109,7 @@ public sealed class ImageNetResNet18 : IDisposable
         ResNet model;
         try
         {
-            model = ResNetOnnx.Load(modelPath, Config);
+            model = ResNetOnnx.Load(modelPath, Config, newHeadClasses: classes);
         }
         catch
         {
@@ -105,6 +117,8 @@ public sealed class ImageNetResNet18 : IDisposable
             throw;
         }
         foreach (var p in model.parameters()) p.requires_grad = false;
+        if (model.Fc is { } head)
+            foreach (var p in head.parameters()) p.requires_grad = true;
         return new ImageNetResNet18(model, mean, modelPath);
     }
 

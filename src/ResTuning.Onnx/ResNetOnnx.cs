@@ -21,14 +21,27 @@ public static class ResNetOnnx
     /// <exception cref="System.IO.FileNotFoundException">The file does not exist.</exception>
     /// <exception cref="OnnxFormatException">The file is not ONNX, or not a ResNet of that shape.</exception>
     /// <exception cref="ResTuning.Checkpoints.CheckpointException">A tensor's shape does not fit (e.g. other widths).</exception>
-    public static ResNet Load(string path, ResNetConfig config)
+    public static ResNet Load(string path, ResNetConfig config) => Load(path, config, newHeadClasses: 0);
+
+    /// <summary>
+    /// As <see cref="Load(string, ResNetConfig)"/> for a headless <paramref name="config"/> (the file's network ends at the
+    /// pooled features), with a new classifier <c>fc</c> of <paramref name="newHeadClasses"/> outputs in TorchVision's
+    /// initialisation: the usual start of transfer learning. 0 gives no head.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="newHeadClasses"/> is negative, or <paramref name="config"/> has a head of its own.</exception>
+    public static ResNet Load(string path, ResNetConfig config, int newHeadClasses)
     {
         ArgumentNullException.ThrowIfNull(config);
+        if (newHeadClasses < 0) throw new ArgumentOutOfRangeException(nameof(newHeadClasses), newHeadClasses, "Give the new head's class count (positive), or 0 for no head.");
+        if (newHeadClasses > 0 && config.Classes > 0)
+            throw new ArgumentOutOfRangeException(nameof(config), $"The config already has a head of {config.Classes} classes to load from the file; pass a headless config (Classes = 0) with a new head.");
         using var onnx = OnnxModel.Load(path);
-        var model = new ResNet(config);
+        var model = new ResNet(config with { Classes = newHeadClasses });
         try
         {
-            onnx.LoadInto(model, NameMap(onnx, config));
+            // The new head's weights come from no file: only they (and BatchNorm's counters) may stay unfilled.
+            onnx.LoadInto(model, NameMap(onnx, config), skipEntry: name =>
+                name.EndsWith(".num_batches_tracked", StringComparison.Ordinal) || (newHeadClasses > 0 && name.StartsWith("fc.", StringComparison.Ordinal)));
         }
         catch
         {

@@ -13,7 +13,7 @@ public sealed class CachedBypassTests : IDisposable
     [Fact]
     public void The_bypass_trained_on_a_float32_tap_cache_matches_live_training()
     {
-        var backbone = workspace.RandomBackbone(seed: 4);
+        using var backbone = new VitBackbone(workspace.RandomBackbone(seed: 4), workspace.Splits.Labelled.Classes);
 
         var live = MethodRun.Run(TuningMethod.Bypass, backbone, workspace.Splits, workspace.Protocol, workspace.Output, CPU, workspace.ResultPath("live"), tapCache: null);
         var cached = MethodRun.Run(TuningMethod.Bypass, backbone, workspace.Splits, workspace.Protocol, workspace.Output, CPU, workspace.ResultPath("cached"), tapCache: ScalarType.Float32);

@@ -15,7 +15,7 @@ public sealed class LearningRateSweepTests : IDisposable
     public void The_sweep_never_reads_the_test_split_and_the_final_runs_do()
     {
         var splits = workspace.Splits;
-        var backbone = workspace.RandomBackbone(seed: 3);
+        using var backbone = new VitBackbone(workspace.RandomBackbone(seed: 3), workspace.Splits.Labelled.Classes);
         // Same images, every label 0 instead of balanced classes: any read of the test split by the sweep would change
         // its outcome, and the test accuracy of the final runs changes whatever the model predicts.
         var relabelled = splits with { Test = splits.Test with { Labels = zeros_like(splits.Test.Labels) } };

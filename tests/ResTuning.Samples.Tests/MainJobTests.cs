@@ -17,9 +17,56 @@ public sealed class MainJobTests : IDisposable
     }
 
     [Fact]
-    public void Quick_runs_the_whole_main_job_end_to_end()
+    public void Quick_runs_the_whole_main_job_end_to_end_on_the_ImageNet_ResNet()
     {
+        // The default backbone: ML.NET's ImageNet ResNet-18, restored from NuGet by the build.
         var (exit, text) = SampleProgram.Run("classify", "--quick", "--fashion-mnist", data.Folder, "--output", output);
+
+        Assert.True(exit == 0, text);
+        using var report = JsonDocument.Parse(File.ReadAllText(Path.Combine(output, "results.json")));
+        var root = report.RootElement;
+        Assert.Equal("fashion-mnist", root.GetProperty("dataset").GetString());
+        Assert.Equal("resnet18-imagenet", root.GetProperty("backbone").GetString());
+        Assert.Equal(JsonValueKind.Null, root.GetProperty("source_accuracy").ValueKind);   // the source task is ImageNet
+        Assert.Contains($"at {TransferProtocol.ImageNetQuick.ImageSize} px", root.GetProperty("protocol").GetString());
+        var methods = root.GetProperty("methods");
+        Assert.Equal(TuningMethods.All.Select(m => m.Name()), methods.EnumerateObject().Select(p => p.Name));
+        using var grids = new ResTuning.Samples.Classification.ImageNet.ImageNetBackbone(classes: 10, imageSize: 32);
+        foreach (var method in methods.EnumerateObject())
+        {
+            var m = method.Value;
+            Assert.InRange(m.GetProperty("accuracy_mean").GetDouble(), 0, 1);
+            Assert.Equal(TransferProtocol.ImageNetQuick.Seeds, m.GetProperty("accuracies").GetArrayLength());
+            Assert.Contains(m.GetProperty("lr").GetDouble(), grids.LearningRates(TuningMethods.All.Single(t => t.Name() == method.Name)));
+            Assert.True(m.GetProperty("ms_per_step").GetDouble() > 0);
+            Assert.True(m.GetProperty("training_bytes").GetInt64() >= 0);
+        }
+        // ResNet-18 [2, 2, 2, 3]: 15.9 M parameters and a 512 → 10 head; full fine-tuning trains them all, the probe only the head.
+        var headParameters = (512 * 10) + 10;
+        Assert.Equal(headParameters, methods.GetProperty("linear").GetProperty("trainable").GetInt64());
+        Assert.Equal(methods.GetProperty("full").GetProperty("total").GetInt64(), methods.GetProperty("full").GetProperty("trainable").GetInt64());
+        Assert.InRange(methods.GetProperty("full").GetProperty("total").GetInt64(), 15_900_000 + headParameters, 16_000_000);
+        // LoRA r = 8 on both 3x3 convolutions of the 9 blocks: r * (c_in * 9 + c_out) each, plus the head.
+        long[] widths = [64, 64, 64, 128, 128, 256, 256, 512, 512, 512];
+        long lora = 0;
+        for (var block = 0; block < 9; block++)
+        {
+            var (cin, cout) = (widths[block], widths[block + 1]);
+            lora += (8 * ((cin * 9) + cout)) + (8 * ((cout * 9) + cout));
+        }
+        Assert.Equal(lora + headParameters, methods.GetProperty("lora").GetProperty("trainable").GetInt64());
+        // The probe and the bypass trained on taps cached once; the others run the backbone every step.
+        Assert.Equal("float32", methods.GetProperty("bypass").GetProperty("tap_cache").GetString());
+        Assert.Equal("float32", methods.GetProperty("linear").GetProperty("tap_cache").GetString());
+        Assert.Equal("off", methods.GetProperty("full").GetProperty("tap_cache").GetString());
+        Assert.True(File.Exists(Path.Combine(output, "tuners-lora.safetensors")));
+        Assert.True(File.Exists(Path.Combine(output, "accuracy.png")));
+    }
+
+    [Fact]
+    public void Quick_runs_the_whole_main_job_end_to_end_on_the_sample_ViT()
+    {
+        var (exit, text) = SampleProgram.Run("classify", "--backbone", "vit", "--quick", "--fashion-mnist", data.Folder, "--output", output);
 
         Assert.True(exit == 0, text);
         using var report = JsonDocument.Parse(File.ReadAllText(Path.Combine(output, "results.json")));
@@ -48,7 +95,8 @@ public sealed class MainJobTests : IDisposable
         Assert.True(methods.GetProperty("linear").GetProperty("trainable").GetInt64() * 100 < methods.GetProperty("full").GetProperty("trainable").GetInt64());
         Assert.True(File.Exists(Path.Combine(output, "loss.png")));
         Assert.True(File.Exists(Path.Combine(output, "accuracy.png")));
-        Assert.Contains("Reusing", SampleProgram.Run("classify", "--quick", "--fashion-mnist", data.Folder, "--output", output, "-m", "linear").Text);
+        Assert.Equal("sample-vit", root.GetProperty("backbone").GetString());
+        Assert.Contains("Reusing", SampleProgram.Run("classify", "--backbone", "vit", "--quick", "--fashion-mnist", data.Folder, "--output", output, "-m", "linear").Text);
     }
 
     [Fact]
@@ -58,5 +106,14 @@ public sealed class MainJobTests : IDisposable
 
         Assert.Equal(2, exit);
         Assert.Contains("must hold train-images-idx3-ubyte.gz", text);
+    }
+
+    [Fact]
+    public void ViT_options_on_the_ResNet_are_a_clear_error()
+    {
+        var (exit, text) = SampleProgram.Run("classify", "--quick", "--pretrain-epochs", "3", "--fashion-mnist", data.Folder, "--output", output);
+
+        Assert.NotEqual(0, exit);
+        Assert.Contains("--backbone vit", text);
     }
 }

@@ -25,7 +25,12 @@ internal static partial class BypassEmitter
         });
         w.Line();
         w.Line("/// <summary>One stage per tap after x_0: " + Display(spec.Lateral) + " lateral, " + Display(spec.Vertical) + " vertical"
-            + (spec.Upsample ? " (per pixel, on [B, C, H, W] feature maps), an upsample step between taps" : "") + ".</summary>");
+            + spec.Resize switch
+            {
+                FeatureMapStep.Upsample => " (per pixel, on [B, C, H, W] feature maps), an upsample step between taps",
+                FeatureMapStep.Downsample => " (per pixel, on [B, C, H, W] feature maps), a downsample step between taps",
+                _ => "",
+            } + ".</summary>");
         w.Open($"private static global::System.Collections.Generic.List<{Stage}> CreateStages(int count)");
         if (spec.Widths.Count > 1)
         {
@@ -36,10 +41,17 @@ internal static partial class BypassEmitter
         w.Line($"var stages = new global::System.Collections.Generic.List<{Stage}>(count);");
         w.Open("for (var l = 1; l <= count; l++)");
         w.Line($"stages.Add(new {Stage}(");
-        w.Line($"    {Tuner(spec.Lateral, "lateral", spec.Upsample)},");
-        w.Line($"    {Tuner(spec.Vertical, "vertical", spec.Upsample)},");
+        var perPixel = spec.Resize != FeatureMapStep.None;
+        w.Line($"    {Tuner(spec.Lateral, "lateral", perPixel)},");
+        w.Line($"    {Tuner(spec.Vertical, "vertical", perPixel)},");
         w.Line($"    {Mix(spec)},");
-        w.Line($"    {(spec.Upsample ? "new global::ResTuning.Bypass.UpsampleStage(Width(l - 1), Width(l))" : "null")},");
+        var resize = spec.Resize switch
+        {
+            FeatureMapStep.Upsample => "new global::ResTuning.Bypass.UpsampleStage(Width(l - 1), Width(l))",
+            FeatureMapStep.Downsample => "new global::ResTuning.Bypass.DownsampleStage(Width(l - 1), Width(l))",
+            _ => "null",
+        };
+        w.Line($"    {resize},");
         w.Line("    $\"stage{l}\"));");
         w.Close();
         w.Line("return stages;");
@@ -48,7 +60,12 @@ internal static partial class BypassEmitter
 
     private static void EmitHead(SourceWriter w, BypassSpec spec)
     {
-        if (spec.Classes > 0)
+        if (spec.Classes > 0 && spec.Resize != FeatureMapStep.None)
+        {
+            w.Line($"/// <summary>The generated head: global average pooling of b_L's feature map and a classifier with {CSharpText.Int(spec.Classes)} classes.</summary>");
+            w.Line($"private static {ModelFile.TensorModule}? CreateHead(int lastTap) => new global::ResTuning.Bypass.PooledHead(Width(lastTap), {CSharpText.Int(spec.Classes)});");
+        }
+        else if (spec.Classes > 0)
         {
             w.Line($"/// <summary>The generated head: a class-token classifier over b_L with {CSharpText.Int(spec.Classes)} classes.</summary>");
             w.Line($"private static {ModelFile.TensorModule}? CreateHead(int lastTap) => new global::ResTuning.Bypass.ClassTokenHead(Width(lastTap), {CSharpText.Int(spec.Classes)});");

@@ -91,6 +91,7 @@ internal sealed partial class ModelParser
             ? BypassTuner(new VerticalAttribute(TunerKind.Adapter), false)
             : ParseBypassTuner(verticalAttribute, "[Vertical]", "vertical", false);
 
+        var step = FeatureMapStepOf(tapsAttribute);
         var tapCount = TapCount(taps);
         // Widths are only checked on otherwise valid taps and parameters, so one mistake gives one diagnostic.
         var hasErrorsSoFar = HasErrors;
@@ -100,15 +101,23 @@ internal sealed partial class ModelParser
         BypassSpec? spec = null;
         if (!hasErrors && typeSpec is not null && backbone is not null && taps.Count > 0)
         {
-            var upsample = AttributeReader.Read<BypassTapsAttribute>(tapsAttribute!)?.Upsample ?? false;
             var learn = mode.LearnLambda;
             spec = new BypassSpec(typeSpec, TapResolver.FullName(backbone), start, taps.ToEquatableArray(), output, lateral, vertical,
-                resolvedWidths.ToEquatableArray(), upsample, classes, lambda, learn,
-                BypassParameterCount.Of(tapCount, resolvedWidths, lateral, vertical, upsample, learn, classes),
+                resolvedWidths.ToEquatableArray(), step, classes, lambda, learn,
+                BypassParameterCount.Of(tapCount, resolvedWidths, lateral, vertical, step, learn, classes),
                 SourceText(modeAttribute), inputs);
         }
         var shell = spec is null && hasErrors ? Shell(ModelMode.Bypass, typeSpec, backbone, inputs) : null;
         return new ModelResult(null, spec, diagnostics.ToEquatableArray(), shell);
+    }
+
+    /// <summary>Upsample, Downsample or neither; both is RT0008 on <c>Downsample</c>.</summary>
+    private FeatureMapStep FeatureMapStepOf(AttributeData? tapsAttribute)
+    {
+        if (tapsAttribute is null || AttributeReader.Read<BypassTapsAttribute>(tapsAttribute) is not { } read) return FeatureMapStep.None;
+        if (read.Upsample && read.Downsample)
+            diagnostics.Add(ParameterError(tapsAttribute, nameof(read.Downsample), "[BypassTaps]", nameof(read.Downsample), ParameterRange.FalseWithUpsample, true));
+        return read.Upsample ? FeatureMapStep.Upsample : read.Downsample ? FeatureMapStep.Downsample : FeatureMapStep.None;
     }
 
     private BypassTunerSpec ParseBypassTuner(AttributeData attribute, string label, string role, bool residualByDefault)

@@ -26,6 +26,9 @@ internal sealed class ParameterRange
     /// <summary>The valid value nearest to <paramref name="actual"/>, as a C# expression; null when it is valid or there is none to suggest.</summary>
     public string? NearestValid(object actual) => nearestValid(actual);
 
+    /// <summary>A bypass's <c>Downsample</c> beside <c>Upsample = true</c>: the taps go one way; nearest valid value false.</summary>
+    public static readonly ParameterRange FalseWithUpsample = new("false when Upsample is true (the taps either grow or shrink)", actual => actual is true ? "false" : null);
+
     /// <summary>Dims, lengths, ranks, alpha: nearest valid value 1.</summary>
     public static readonly ParameterRange Positive = Numeric("positive", v => v > 0 ? null : 1);
 

@@ -140,7 +140,7 @@ internal sealed record BypassSpec(
     BypassTunerSpec Lateral,
     BypassTunerSpec Vertical,
     EquatableArray<int> Widths,
-    bool Upsample,
+    FeatureMapStep Resize,
     int Classes,
     double Lambda,
     bool LearnLambda,
@@ -153,6 +153,17 @@ internal sealed record BypassSpec(
 /// fully qualified names, <see cref="TaskNames"/> their simple names (no <c>@</c>).
 /// </summary>
 internal sealed record MultiTaskSpec(TypeSpec Type, string BackboneType, EquatableArray<string> Tasks, EquatableArray<string> TaskNames);
+
+/// <summary>
+/// How a bypass over <c>[B, C, H, W]</c> feature maps moves its state between taps (<c>[BypassTaps(Upsample/Downsample)]</c>);
+/// <see cref="None"/> for token or vector taps.
+/// </summary>
+internal enum FeatureMapStep
+{
+    None,
+    Upsample,
+    Downsample,
+}
 
 /// <summary>The three kinds of model.</summary>
 internal enum ModelMode

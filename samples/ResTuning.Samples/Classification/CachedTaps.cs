@@ -7,13 +7,14 @@ using static TorchSharp.torch;
 namespace ResTuning.Samples.Classification;
 
 /// <summary>
-/// The bypass's training splits as a tap cache (<see cref="TapCache"/>): the frozen backbone runs once per image, not once
-/// per image and epoch, and every bypass run of the method (sweep and seeds) trains on the same cached taps x_0..x_L.
+/// A method's training splits as a tap cache (<see cref="TapCache"/>): the frozen backbone runs once per image, not once
+/// per image and epoch, and every run of the method (sweep and seeds) trains on the same cached taps x_0..x_L (the bypass,
+/// and on a pretrained ResNet the linear probe).
 /// </summary>
 /// <remarks>
 /// <see cref="Data"/> holds the same splits with each training or validation image replaced by its example index into the
 /// cache, so the ordinary <see cref="Trainer"/> batches them; <see cref="Forward"/> turns a batch of indices into the
-/// bypass's output. The test split is read once per seed, so it stays images and runs live.
+/// method's output. The test split is read once per seed, so it stays images and runs live.
 /// </remarks>
 public sealed class CachedTaps : IDisposable
 {
@@ -32,18 +33,18 @@ public sealed class CachedTaps : IDisposable
     public long Bytes => cache.Bytes;
 
     /// <summary>Extracts the taps of every split's images with <paramref name="extractor"/>'s frozen backbone.</summary>
-    /// <param name="extractor">A bypass model over the pretrained backbone (its tap source is used, its tuners are not).</param>
+    /// <param name="extractor">How a model of the method reads the pretrained backbone (its tap source is used, its tuners are not).</param>
     /// <param name="data">The splits.</param>
     /// <param name="dtype">Storage type: float32, float16 or bfloat16.</param>
     /// <param name="preprocessing">Identifies the images (data set, protocol, normalisation): part of the cache's key.</param>
-    public static CachedTaps Extract(VitBypass extractor, TransferData data, ScalarType dtype, string preprocessing)
+    public static CachedTaps Extract(TapReader extractor, TransferData data, ScalarType dtype, string preprocessing)
     {
         ArgumentNullException.ThrowIfNull(extractor);
         ArgumentNullException.ThrowIfNull(data);
         var splits = new[] { data.SweepTrain, data.Validation, data.Labelled };
         var images = cat(splits.Select(s => s.Images).ToArray(), 0);
         var options = new TapCacheOptions { Preprocessing = preprocessing, LastTap = extractor.LastTap, DType = dtype, BatchSize = 250 };
-        var cache = TapCache.Extract(extractor.Source, (start, count, _) => images.narrow(0, start, count), images.shape[0], options);
+        var cache = TapCache.Extract(extractor.Source, (start, count, _) => extractor.ToBackboneInput(images.narrow(0, start, count)), images.shape[0], options);
 
         var offset = 0L;
         LabeledImages Ids(LabeledImages split)
@@ -58,12 +59,12 @@ public sealed class CachedTaps : IDisposable
         return new CachedTaps(cache, new TransferData(labelled, sweepTrain, validation, data.Test, null));
     }
 
-    /// <summary>Example indices <c>[B]</c> to <paramref name="bypass"/>'s output on their cached taps (no backbone pass).</summary>
-    public Func<Tensor, Tensor> Forward(VitBypass bypass) => ids =>
+    /// <summary>Example indices <c>[B]</c> to <paramref name="reader"/>'s output on their cached taps (no backbone pass).</summary>
+    public Func<Tensor, Tensor> Forward(TapReader reader) => ids =>
     {
         using var scope = NewDisposeScope();
         var taps = cache.Read(ids.cpu().data<long>().ToArray(), device: ids.device);
-        return bypass.Run(taps).MoveToOuterDisposeScope();
+        return reader.Run(taps).MoveToOuterDisposeScope();
     };
 
     /// <inheritdoc />

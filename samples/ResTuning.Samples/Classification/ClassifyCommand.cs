@@ -3,8 +3,8 @@ using System.Collections.Generic;
 using System.CommandLine;
 using System.Diagnostics;
 using System.IO;
-using System.Linq;
 using System.Text.Json;
+using ResTuning.Samples.Classification.ImageNet;
 using ResTuning.Samples.CommandLine;
 using ResTuning.Samples.Data;
 using ResTuning.Samples.Reporting;
@@ -13,9 +13,10 @@ using Spectre.Console;
 namespace ResTuning.Samples.Classification;
 
 /// <summary>
-/// The main job: transfer learning on real images (<see cref="TransferProtocol"/>). Pretrain (or reuse) a ViT on the source
-/// classes of Fashion-MNIST, then tune it on the disjoint target classes with each method in its own process (so each
-/// memory figure is that method's alone); print the comparison, write the plots and <c>results.json</c>.
+/// The main job: transfer learning on real images (<see cref="TransferProtocol"/>). By default it tunes ML.NET's ImageNet
+/// ResNet-18 on Fashion-MNIST; with <c>--backbone vit</c> it pretrains (or reuses) a small ViT on five Fashion-MNIST classes
+/// and tunes it on the five others. Each method runs in its own process (so each memory figure is that method's alone);
+/// the job prints the comparison and writes the plots and <c>results.json</c>.
 /// </summary>
 public static class ClassifyCommand
 {
@@ -27,7 +28,7 @@ public static class ClassifyCommand
         var childResult = new Option<string?>("--child-result") { Hidden = true };
         var childBackbone = new Option<string?>("--child-backbone") { Hidden = true };
         var command = new Command("classify",
-            "Transfer learning on Fashion-MNIST: pretrain a small ViT on five classes, tune it on the five others with scratch, full fine-tuning, " +
+            "Transfer learning on Fashion-MNIST: tune ML.NET's ImageNet ResNet-18 (or, with --backbone vit, a small ViT pretrained here) with scratch, full fine-tuning, " +
             "linear probe, LoRA, Res-Tuning and Res-Tuning-Bypass (learning rates from a validation sweep, mean ± std over seeds); print the comparison and write plots and results.json.")
         {
             childMethod, childResult, childBackbone,
@@ -39,8 +40,9 @@ public static class ClassifyCommand
             if (parse.GetValue(childMethod) is { } child)
             {
                 TuningMethods.TryParse(child, out var method);
-                var backbone = parse.GetValue(childBackbone)!;
-                var data = LoadData(settings, backbone);
+                var checkpoint = parse.GetValue(childBackbone);
+                var data = LoadData(settings, checkpoint);
+                using var backbone = OpenBackbone(settings, checkpoint, data.Labelled.Classes);
                 MethodRun.Run(method, backbone, data, settings.Protocol, settings.Output, SampleDevice.Resolve(settings.Device), parse.GetValue(childResult)!, settings.TapCacheDType);
                 return 0;
             }
@@ -56,14 +58,15 @@ public static class ClassifyCommand
         Directory.CreateDirectory(settings.Output);
         var device = SampleDevice.Resolve(settings.Device);
         var data = LoadData(settings, settings.Pretrained);
-        if (data.Source is null && settings.Pretrained is null)
+        if (!settings.UsesResNet && data.Source is null && settings.Pretrained is null)
             // The user's images are the target; the backbone still learns the Fashion-MNIST source classes first.
             data = data with { Source = TransferData.FromFashionMnist(FashionMnistFolder.Ensure(settings.FashionMnistFolder), settings.Protocol).Source };
         var protocol = settings.DataFolder is null
             ? settings.Protocol.Describe(global::ResTuning.Data.FashionMnist.ClassNames)
             : $"tune on the image folder {settings.DataFolder} ({data.Labelled.Classes} classes; a fifth of each class is the test split) with up to {settings.Protocol.LabelledPerClass} labelled images per class";
+        AnsiConsole.MarkupLine($"[bold]Backbone[/]: {(settings.UsesResNet ? "ML.NET's ImageNet ResNet-18 (NuGet Microsoft.ML.DnnImageFeaturizer.ResNet18, ONNX), a new head for the target classes" : "the sample ViT, pretrained here on the source classes")}.");
         AnsiConsole.MarkupLine($"[bold]Protocol[/]: {Markup.Escape(protocol)}.");
-        var backbone = Pretraining.Ensure(settings.Output, settings.Pretrained, data, settings.Protocol, device);
+        var checkpoint = settings.UsesResNet ? null : Pretraining.Ensure(settings.Output, settings.Pretrained, data, settings.Protocol, device);
 
         var results = new List<MethodResult>();
         foreach (var method in settings.Methods)
@@ -71,7 +74,8 @@ public static class ClassifyCommand
             AnsiConsole.MarkupLine($"[bold]Tuning[/] with [aqua]{method.Name()}[/] (own process, for an isolated memory figure)");
             var resultPath = Path.Combine(settings.Output, $"result-{method.Name()}.json");
             File.Delete(resultPath);
-            var args = new List<string> { "classify", "--child-method", method.Name(), "--child-result", resultPath, "--child-backbone", backbone.Path };
+            var args = new List<string> { "classify", "--child-method", method.Name(), "--child-result", resultPath };
+            if (checkpoint is not null) args.AddRange(new[] { "--child-backbone", checkpoint.Path });
             args.AddRange(ClassifyOptions.ToArguments(settings));
             var exit = ChildProcess.Run(args);
             if (exit != 0 || !File.Exists(resultPath))
@@ -82,23 +86,32 @@ public static class ClassifyCommand
             results.Add(JsonSerializer.Deserialize<MethodResult>(File.ReadAllText(resultPath))!);
         }
 
-        ResultsTable.Print(results, backbone.SourceAccuracy);
+        var backboneName = settings.UsesResNet ? ImageNetBackbone.BackboneName : VitBackbone.BackboneName;
+        var probeBatch = settings.UsesResNet ? ImageNetBackbone.ProbeBatch : VitBackbone.ProbeBatch;
+        ResultsTable.Print(results, checkpoint?.SourceAccuracy, probeBatch);
         var lossPlot = Path.Combine(settings.Output, "loss.png");
         var accuracyPlot = Path.Combine(settings.Output, "accuracy.png");
         TrainingCurves.SaveLoss(lossPlot, results);
         TrainingCurves.SaveAccuracy(accuracyPlot, results);
         var report = Path.Combine(settings.Output, "results.json");
-        TransferReport.Write(report, settings.DataFolder is null ? "fashion-mnist" : settings.DataFolder, protocol, backbone.SourceAccuracy, wall.Elapsed.TotalSeconds, results);
+        TransferReport.Write(report, settings.DataFolder is null ? "fashion-mnist" : settings.DataFolder, backboneName, protocol, checkpoint?.SourceAccuracy,
+            wall.Elapsed.TotalSeconds, results);
         AnsiConsole.MarkupLine($"Results: [link]{Markup.Escape(Path.GetFullPath(report))}[/]; plots: [link]{Markup.Escape(Path.GetFullPath(lossPlot))}[/], " +
                                $"[link]{Markup.Escape(Path.GetFullPath(accuracyPlot))}[/] ({wall.Elapsed.TotalMinutes:F1} min in all)");
         return 0;
     }
 
-    // A user's image folder is read at the backbone's input size and channel count (28-px grayscale for the sample ViT).
+    private static IClassificationBackbone OpenBackbone(ClassifySettings settings, string? checkpoint, int classes) =>
+        settings.UsesResNet ? new ImageNetBackbone(classes, settings.Protocol.ImageSize) : new VitBackbone(checkpoint!, classes);
+
+    // A user's image folder is read at the backbone's input size and channel count (28-px grayscale for the sample ViT,
+    // RGB at the protocol's size in [0, 1] for the ResNet, which brings its own preprocessing).
     private static TransferData LoadData(ClassifySettings settings, string? checkpoint)
     {
         if (settings.DataFolder is null)
-            return TransferData.FromFashionMnist(FashionMnistFolder.Ensure(settings.FashionMnistFolder), settings.Protocol);
+            return TransferData.FromFashionMnist(FashionMnistFolder.Ensure(settings.FashionMnistFolder), settings.Protocol, normalise: !settings.UsesResNet);
+        if (settings.UsesResNet)
+            return TransferData.FromImageFolder(settings.DataFolder, settings.Protocol, settings.Protocol.ImageSize, channels: 3, normalise: false);
         var config = checkpoint is null ? SampleVit.ForFashionMnist(1) : Pretraining.ReadConfig(checkpoint, 1);
         return TransferData.FromImageFolder(settings.DataFolder, settings.Protocol, config.ImageSize, config.InChannels);
     }

@@ -8,26 +8,25 @@ using static TorchSharp.torch;
 namespace ResTuning.Samples.Classification;
 
 /// <summary>
-/// Measures what training a method costs in memory: the peak resident set during a few AdamW steps at a large batch
-/// minus the resident set before the optimizer existed, so gradients, optimizer state and the activations kept for
-/// backward are all counted. At the tuning runs' own small batch the figure would be lost in allocator noise.
+/// Measures what training a method costs in memory: the peak resident set during a few AdamW steps at a fixed batch (the
+/// backbone's <see cref="IClassificationBackbone.MemoryProbeBatch"/>) minus the resident set before the optimizer existed,
+/// so gradients, optimizer state and the activations kept for backward are all counted. At the tuning runs' own small batch
+/// the figure of a small network would be lost in allocator noise.
 /// </summary>
 public static class MemoryProbe
 {
-    /// <summary>Images per probe step.</summary>
-    public const int Batch = 256;
-
     private const int Steps = 3;
 
     /// <summary>Bytes that <see cref="Steps"/> training steps of <paramref name="run"/> added at their peak.</summary>
     /// <param name="run">A freshly prepared model (its weights are changed; dispose it afterwards).</param>
     /// <param name="forward">Its forward pass on <paramref name="images"/>' inputs (images, or example indices into a tap cache).</param>
     /// <param name="images">Training inputs, repeated to fill the batch (the probe never reads test images).</param>
+    /// <param name="batch">Images per probe step.</param>
     /// <param name="device">Where the model is.</param>
-    public static long Measure(PreparedModel run, Func<Tensor, Tensor> forward, LabeledImages images, Device device)
+    public static long Measure(ITuningRun run, Func<Tensor, Tensor> forward, LabeledImages images, int batch, Device device)
     {
         using var scope = NewDisposeScope();
-        var index = arange(Batch).remainder(images.Count);
+        var index = arange(batch).remainder(images.Count);
         var x = images.Images.index_select(0, index).to(device);
         var y = images.Labels.index_select(0, index).to(device);
         // Tensors that became garbage earlier (data loading, previous runs) free their native memory in finalizers: let them

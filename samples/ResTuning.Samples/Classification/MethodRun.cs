@@ -22,31 +22,31 @@ public static class MethodRun
 
     /// <summary>Runs <paramref name="method"/> and writes its <see cref="MethodResult"/> as JSON to <paramref name="resultPath"/>.</summary>
     /// <param name="method">The method.</param>
-    /// <param name="backbonePath">The pretrained checkpoint.</param>
+    /// <param name="backbone">The pretrained backbone.</param>
     /// <param name="data">The splits.</param>
     /// <param name="protocol">Epochs, batch, seeds.</param>
     /// <param name="output">Folder for the tuner checkpoint.</param>
     /// <param name="device">Where to train.</param>
     /// <param name="resultPath">Where the result goes.</param>
-    /// <param name="tapCache">Storage type of the bypass's tap cache; null trains the bypass live (the backbone runs every step).</param>
-    public static MethodResult Run(TuningMethod method, string backbonePath, TransferData data, TransferProtocol protocol, string output, Device device, string resultPath,
+    /// <param name="tapCache">Storage type of the tap cache of the methods that read a frozen backbone's taps (the bypass; the
+    /// linear probe on a pretrained ResNet); null trains them live (the backbone runs every step).</param>
+    public static MethodResult Run(TuningMethod method, IClassificationBackbone backbone, TransferData data, TransferProtocol protocol, string output, Device device, string resultPath,
         ScalarType? tapCache = null)
     {
-        var classes = data.Labelled.Classes;
-        using var cached = method == TuningMethod.Bypass && tapCache is { } dtype ? ExtractTaps(backbonePath, data, protocol, dtype, device) : null;
+        using var cached = tapCache is { } dtype ? ExtractTaps(method, backbone, data, protocol, dtype, device) : null;
         if (cached is not null) data = cached.Data;
-        Func<Tensor, Tensor> ForwardOf(PreparedModel run) => cached is null ? run.Forward : cached.Forward(run.Bypass!);
+        Func<Tensor, Tensor> ForwardOf(ITuningRun run) => cached is null ? run.Forward : cached.Forward(run.Taps!);
 
-        // A tap cache held in memory is part of what training the bypass costs.
+        // A tap cache held in memory is part of what training on it costs.
         var trainingBytes = cached?.Bytes ?? 0;
-        using (var probe = Prepare(method, backbonePath, classes, seed: 0, device))
-            trainingBytes += MemoryProbe.Measure(probe, ForwardOf(probe), data.Labelled, device);
+        using (var probe = backbone.Prepare(method, seed: 0, device))
+            trainingBytes += MemoryProbe.Measure(probe, ForwardOf(probe), data.Labelled, backbone.MemoryProbeBatch, device);
 
         // The sweep: every learning rate of the grid, trained on the sweep split, scored on the validation split.
         var sweep = new List<SweepPoint>();
-        foreach (var lr in method.LearningRates())
+        foreach (var lr in backbone.LearningRates(method))
         {
-            using var run = Prepare(method, backbonePath, classes, seed: 0, device);
+            using var run = backbone.Prepare(method, seed: 0, device);
             var curve = Trainer.Train($"{method.Name()} sweep lr {lr:G2}", ForwardOf(run), run.SetTraining, run.Trainable,
                 data.SweepTrain, data.Validation, protocol.Epochs, protocol.Batch, lr, device, seed: 0, protocol.WeightDecay);
             sweep.Add(new SweepPoint(lr, curve.Accuracies.TakeLast(ScoredEpochs).Average(), curve.Accuracies));
@@ -62,10 +62,10 @@ public static class MethodRun
         ParameterCounts counts = default;
         for (var seed = 1; seed <= protocol.Seeds; seed++)
         {
-            using var run = Prepare(method, backbonePath, classes, seed, device);
+            using var run = backbone.Prepare(method, seed, device);
             var curve = Trainer.Train($"{method.Name()} seed {seed}", ForwardOf(run), run.SetTraining, run.Trainable,
                 data.Labelled, null, protocol.Epochs, protocol.Batch, chosen.LearningRate, device, seed, protocol.WeightDecay);
-            accuracies.Add(Trainer.Evaluate(run.Forward, run.SetTraining, data.Test, 500, device));   // live: the test split is not cached
+            accuracies.Add(Trainer.Evaluate(run.Forward, run.SetTraining, data.Test, protocol.EvaluationBatch, device));   // live: the test split is not cached
             stepMs.Add(curve.MedianMs);
             losses ??= curve.Losses;
             if (seed == 1)
@@ -95,20 +95,15 @@ public static class MethodRun
         return result;
     }
 
-    private static CachedTaps ExtractTaps(string backbonePath, TransferData data, TransferProtocol protocol, ScalarType dtype, Device device)
+    // Null where the method does not read a frozen backbone's taps (its model has no tap reader).
+    private static CachedTaps? ExtractTaps(TuningMethod method, IClassificationBackbone backbone, TransferData data, TransferProtocol protocol, ScalarType dtype, Device device)
     {
-        using var extractor = Prepare(TuningMethod.Bypass, backbonePath, data.Labelled.Classes, seed: 0, device);
+        using var extractor = backbone.Prepare(method, seed: 0, device);
+        if (extractor.Taps is not { } reader) return null;
         var watch = System.Diagnostics.Stopwatch.StartNew();
-        var cached = CachedTaps.Extract(extractor.Bypass!, data, dtype, $"{protocol.Describe(global::ResTuning.Data.FashionMnist.ClassNames)}; sweep, validation, labelled");
-        AnsiConsole.MarkupLine($"[grey]bypass: taps of the {cached.Data.SweepTrain.Count + cached.Data.Validation.Count + cached.Data.Labelled.Count:N0} training and validation images cached " +
-                               $"({TapCacheKey.DTypeName(dtype)}, {cached.Bytes / (1024.0 * 1024.0):F0} MiB) in {watch.Elapsed.TotalSeconds:F1} s: the backbone does not run again in training[/]");
+        var cached = CachedTaps.Extract(reader, data, dtype, $"{backbone.Name}; {protocol.Describe(global::ResTuning.Data.FashionMnist.ClassNames)}; sweep, validation, labelled");
+        AnsiConsole.MarkupLine($"[grey]{method.Name()}: taps of the {cached.Data.SweepTrain.Count + cached.Data.Validation.Count + cached.Data.Labelled.Count:N0} training and validation images cached " +
+                               $"({TapCacheKey.DTypeName(dtype)}, {cached.Bytes / (1024.0 * 1024.0):F1} MiB) in {watch.Elapsed.TotalSeconds:F1} s: the backbone does not run again in training[/]");
         return cached;
-    }
-
-    private static PreparedModel Prepare(TuningMethod method, string backbonePath, int classes, int seed, Device device)
-    {
-        manual_seed(seed);
-        var vit = Pretraining.LoadBackbone(backbonePath, classes, randomInit: method == TuningMethod.Scratch);
-        return PreparedModel.Create(vit, method, device);
     }
 }

@@ -22,7 +22,11 @@ public sealed record TransferData(LabeledImages Labelled, LabeledImages SweepTra
     private const float Mean = 0.286f, Std = 0.353f;
 
     /// <summary>Builds the splits from the Fashion-MNIST files in <paramref name="folder"/>.</summary>
-    public static TransferData FromFashionMnist(string folder, TransferProtocol protocol)
+    /// <param name="folder">The folder with the four files.</param>
+    /// <param name="protocol">Classes and sizes; without source classes the source is null.</param>
+    /// <param name="normalise">Standardise pixels with Fashion-MNIST's mean and std (the sample ViT's input); false keeps them in [0, 1]
+    /// for a backbone that brings its own preprocessing (the ImageNet ResNet).</param>
+    public static TransferData FromFashionMnist(string folder, TransferProtocol protocol, bool normalise = true)
     {
         protocol.Validate();
         var train = FashionMnist.Load(folder, train: true);
@@ -31,25 +35,31 @@ public sealed record TransferData(LabeledImages Labelled, LabeledImages SweepTra
         var sourceNames = protocol.SourceClasses.Select(c => names[c]).ToArray();
         var targetNames = protocol.TargetClasses.Select(c => names[c]).ToArray();
 
-        var sourceTrain = Limit(ToImages(train.WithClasses(protocol.SourceClasses.ToArray()), sourceNames), protocol.SourceTrainLimit, protocol.SplitSeed);
-        var sourceTest = Limit(ToImages(test.WithClasses(protocol.SourceClasses.ToArray()), sourceNames), protocol.TestLimit, protocol.SplitSeed);
-        var targetPool = ToImages(train.WithClasses(protocol.TargetClasses.ToArray()), targetNames);
-        var targetTest = Limit(ToImages(test.WithClasses(protocol.TargetClasses.ToArray()), targetNames), protocol.TestLimit, protocol.SplitSeed);
+        var targetPool = ToImages(train.WithClasses(protocol.TargetClasses.ToArray()), targetNames, normalise);
+        var targetTest = Limit(ToImages(test.WithClasses(protocol.TargetClasses.ToArray()), targetNames, normalise), protocol.TestLimit, protocol.SplitSeed);
         var (labelled, sweepTrain, validation) = DrawLabelled(targetPool, protocol);
+        if (protocol.UsesPretrainedBackbone) return new TransferData(labelled, sweepTrain, validation, targetTest, null);
+        var sourceTrain = Limit(ToImages(train.WithClasses(protocol.SourceClasses.ToArray()), sourceNames, normalise), protocol.SourceTrainLimit, protocol.SplitSeed);
+        var sourceTest = Limit(ToImages(test.WithClasses(protocol.SourceClasses.ToArray()), sourceNames, normalise), protocol.TestLimit, protocol.SplitSeed);
         return new TransferData(labelled, sweepTrain, validation, targetTest, new SourceData(sourceTrain, sourceTest));
     }
 
     /// <summary>
     /// Builds the target splits from a user's image folder (<c>root/class/image</c>), converted to the backbone's input
-    /// (grayscale 28 px for the sample ViT): a fifth of each class is the test split, the labelled images are drawn from
-    /// the rest as the protocol says (fewer where a class has fewer).
+    /// (grayscale 28 px for the sample ViT, RGB for the ResNet): a fifth of each class is the test split, the labelled images
+    /// are drawn from the rest as the protocol says (fewer where a class has fewer).
     /// </summary>
-    public static TransferData FromImageFolder(string root, TransferProtocol protocol, int imageSize, int channels)
+    /// <param name="root">The folder.</param>
+    /// <param name="protocol">Sizes and seeds.</param>
+    /// <param name="imageSize">Side the images are read at.</param>
+    /// <param name="channels">1 (grey) or 3.</param>
+    /// <param name="normalise">As in <see cref="FromFashionMnist"/>.</param>
+    public static TransferData FromImageFolder(string root, TransferProtocol protocol, int imageSize, int channels, bool normalise = true)
     {
         var all = ImageFolderDataset.Load(root, imageSize);
         var images = channels == 1 ? all.Images.mean(new long[] { 1 }, keepdim: true) : all.Images;
-        // ImageFolderDataset centres pixels on 0 (value - 0.5); bring them to the Fashion-MNIST scale the ViT was pretrained on.
-        images = (images + 0.5f - Mean) / Std;
+        // ImageFolderDataset centres pixels on 0 (value - 0.5); bring them to [0, 1], or to the Fashion-MNIST scale the ViT was pretrained on.
+        images = normalise ? (images + 0.5f - Mean) / Std : images + 0.5f;
         var data = all with { Images = images };
         var perClassTest = new List<long>();
         var rest = new List<long>();
@@ -83,8 +93,11 @@ public sealed record TransferData(LabeledImages Labelled, LabeledImages SweepTra
         return (Take(pool, sweep.Concat(validation)), Take(pool, sweep), Take(pool, validation));
     }
 
-    private static LabeledImages ToImages(IdxImageSet set, IReadOnlyList<string> names) =>
-        new(((set.Images.to_type(ScalarType.Float32) / 255f - Mean) / Std).unsqueeze(1), set.Labels, names.Count, names);
+    private static LabeledImages ToImages(IdxImageSet set, IReadOnlyList<string> names, bool normalise)
+    {
+        var pixels = set.Images.to_type(ScalarType.Float32) / 255f;
+        return new((normalise ? (pixels - Mean) / Std : pixels).unsqueeze(1), set.Labels, names.Count, names);
+    }
 
     private static LabeledImages Limit(LabeledImages data, int limit, int seed) =>
         limit <= 0 || limit >= data.Count ? data : Take(data, randperm(data.Count, generator: new Generator((ulong)seed + 2)).narrow(0, 0, limit).data<long>());

@@ -5,14 +5,16 @@ using System.Linq;
 namespace ResTuning.Samples.Classification;
 
 /// <summary>
-/// The main job's transfer protocol (VTAB-1K-like, on Fashion-MNIST): pretrain on the source classes' full training
-/// split, then tune on the disjoint target classes with a few labelled images per class, choose each method's learning
-/// rate on a validation part of those labelled images, and test on the target classes' whole test split.
+/// The main job's transfer protocol (VTAB-1K-like, on Fashion-MNIST): tune a pretrained backbone on the target classes with a
+/// few labelled images per class, choose each method's learning rate on a validation part of those labelled images, and
+/// test on the target classes' test split. The ImageNet protocols (<see cref="ImageNet"/>, <see cref="ImageNetFull"/>)
+/// tune ML.NET's ImageNet ResNet-18 on all ten classes; the ViT protocol (the defaults, <see cref="Quick"/>) first
+/// pretrains the sample ViT here on five source classes and tunes it on the five others.
 /// </summary>
-/// <remarks>Every number of the protocol lives here; <see cref="Quick"/> is the same protocol on a tiny subset (for tests).</remarks>
+/// <remarks>Every number of the protocol lives here; <see cref="Quick"/> and <see cref="ImageNetQuick"/> are the same protocols on a tiny subset (for tests).</remarks>
 public sealed record TransferProtocol
 {
-    /// <summary>Fashion-MNIST classes the backbone is pretrained on (T-shirt/top, Trouser, Pullover, Dress, Coat).</summary>
+    /// <summary>Fashion-MNIST classes the backbone is pretrained on here (T-shirt/top, Trouser, Pullover, Dress, Coat); empty when it comes pretrained (ImageNet).</summary>
     public IReadOnlyList<int> SourceClasses { get; init; } = new[] { 0, 1, 2, 3, 4 };
 
     /// <summary>Fashion-MNIST classes of the downstream task (Sandal, Shirt, Sneaker, Bag, Ankle boot): never seen in pretraining.</summary>
@@ -54,6 +56,38 @@ public sealed record TransferProtocol
     /// <summary>Seed that draws the labelled target images and their validation part (fixed, like VTAB-1K's fixed splits).</summary>
     public int SplitSeed { get; init; } = 2023;
 
+    /// <summary>Side of the square images the backbone reads (Fashion-MNIST's 28 px resized); 0 for the backbone's own size (the sample ViT's 28 px).</summary>
+    public int ImageSize { get; init; }
+
+    /// <summary>Images per batch when measuring test accuracy.</summary>
+    public int EvaluationBatch { get; init; } = 500;
+
+    /// <summary>Whether the backbone comes pretrained (no source classes, nothing pretrained here).</summary>
+    public bool UsesPretrainedBackbone => SourceClasses.Count == 0;
+
+    /// <summary>
+    /// The default ImageNet protocol, sized for a 2-core CPU (the job in about a quarter of an hour): all ten Fashion-MNIST
+    /// classes at 64 px, 20 labelled images per class (5 of them validate the sweep), 2,000 test images, 3 seeds.
+    /// </summary>
+    public static TransferProtocol ImageNet { get; } = new()
+    {
+        SourceClasses = Array.Empty<int>(), TargetClasses = Enumerable.Range(0, 10).ToArray(),
+        LabelledPerClass = 20, ValidationPerClass = 5, TestLimit = 2000, ImageSize = 64,
+        PretrainEpochs = 1, Epochs = 12, Batch = 20, Seeds = 3, EvaluationBatch = 250,
+    };
+
+    /// <summary>The ImageNet protocol of the README's headline table: 112 px, 50 labelled images per class (10 validate), 5,000 test images, 3 seeds.</summary>
+    public static TransferProtocol ImageNetFull { get; } = ImageNet with
+    {
+        LabelledPerClass = 50, ValidationPerClass = 10, TestLimit = 5000, ImageSize = 112, Epochs = 15, Batch = 25,
+    };
+
+    /// <summary>The ImageNet protocol on a tiny subset (32 px, 4 labelled images per class, 100 test images): seconds, for tests.</summary>
+    public static TransferProtocol ImageNetQuick { get; } = ImageNet with
+    {
+        LabelledPerClass = 4, ValidationPerClass = 1, TestLimit = 100, ImageSize = 32, Epochs = 1, Batch = 10, Seeds = 3,
+    };
+
     /// <summary>The same protocol on a tiny subset: runs the whole main job end to end in well under a minute.</summary>
     public static TransferProtocol Quick { get; } = new()
     {
@@ -62,8 +96,12 @@ public sealed record TransferProtocol
     };
 
     /// <summary>One line for the console, the README and <c>results.json</c>.</summary>
-    public string Describe(IReadOnlyList<string> classNames) =>
-        $"pretrain on classes {Names(SourceClasses, classNames)} ({(SourceTrainLimit == 0 ? "full training split" : $"{SourceTrainLimit} training images")}); " +
+    public string Describe(IReadOnlyList<string> classNames) => UsesPretrainedBackbone
+        ? $"tune on classes {Names(TargetClasses, classNames)} at {ImageSize} px with {LabelledPerClass} labelled images per class " +
+          $"({LabelledPerClass * TargetClasses.Count} in all, seed {SplitSeed}), of which {ValidationPerClass} per class are the validation split of the " +
+          $"learning-rate sweep (one seed); {Epochs} epochs, batch {Batch}, AdamW (weight decay {WeightDecay}) with a one-cycle schedule; " +
+          $"test on {(TestLimit == 0 ? "the whole test split" : $"{TestLimit} test images")}; mean ± std over {Seeds} training seeds"
+        : $"pretrain on classes {Names(SourceClasses, classNames)} ({(SourceTrainLimit == 0 ? "full training split" : $"{SourceTrainLimit} training images")}); " +
         $"tune on the disjoint classes {Names(TargetClasses, classNames)} with {LabelledPerClass} labelled images per class " +
         $"({LabelledPerClass * TargetClasses.Count} in all, seed {SplitSeed}), of which {ValidationPerClass} per class are the validation split of the " +
         $"learning-rate sweep; {Epochs} epochs, batch {Batch}, AdamW (weight decay {WeightDecay}) with a one-cycle schedule; " +
@@ -73,14 +111,16 @@ public sealed record TransferProtocol
     /// <exception cref="ArgumentException">Names what is wrong.</exception>
     public void Validate()
     {
-        if (SourceClasses.Count < 2 || TargetClasses.Count < 2)
-            throw new ArgumentException("The source and the target task each need at least two classes.");
+        if (SourceClasses.Count == 1 || TargetClasses.Count < 2)
+            throw new ArgumentException("The source task (when pretraining here) and the target task each need at least two classes.");
         if (SourceClasses.Intersect(TargetClasses).Any())
             throw new ArgumentException($"Source and target classes must be disjoint; both have {string.Join(", ", SourceClasses.Intersect(TargetClasses))}.");
         if (ValidationPerClass <= 0 || ValidationPerClass >= LabelledPerClass)
             throw new ArgumentException($"The validation split ({ValidationPerClass} per class) must be positive and smaller than the labelled images ({LabelledPerClass} per class).");
-        if (Seeds < 1 || Epochs < 1 || Batch < 1 || PretrainEpochs < 1)
+        if (Seeds < 1 || Epochs < 1 || Batch < 1 || PretrainEpochs < 1 || EvaluationBatch < 1)
             throw new ArgumentException("Seeds, epochs and batch sizes must be positive.");
+        if (ImageSize != 0 && ImageSize < 32)
+            throw new ArgumentException($"Images of {ImageSize} px are too small for the ResNet (it halves the resolution five times); give 32 px or more.");
     }
 
     private static string Names(IReadOnlyList<int> classes, IReadOnlyList<string> names) =>

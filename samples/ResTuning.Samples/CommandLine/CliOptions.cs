@@ -54,6 +54,7 @@ public static class CliOptions
         }
         catch (Exception e) when (e is ArgumentException or InvalidOperationException or System.IO.IOException or Checkpoints.CheckpointException)
         {
+            if (Environment.GetEnvironmentVariable("RESTUNING_STACK") == "1") Console.Error.WriteLine(e);
             return Fail(e.Message);
         }
     }

@@ -9,7 +9,7 @@ namespace ResTuning.Samples.Reporting;
 public static class ResultsTable
 {
     /// <summary>Writes the table to the console; memory ratios are relative to full fine-tuning when it ran.</summary>
-    public static void Print(IReadOnlyList<MethodResult> results, double? sourceAccuracy)
+    public static void Print(IReadOnlyList<MethodResult> results, double? sourceAccuracy, int probeBatch)
     {
         var full = results.FirstOrDefault(r => r.Method == "full");
         var seeds = results.Select(r => r.SeedAccuracies.Count).DefaultIfEmpty(0).Max();
@@ -40,7 +40,7 @@ public static class ResultsTable
         if (sourceAccuracy is { } source)
             AnsiConsole.MarkupLine($"Backbone: source-task test accuracy [bold]{Percent(source)} %[/] after pretraining.");
         AnsiConsole.MarkupLine("[grey]lr: the peak learning rate chosen on the validation split (never the test split). ms/step: median of the final runs. " +
-                               "training memory: peak resident set of 3 AdamW steps at batch 256 minus the resident set before them (gradients, optimizer state, activations), " +
+                               $"training memory: peak resident set of 3 AdamW steps at batch {probeBatch} minus the resident set before them (gradients, optimizer state, activations), " +
                                "plus the tap cache where the bypass trained on one; each method ran in its own process.[/]");
     }
 

@@ -9,11 +9,12 @@ namespace ResTuning.Samples.Reporting;
 public static class TransferReport
 {
     /// <summary>Writes the report to <paramref name="path"/> (through a temporary file, so a reader never sees half of it).</summary>
-    public static void Write(string path, string dataset, string protocol, double? sourceAccuracy, double wallSeconds, IReadOnlyList<MethodResult> results)
+    public static void Write(string path, string dataset, string backbone, string protocol, double? sourceAccuracy, double wallSeconds, IReadOnlyList<MethodResult> results)
     {
         var report = new Dictionary<string, object?>
         {
             ["dataset"] = dataset,
+            ["backbone"] = backbone,
             ["protocol"] = protocol,
             ["source_accuracy"] = sourceAccuracy,
             ["wall_seconds"] = wallSeconds,

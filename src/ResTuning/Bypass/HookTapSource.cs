@@ -193,40 +193,52 @@ public sealed class HookTapSource : ITapSource, IDisposable
         // A frozen backbone is a fixed feature extractor: run it in eval mode (no dropout, BatchNorm running statistics
         // read, never updated), whatever mode the caller's model is in, and restore its mode afterwards (counted across
         // concurrent passes, see EvalModeGuard).
-        Tensor[] captured;
-        using (var scope = NewDisposeScope())
+        try
         {
-            mode.Enter();
-            state.Outer = current;
-            current = state;
-            try
+            using (var scope = NewDisposeScope())
             {
-                using (no_grad())
+                mode.Enter();
+                state.Outer = current;
+                current = state;
+                try
                 {
-                    try
+                    using (no_grad())
                     {
-                        output = runBackbone();
-                    }
-                    catch (StopForward)
-                    {
-                        // The last needed tap ran: the rest of the backbone is not needed.
-                    }
-                    finally
-                    {
-                        state.RestoreGrad();
+                        try
+                        {
+                            output = runBackbone();
+                        }
+                        catch (StopForward)
+                        {
+                            // The last needed tap ran: the rest of the backbone is not needed.
+                        }
+                        finally
+                        {
+                            state.RestoreGrad();
+                        }
                     }
                 }
+                finally
+                {
+                    current = state.Outer;
+                    mode.Exit();
+                }
+                state.EnsureComplete();
+                output = output?.MoveToOuterDisposeScope();
             }
-            finally
-            {
-                current = state.Outer;
-                mode.Exit();
-            }
-            state.EnsureComplete();
-            captured = state.Taps.Select(t => t!.MoveToOuterDisposeScope()).ToArray();
-            output = output?.MoveToOuterDisposeScope();
         }
-        return captured;
+        catch
+        {
+            foreach (var tap in state.Taps) tap?.Dispose();
+            throw;
+        }
+        // The taps belong to no dispose scope (see Run.Capture): give the caller's scope a handle on each.
+        return state.Taps.Select(t =>
+        {
+            var owned = t!.alias();
+            t.Dispose();
+            return owned;
+        }).ToArray();
     }
 
     /// <summary>State of one backbone pass: one call, on one thread.</summary>
@@ -257,7 +269,8 @@ public sealed class HookTapSource : ITapSource, IDisposable
                     ? $"Tap '{owner.tapNames[index]}' ran twice in one backbone pass; tap a module that runs once."
                     : $"Tap '{owner.tapNames[index]}' ran before '{expected}': list the taps in the order the backbone runs them.");
             }
-            Taps[index] = value.detach();
+            // Out of every dispose scope: a hook can fire inside a module's own scope (a ResNet's stem), whose end would free it.
+            Taps[index] = value.detach().DetachFromDisposeScope();
             next++;
             // An exception is the only way to end the backbone's own forward early: TorchSharp's hooks can replace a module's
             // input or output but not stop its caller, and Module.call is not virtual. Measured (Benchmarks `stopforward`): 6 µs

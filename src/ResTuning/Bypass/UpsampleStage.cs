@@ -1,4 +1,3 @@
-using System;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -9,7 +8,7 @@ namespace ResTuning.Bypass;
 /// <c>[B, C_in, h, w]</c> to the next tap's <c>[H, W]</c>, then a 3×3 convolution <c>conv</c> to its channel count.
 /// The convolution starts at zero.
 /// </summary>
-public sealed class UpsampleStage : nn.Module
+public sealed class UpsampleStage : BypassResize
 {
     private readonly Conv2d conv;
 
@@ -18,12 +17,8 @@ public sealed class UpsampleStage : nn.Module
     /// <param name="outChannels">Channels of the next tap.</param>
     /// <param name="zeroInit">Zero-initialise the convolution (the default, as the reference implementation).</param>
     /// <param name="name">Module name.</param>
-    public UpsampleStage(long inChannels, long outChannels, bool zeroInit = true, string name = "upsample") : base(name)
+    public UpsampleStage(long inChannels, long outChannels, bool zeroInit = true, string name = "upsample") : base(inChannels, outChannels, name)
     {
-        if (inChannels <= 0) throw new ArgumentOutOfRangeException(nameof(inChannels), inChannels, "Channel counts must be positive.");
-        if (outChannels <= 0) throw new ArgumentOutOfRangeException(nameof(outChannels), outChannels, "Channel counts must be positive.");
-        InChannels = inChannels;
-        OutChannels = outChannels;
         conv = nn.Conv2d(inChannels, outChannels, 3, padding: 1);
         if (zeroInit)
         {
@@ -34,21 +29,12 @@ public sealed class UpsampleStage : nn.Module
         register_module("conv", conv);
     }
 
-    /// <summary>Channels in.</summary>
-    public long InChannels { get; }
-
-    /// <summary>Channels out.</summary>
-    public long OutChannels { get; }
-
     /// <summary>The 3×3 convolution.</summary>
     public Conv2d Conv => conv;
 
-    /// <summary>Resizes <c>[B, C_in, h, w]</c> to <c>[B, C_out, height, width]</c>.</summary>
-    public Tensor Forward(Tensor state, long height, long width)
+    /// <inheritdoc />
+    protected override Tensor Resize(Tensor state, long height, long width)
     {
-        if (state.dim() != 4 || state.shape[1] != InChannels)
-            throw new TunerShapeException(GetName(), "input", new long[] { -1, InChannels, -1, -1 }, state.shape,
-                "An upsample stage reads [batch, channels, height, width] bypass states with the channel count it was built for.");
         var resized = state.shape[2] == height && state.shape[3] == width
             ? state
             : nn.functional.interpolate(state, size: new[] { height, width }, mode: InterpolationMode.Nearest);

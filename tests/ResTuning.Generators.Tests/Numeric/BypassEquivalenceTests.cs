@@ -147,7 +147,7 @@ public sealed class BypassEquivalenceTests : IDisposable
             var stage = model.Bypass.Stages[l];
             var lateral = (ResAdapter)((PerPixel)((Residual)stage.Lateral).Inner).Inner;   // residual by default: it re-enters
             var vertical = (ResAdapter)((PerPixel)((Residual)stage.Vertical).Inner).Inner;
-            var up = stage.Upsample!.Conv;
+            var up = ((UpsampleStage)stage.Resize!).Conv;
             var resized = nn.functional.conv2d(nn.functional.interpolate(b, size: new[] { taps[l].shape[2], taps[l].shape[3] }, mode: InterpolationMode.Nearest),
                 up.weight!, up.bias, padding: new long[] { 1, 1 });
             b = (taps[l] + PerPixel(lateral, taps[l])) + (resized + PerPixel(vertical, resized));

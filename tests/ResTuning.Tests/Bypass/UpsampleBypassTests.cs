@@ -56,8 +56,8 @@ public class UpsampleBypassTests
         var stages = new List<BypassStage>
         {
             new(nn.Conv2d(8, 8, 1), nn.Conv2d(8, 8, 1)),
-            new(nn.Conv2d(4, 4, 1), nn.Conv2d(4, 4, 1), upsample: new UpsampleStage(8, 4, zeroUpsample)),
-            new(nn.Conv2d(2, 2, 1), nn.Conv2d(2, 2, 1), upsample: new UpsampleStage(4, 2, zeroUpsample)),
+            new(nn.Conv2d(4, 4, 1), nn.Conv2d(4, 4, 1), resize: new UpsampleStage(8, 4, zeroUpsample)),
+            new(nn.Conv2d(2, 2, 1), nn.Conv2d(2, 2, 1), resize: new UpsampleStage(4, 2, zeroUpsample)),
         };
         return (source, stages);
     }

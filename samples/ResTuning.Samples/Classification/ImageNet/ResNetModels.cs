@@ -1,0 +1,25 @@
+using ResTuning.Backbones;
+
+namespace ResTuning.Samples.Classification.ImageNet;
+
+/// <summary>
+/// LoRA (r = 8, α = 16) beside both 3×3 convolutions of every residual block of the ImageNet ResNet-18 (PEFT's conv LoRA;
+/// mergeable into the convolutions after training), plus its new head <c>fc</c>; built by the DSL's generator.
+/// </summary>
+[ResTuning<ResNet>]
+[LoRA("layer1.*.conv1", Rank = 8, Alpha = 16), LoRA("layer2.*.conv1", Rank = 8, Alpha = 16), LoRA("layer3.*.conv1", Rank = 8, Alpha = 16), LoRA("layer4.*.conv1", Rank = 8, Alpha = 16)]
+[LoRA("layer1.*.conv2", Rank = 8, Alpha = 16), LoRA("layer2.*.conv2", Rank = 8, Alpha = 16), LoRA("layer3.*.conv2", Rank = 8, Alpha = 16), LoRA("layer4.*.conv2", Rank = 8, Alpha = 16)]
+[Trainable("fc")]
+public partial class ResNetLoRA;
+
+/// <summary>
+/// Res-Tuning-Bypass over the ImageNet ResNet-18, built by the DSL's generator: the backbone is frozen (batch norm on its
+/// ImageNet statistics) and runs without autograd; a side chain reads the stem (<c>maxpool</c>, x_0) and the end of each
+/// stage (x_1..x_4), moving its state down the stages with a downsample step (average pooling, zero-initialised 1×1
+/// convolution where the width grows). Laterals and verticals are residual per-pixel Res-Adapters (bottleneck 32), so the
+/// bypass starts as a probe on the last stage. The pooled head is passed to the constructor (the class count is chosen at run time).
+/// </summary>
+[ResTuningBypass<ResNet>(Widths = new[] { 64, 64, 128, 256, 512 })]
+[BypassTaps(Start = "maxpool", Taps = "layer1.1, layer2.1, layer3.1, layer4.2", Downsample = true)]
+[Lateral(TunerKind.Adapter, Dim = 32, Residual = true), Vertical(TunerKind.Adapter, Dim = 32, Residual = true)]
+public partial class ResNetBypass;
