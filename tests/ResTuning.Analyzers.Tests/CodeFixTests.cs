@@ -91,6 +91,12 @@ public sealed class CodeFixTests
             Sources.Model("[ResTuningBypass<Demo.TinyVit>(Features = 16, Lambda = 1.0)]\n[BypassTaps(Taps = \"blocks.*\")]"));
 
     [Fact]
+    public Task A_bypass_that_both_upsamples_and_downsamples_keeps_upsampling() =>
+        Verify.CodeFix<ClampParameterCodeFix>(
+            Sources.Model("[ResTuningBypass<Demo.TinyVit>(Features = 16)]\n[BypassTaps(Taps = \"blocks.*\", Upsample = true, Downsample = {|RT0008:true|})]"),
+            Sources.Model("[ResTuningBypass<Demo.TinyVit>(Features = 16)]\n[BypassTaps(Taps = \"blocks.*\", Upsample = true, Downsample = false)]"));
+
+    [Fact]
     public Task Clamp_the_model_features() =>
         Verify.CodeFix<ClampParameterCodeFix>(
             Sources.Model("[ResTuning<Demo.TinyVit>(Features = {|RT0008:-8|})]\n[Trainable(\"head\")]"),

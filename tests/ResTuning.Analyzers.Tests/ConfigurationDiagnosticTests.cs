@@ -17,6 +17,11 @@ public sealed class ConfigurationDiagnosticTests
         Verify.Analyzer(Sources.Model(attributes, declaration), Verify.Diagnostic(id).WithLocation(0).WithMessage(message));
 
     [Fact]
+    public Task Upsample_and_downsample_together_is_an_error_on_downsample() =>
+        Single("[ResTuningBypass<Demo.TinyVit>(Features = 16)]\n[BypassTaps(Taps = \"blocks.*\", Upsample = true, Downsample = {|#0:true|})]", "RT0008",
+            "[BypassTaps]: Downsample must be false when Upsample is true (the taps either grow or shrink), but is True");
+
+    [Fact]
     public Task Unresolved_segment_is_named_with_the_closest_registered_name() =>
         Single("[ResTuning<Demo.TinyVit>]\n[ResAdapter(\"blocks.*.{|#0:mpl|}\", In = 16)]", "RT0005",
             "Tap 'blocks.*.mpl': 'mpl' is not a registered module of Block; did you mean 'mlp'?");

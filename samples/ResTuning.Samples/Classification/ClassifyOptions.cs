@@ -55,17 +55,20 @@ public sealed class ClassifyOptions
 
     /// <summary><c>--protocol</c>.</summary>
     public Option<string> Protocol { get; } = Choice("--protocol",
-        "Size of the ResNet protocol: default (64 px, 20 labels per class, 2,000 test images; about a quarter of an hour on 2 cores) or full (112 px, 50 labels per class, 5,000 test images: the README's table)",
+        "Size of the ResNet protocol: default (48 px, 20 labels per class, 2,000 test images; about a quarter of an hour on 2 cores) or full (112 px, 50 labels per class, 5,000 test images: the README's table)",
         "default", "default", "full");
 
     /// <summary><c>--epochs</c>.</summary>
-    public Option<int?> Epochs { get; } = Optional("--epochs", "Tuning epochs over the labelled target images (ResNet 12, full 15; ViT 40)");
+    public Option<int?> Epochs { get; } = Optional("--epochs", "Tuning epochs over the labelled target images (ResNet 6, full 15; ViT 40)");
 
     /// <summary><c>--pretrain-epochs</c>.</summary>
     public Option<int?> PretrainEpochs { get; } = Optional("--pretrain-epochs", "ViT only: pretraining epochs on the source classes (default 16)");
 
     /// <summary><c>--labelled-per-class</c>.</summary>
     public Option<int?> LabelledPerClass { get; } = Optional("--labelled-per-class", "Labelled target images per class, a fifth of which validate the sweep (ResNet 20, full 50; ViT 50)");
+
+    /// <summary><c>--image-size</c>.</summary>
+    public Option<int?> ImageSize { get; } = Optional("--image-size", "ResNet only: side in pixels the images are resized to (default 48, full 112; at least 32)");
 
     /// <summary><c>--seeds</c>.</summary>
     public Option<int?> Seeds { get; } = Optional("--seeds", "Training seeds of the final runs (ResNet 3; ViT 5)");
@@ -94,7 +97,7 @@ public sealed class ClassifyOptions
     /// <summary>Adds every option to <paramref name="command"/>.</summary>
     public void AddTo(Command command)
     {
-        foreach (var option in new Option[] { Backbone, Protocol, Method, Quick, Epochs, PretrainEpochs, LabelledPerClass, Seeds, TapCache, Output, Device, FashionMnist, Data, Pretrained })
+        foreach (var option in new Option[] { Backbone, Protocol, Method, Quick, Epochs, ImageSize, PretrainEpochs, LabelledPerClass, Seeds, TapCache, Output, Device, FashionMnist, Data, Pretrained })
             command.Options.Add(option);
     }
 
@@ -121,6 +124,8 @@ public sealed class ClassifyOptions
         if (parse.GetValue(LabelledPerClass) is { } labelled && labelled != protocol.LabelledPerClass)
             protocol = protocol with { LabelledPerClass = labelled, ValidationPerClass = Math.Max(1, labelled / 5) };
         if (parse.GetValue(Seeds) is { } seeds) protocol = protocol with { Seeds = seeds };
+        if (parse.GetValue(ImageSize) is { } size)
+            protocol = backbone == ResNet ? protocol with { ImageSize = size } : throw new ArgumentException("--image-size is the ResNet's; the sample ViT reads 28-px images.");
         protocol.Validate();
         var methods = parse.GetValue(Method) is { Length: > 0 } given
             ? given.Select(n => { TuningMethods.TryParse(n, out var m); return m; }).Distinct().OrderBy(m => m).ToArray()
@@ -143,6 +148,7 @@ public sealed class ClassifyOptions
         if (!settings.UsesResNet) { yield return "--pretrain-epochs"; yield return p.PretrainEpochs.ToString(CultureInfo.InvariantCulture); }
         yield return "--labelled-per-class"; yield return p.LabelledPerClass.ToString(CultureInfo.InvariantCulture);
         yield return "--seeds"; yield return p.Seeds.ToString(CultureInfo.InvariantCulture);
+        if (settings.UsesResNet) { yield return "--image-size"; yield return p.ImageSize.ToString(CultureInfo.InvariantCulture); }
         if (settings.FashionMnistFolder is not null) { yield return "--fashion-mnist"; yield return settings.FashionMnistFolder; }
         if (settings.DataFolder is not null) { yield return "--data"; yield return settings.DataFolder; }
     }

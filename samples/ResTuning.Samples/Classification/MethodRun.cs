@@ -44,12 +44,14 @@ public static class MethodRun
 
         // The sweep: every learning rate of the grid, trained on the sweep split, scored on the validation split.
         var sweep = new List<SweepPoint>();
+        var skipped = 0;
         foreach (var lr in backbone.LearningRates(method))
         {
             using var run = backbone.Prepare(method, seed: 0, device);
             var curve = Trainer.Train($"{method.Name()} sweep lr {lr:G2}", ForwardOf(run), run.SetTraining, run.Trainable,
                 data.SweepTrain, data.Validation, protocol.Epochs, protocol.Batch, lr, device, seed: 0, protocol.WeightDecay);
             sweep.Add(new SweepPoint(lr, curve.Accuracies.TakeLast(ScoredEpochs).Average(), curve.Accuracies));
+            skipped += curve.SkippedSteps;
         }
         var chosen = sweep.OrderByDescending(p => p.ValidationAccuracy).ThenBy(p => p.LearningRate).First();
         AnsiConsole.MarkupLine($"[aqua]{method.Name()}[/]: learning rate [bold]{chosen.LearningRate:G2}[/] chosen on the validation split (" +
@@ -67,6 +69,7 @@ public static class MethodRun
                 data.Labelled, null, protocol.Epochs, protocol.Batch, chosen.LearningRate, device, seed, protocol.WeightDecay);
             accuracies.Add(Trainer.Evaluate(run.Forward, run.SetTraining, data.Test, protocol.EvaluationBatch, device));   // live: the test split is not cached
             stepMs.Add(curve.MedianMs);
+            skipped += curve.SkippedSteps;
             losses ??= curve.Losses;
             if (seed == 1)
             {
@@ -89,6 +92,7 @@ public static class MethodRun
             TapCacheDType = cached is null ? null : TapCacheKey.DTypeName(tapCache!.Value),
             Losses = losses ?? new List<double>(),
             EpochAccuracies = chosen.EpochAccuracies,
+            SkippedSteps = skipped,
         };
         AnsiConsole.MarkupLine($"[aqua]{method.Name()}[/]: test accuracy [bold]{100 * result.AccuracyMean:F1} ± {100 * result.AccuracyStd:F1} %[/] over {accuracies.Count} seeds");
         File.WriteAllText(resultPath, JsonSerializer.Serialize(result));

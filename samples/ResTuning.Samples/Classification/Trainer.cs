@@ -14,7 +14,8 @@ namespace ResTuning.Samples.Classification;
 /// <param name="Losses">Training loss per step.</param>
 /// <param name="Accuracies">Accuracy on the evaluation split after each epoch (empty without one).</param>
 /// <param name="MedianMs">Median milliseconds per training step (the first steps, which warm up libtorch, left out).</param>
-public sealed record TrainingCurve(List<double> Losses, List<double> Accuracies, double MedianMs);
+/// <param name="SkippedSteps">Steps whose gradients were not finite and were skipped (no update).</param>
+public sealed record TrainingCurve(List<double> Losses, List<double> Accuracies, double MedianMs, int SkippedSteps = 0);
 
 /// <summary>A plain supervised training loop with a progress bar, step timing and per-epoch accuracy.</summary>
 public static class Trainer
@@ -43,6 +44,7 @@ public static class Trainer
         var losses = new List<double>();
         var accuracies = new List<double>();
         var stepMs = new List<double>();
+        var skipped = 0;
 
         AnsiConsole.Progress()
             .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn())
@@ -59,7 +61,11 @@ public static class Trainer
                         optimizer.zero_grad();
                         var loss = nn.functional.cross_entropy(model(images.to(device)), labels.to(device));
                         loss.backward();
-                        optimizer.step();
+                        // A step with a non-finite gradient is skipped, as a mixed-precision gradient scaler does: on a frozen
+                        // ResNet with conv LoRA libtorch's CPU convolution backward returns NaN input gradients now and then
+                        // (see the README's known issues); one bad step must not poison the tuners for good.
+                        if (AllFinite(trainable)) optimizer.step();
+                        else skipped++;
                         schedule.step();
                         var value = loss.ToDouble();
                         stepMs.Add(watch.Elapsed.TotalMilliseconds);
@@ -74,7 +80,16 @@ public static class Trainer
             });
         setTraining(false);
         var ordered = stepMs.Skip(Math.Min(3, stepMs.Count - 1)).OrderBy(v => v).ToList();
-        return new TrainingCurve(losses, accuracies, ordered[ordered.Count / 2]);
+        if (skipped > 0)
+            AnsiConsole.MarkupLine($"[yellow]{Markup.Escape(title)}: {skipped} of {stepMs.Count} steps skipped (non-finite gradients)[/]");
+        return new TrainingCurve(losses, accuracies, ordered[ordered.Count / 2], skipped);
+    }
+
+    private static bool AllFinite(IReadOnlyList<TorchSharp.Modules.Parameter> parameters)
+    {
+        using var scope = NewDisposeScope();
+        var grads = parameters.Where(p => p.grad is not null).Select(p => p.grad!.abs().max()).ToArray();
+        return grads.Length == 0 || stack(grads).isfinite().all().ToBoolean();
     }
 
     /// <summary>Top-1 accuracy of <paramref name="model"/> on <paramref name="data"/>.</summary>

@@ -61,4 +61,7 @@ public sealed record MethodResult
 
     /// <summary>Validation accuracy after each epoch at the chosen learning rate (from the sweep).</summary>
     public List<double> EpochAccuracies { get; init; } = new();
+
+    /// <summary>Training steps of the sweep and the final runs skipped for non-finite gradients (see <c>Trainer</c>).</summary>
+    public int SkippedSteps { get; init; }
 }

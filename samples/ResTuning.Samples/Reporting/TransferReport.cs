@@ -31,6 +31,7 @@ public static class TransferReport
                 ["training_bytes"] = r.TrainingBytes,
                 ["tap_cache"] = r.TapCacheDType ?? "off",
                 ["tap_cache_bytes"] = r.TapCacheBytes,
+                ["skipped_steps"] = r.SkippedSteps,
             }),
         };
         AtomicText.Write(path, JsonSerializer.Serialize(report, new JsonSerializerOptions { WriteIndented = true }));

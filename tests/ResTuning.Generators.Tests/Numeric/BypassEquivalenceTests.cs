@@ -160,6 +160,68 @@ public sealed class BypassEquivalenceTests : IDisposable
         Assert.Equal(NumDenoiserBypass.TrainableParameterCount, model.CountParameters().Trainable);
     }
 
+    /// <summary>The ResNet-18's stem and stages called by hand under no_grad: x_0 (after the max pool) and x_1..x_4 (after each stage).</summary>
+    private static Tensor[] ResNetTapsByHand(ResTuning.Backbones.ResNet net, Tensor images)
+    {
+        using var _ = no_grad();
+        var taps = new List<Tensor> { net.Stem(images).detach() };
+        for (var stage = 0; stage < 4; stage++) taps.Add(net.RunStage(stage, taps[^1]).detach());
+        return taps.ToArray();
+    }
+
+    [Fact]
+    public void ResNet_bypass_with_downsampling_equals_the_hand_written_encoder_chain()
+    {
+        using var net = new ResTuning.Backbones.ResNet(ResTuning.Backbones.ResNetConfig.ResNet18(classes: 0));
+        net.eval();
+        var model = new NumResNetBypass(net);
+        Randomize(model);
+        var images = randn(2, 3, 32, 32);
+
+        var output = model.call(images);
+        var x = ResNetTapsByHand(net, images);
+        // Per pixel: channels last, adapter, channels first. Downsample: average pooling to the tap's size, then the 1x1
+        // conv where the width grows (layer1 keeps the stem's 64 channels and size: the state passes unchanged).
+        Tensor PerPixel(ResAdapter a, Tensor maps) => Adapter(a, maps.permute(0, 2, 3, 1)).permute(0, 3, 1, 2);
+        var b = x[0];
+        for (var l = 1; l <= 4; l++)
+        {
+            var stage = model.Bypass.Stages[l - 1];
+            var lateral = (ResAdapter)((PerPixel)((Residual)stage.Lateral).Inner).Inner;
+            var vertical = (ResAdapter)((PerPixel)((Residual)stage.Vertical).Inner).Inner;
+            var resized = b;
+            if (((DownsampleStage)stage.Resize!).Conv is { } down)
+            {
+                var pooled = nn.functional.avg_pool2d(b, kernel_size: b.shape[2] / x[l].shape[2]);
+                resized = nn.functional.conv2d(pooled, down.weight!, down.bias);
+            }
+            b = (x[l] + PerPixel(lateral, x[l])) + (resized + PerPixel(vertical, resized));
+        }
+        var head = ((PooledHead)model.Bypass.Head!).Fc;
+        var expected = nn.functional.linear(b.mean(new long[] { 2, 3 }), head.weight!, head.bias);
+
+        Assert.Equal(new long[] { 2, 3 }, output.shape);
+        Assert.Null(((DownsampleStage)model.Bypass.Stages[0].Resize!).Conv);
+        AssertGradientsMatch(model, output, expected);
+        Assert.All(net.parameters(), p => Assert.Null(p.grad));
+        Assert.Equal(NumResNetBypass.TrainableParameterCount, model.CountParameters().Trainable);
+    }
+
+    [Fact]
+    public void ResNet_bypass_starts_as_a_probe_on_the_last_stage()
+    {
+        using var net = new ResTuning.Backbones.ResNet(ResTuning.Backbones.ResNetConfig.ResNet18(classes: 0));
+        net.eval();
+        var model = new NumResNetBypass(net);
+        var images = randn(2, 3, 32, 32);
+
+        using var _ = no_grad();
+        // Zero-initialised adapter up projections and downsample convs: b_L = x_L, so the head reads the last stage alone.
+        var head = ((PooledHead)model.Bypass.Head!).Fc;
+        var probe = nn.functional.linear(ResNetTapsByHand(net, images)[4].mean(new long[] { 2, 3 }), head.weight!, head.bias);
+        Assert.True((model.call(images) - probe).abs().max().ToDouble() < 1e-10);
+    }
+
     [Fact]
     public void Multi_task_forward_all_runs_the_backbone_once_and_equals_each_task()
     {

@@ -148,3 +148,12 @@ public partial class NumSequentialPastEnd;
 [ResTuning<NumBackbone>]
 [ResAdapter("blocks.*.mlp", In = NumBackbone.Width * 2, Out = NumBackbone.Width)]
 public partial class NumWrongWidth;
+
+/// <summary>
+/// An encoder bypass on the runtime's ResNet-18: the stem's max pool is x_0, the end of every stage x_1..x_4; downsample
+/// steps between stages, per-pixel residual adapters, and a generated pooled head.
+/// </summary>
+[ResTuningBypass<ResTuning.Backbones.ResNet>(Widths = new[] { 64, 64, 128, 256, 512 }, Classes = 3)]
+[BypassTaps(Start = "maxpool", Taps = "layer1.1, layer2.1, layer3.1, layer4.1", Downsample = true)]
+[Lateral(TunerKind.Adapter, Dim = 4, Residual = true), Vertical(TunerKind.Adapter, Dim = 4, Residual = true)]
+public partial class NumResNetBypass;
