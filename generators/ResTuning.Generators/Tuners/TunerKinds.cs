@@ -16,6 +16,7 @@ internal static class TunerKinds
         [PromptTuner.AttributeName] = PromptTuner.Read,
         [LoRATuner.AttributeName] = LoRATuner.Read,
         [CustomTuner.AttributeName] = CustomTuner.Read,
+        [ChannelAdapterTuner.AttributeName] = ChannelAdapterTuner.Read,
     };
 
     /// <summary>The reader of the tuner attribute <paramref name="metadataName"/>; null for any other attribute.</summary>
