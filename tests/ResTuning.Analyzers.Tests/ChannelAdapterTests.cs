@@ -49,4 +49,8 @@ public sealed class ChannelAdapterTests
             [ResTuning<ResTuning.Backbones.ResNet>]
             [ChannelAdapter("layer1.*", Scale = {|RT0007:TunerScaleKind.LearnedPerChannel|})]
             """));
+
+    [Fact]
+    public Task On_a_class_that_is_no_model_it_is_reported_as_unattached() =>
+        Verify.Analyzer(Sources.Model("[{|RT0028:ChannelAdapter(\"layer1.*\")|}]", "public class Tuned;"));
 }
