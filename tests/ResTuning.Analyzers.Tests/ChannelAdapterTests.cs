@@ -47,8 +47,10 @@ public sealed class ChannelAdapterTests
     public Task A_per_channel_scale_is_refused_on_feature_maps() =>
         Verify.Analyzer(Sources.Model("""
             [ResTuning<ResTuning.Backbones.ResNet>]
-            [ChannelAdapter("layer1.*", Scale = {|RT0007:TunerScaleKind.LearnedPerChannel|})]
-            """));
+            [ChannelAdapter("layer1.*", Scale = {|#0:TunerScaleKind.LearnedPerChannel|})]
+            """),
+            Verify.Diagnostic("RT0007").WithLocation(0).WithArguments("layer1.*", "channel adapter", "ResNetBlock",
+                "a per-channel scale multiplies the last axis, which on an [N, C, H, W] feature map is the width; use Fixed or LearnedScalar"));
 
     [Fact]
     public Task On_a_class_that_is_no_model_it_is_reported_as_unattached() =>

@@ -114,7 +114,9 @@ internal sealed partial class ModelParser
         if (scale == TunerScaleKind.LearnedPerChannel && kind.OutputsFeatureMap(tap))
         {
             diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.IncompatibleModule, ArgumentLocation(attribute, nameof(read.Scale)), tap.Path.Text, kind.Display, ShortType(tap.ModuleType),
-                "a per-channel scale multiplies the last axis, which on a Conv2d's [N, C, H, W] output is the width; use Fixed or LearnedScalar"));
+                tap.Shape == ModuleShape.Conv2d
+                    ? "a per-channel scale multiplies the last axis, which on a Conv2d's [N, C, H, W] output is the width; use Fixed or LearnedScalar"
+                    : "a per-channel scale multiplies the last axis, which on an [N, C, H, W] feature map is the width; use Fixed or LearnedScalar"));
             return null;
         }
 
