@@ -29,8 +29,8 @@ public abstract class TunerAttribute : Attribute
     public double ScaleValue { get; set; } = 1.0;
 
     /// <summary>
-    /// The tuner's name in the state dict (<c>taps.{tap}.tuners.{Name}.*</c>); by default its kind (<c>adapter</c>, <c>prefix</c>,
-    /// <c>prompt</c>, <c>lora</c>, or a custom tuner's type name in lower case). A name depends only on the tap and this
+    /// The tuner's name in the state dict (<c>taps.{tap}.tuners.{Name}.*</c>); by default its kind (<c>adapter</c>, <c>channel_adapter</c>,
+    /// <c>prefix</c>, <c>prompt</c>, <c>lora</c>, or a custom tuner's type name in lower case). A name depends only on the tap and this
     /// value, never on attribute order, so saved tuners keep loading after attributes are reordered or added. Set it to
     /// put several tuners of one kind on one module (letters, digits and underscores).
     /// </summary>
@@ -55,6 +55,47 @@ public sealed class ResAdapterAttribute : TunerAttribute
 
     /// <summary>Output width; 0 for the tap's output width, or <see cref="In"/>.</summary>
     public int Out { get; set; }
+
+    /// <summary>Dropout on the bottleneck, in [0, 1).</summary>
+    public double Dropout { get; set; }
+
+    /// <summary>Zero-initialise the up projection so training starts from the backbone (default true).</summary>
+    public bool ZeroInit { get; set; } = true;
+
+    /// <summary>The non-linearity (GELU by default).</summary>
+    public AdapterActivationKind Activation { get; set; }
+}
+
+/// <summary>
+/// A Res-Adapter over feature maps beside a convolutional module M: <c>M(x) + s · W_up σ(W_down x)</c>, the projections
+/// 1×1 convolutions from M's input channels to its output channels, the down one with M's stride, so the adapter's output
+/// has M's <c>[N, C_out, H', W']</c> shape. Not mergeable (like <see cref="ResAdapterAttribute"/>).
+/// </summary>
+/// <remarks>
+/// On a <c>Conv2d</c> the channels and stride are the conv's; on a <c>ResTuning.Backbones.ResNetBlock</c> the block's
+/// (<c>InChannels</c>, <c>OutChannels</c>, <c>Stride</c>). On any other module state <see cref="In"/> (and
+/// <see cref="Out"/>, <see cref="Stride"/>), else RT0041.
+/// </remarks>
+[AttributeUsage(AttributeTargets.Class, AllowMultiple = true, Inherited = false)]
+public sealed class ChannelAdapterAttribute : TunerAttribute
+{
+    /// <summary>Creates the attribute.</summary>
+    /// <param name="tap">Path of a module over <c>[N, C, H, W]</c> feature maps, e.g. <c>layer1.*</c> or <c>conv1</c>.</param>
+    public ChannelAdapterAttribute(string tap) : base(tap)
+    {
+    }
+
+    /// <summary>Bottleneck channels (64 by default).</summary>
+    public int Dim { get; set; } = 64;
+
+    /// <summary>Input channels; 0 to read them from the tap (a <c>Conv2d</c> or a <c>ResNetBlock</c>).</summary>
+    public int In { get; set; }
+
+    /// <summary>Output channels; 0 for the tap's output channels, or <see cref="In"/>.</summary>
+    public int Out { get; set; }
+
+    /// <summary>The module's spatial downsampling factor (H/H'); 0 to read it from the tap, or 1 on a module that does not tell.</summary>
+    public int Stride { get; set; }
 
     /// <summary>Dropout on the bottleneck, in [0, 1).</summary>
     public double Dropout { get; set; }

@@ -120,6 +120,21 @@ public sealed class BypassDiagnosticTests
         Assert.Single(result.Sources);
     }
 
+    // Every parallel tuner kind is known by its registration, so none is left out (a [CustomTuner] was, before tuner kinds became units).
+    [Theory]
+    [InlineData("CustomTuner<Demo.ScaledBias>(\"blocks.0.mlp\")")]
+    [InlineData("ChannelAdapter(\"blocks.0.mlp\", In = 16)")]
+    public void A_parallel_tuner_on_a_bypass_model_is_a_warning(string tuner)
+    {
+        var model = Sources.Model($"[ResTuningBypass<Demo.TinyVit>(Features = 16)]\n[BypassTaps(Taps = \"blocks.*\")]\n{Adapters}\n[{tuner}]");
+        var result = Harness.Run(Sources.Backbone, model);
+
+        var d = Assert.Single(result.ConfigurationDiagnostics);
+        Assert.Equal(("RT0037", DiagnosticSeverity.Warning), (d.Id, d.Severity));
+        Assert.Equal(tuner, model.Substring(d.Location.SourceSpan.Start, d.Location.SourceSpan.Length));
+        Assert.Single(result.Sources);
+    }
+
     [Fact]
     public void Start_must_name_one_module() =>
         Single($"[ResTuningBypass<Demo.TinyVit>(Features = 16)]\n[BypassTaps(Start = \"extra.*\", Taps = \"blocks.*\")]\n{Adapters}", "RT0038", "\"extra.*\"");

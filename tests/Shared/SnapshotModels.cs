@@ -62,6 +62,12 @@ internal static class SnapshotModels
             [CustomTuner<Demo.ScaledBias>("blocks.*.mlp", Scale = TunerScaleKind.LearnedScalar)]
             [CustomTuner<Demo.ScaledBias>("head")]
             """),
+        ("ChannelAdaptersOnResNetBlocksAndConvs", """
+            [ResTuning<ResTuning.Backbones.ResNet>]
+            [ChannelAdapter("layer2.*", Dim = 8, Scale = TunerScaleKind.LearnedScalar)]
+            [ChannelAdapter("conv1", Dim = 4, Activation = AdapterActivationKind.Relu, Name = "stem")]
+            [ChannelAdapter("layer1.0.bn1", Dim = 2, In = 64, Dropout = 0.1)]
+            """),
         ("BypassAdaptersHeadPrivateStart", """
             [ResTuningBypass<Demo.TinyVit>(Classes = 10, Features = 16)]
             [BypassTaps(Start = "stem", Taps = "blocks.*")]

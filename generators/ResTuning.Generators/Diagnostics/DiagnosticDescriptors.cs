@@ -208,6 +208,11 @@ internal static class DiagnosticDescriptors
         "Tap '{0}': '{1}' is looked up at run time: {2} is a compiled type whose registered children the compiler cannot see; the model checks the path once, when it is constructed",
         DiagnosticSeverity.Info);
 
+    public static readonly DiagnosticDescriptor ChannelsUnknown = Create(DiagnosticIds.ChannelsUnknown,
+        "Channel adapter channels cannot be read from the module",
+        "Tap '{0}': a channel adapter cannot read the channels of a {1}; it reads them from a Conv2d or a ResNetBlock, so set In (and Out, Stride) on the attribute",
+        DiagnosticSeverity.Error);
+
     /// <summary>Every descriptor, in id order.</summary>
     public static readonly ImmutableArray<DiagnosticDescriptor> All = ImmutableArray.Create(
         NotPartial, NotSupportedType, BackboneNotModule, MalformedTap, UnresolvedTap, IndexOutOfRange,
@@ -217,7 +222,7 @@ internal static class DiagnosticDescriptors
         MissingBackbone, UnattachedAttribute, DuplicateTask,
         OverlappingTaps, TapsOutOfOrder, OutputBeforeLastTap, BypassTunerNotUsable, BypassWidthUnknown, WidthsMismatch,
         TaskMismatch, IgnoredInBypass, SingleModuleExpected, HeadWithReentry,
-        RuntimeCheckedTap);
+        RuntimeCheckedTap, ChannelsUnknown);
 
     private static readonly Dictionary<string, DiagnosticDescriptor> ById = All.ToDictionary(d => d.Id);
 

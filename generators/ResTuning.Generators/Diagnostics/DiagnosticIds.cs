@@ -46,4 +46,7 @@ internal static class DiagnosticIds
 
     // RT0040-: information.
     public const string RuntimeCheckedTap = "RT0040";
+
+    // RT0041-: parallel tuner kinds (numbered on from the last id, whatever its group).
+    public const string ChannelsUnknown = "RT0041";
 }

@@ -47,47 +47,18 @@ internal static partial class ParallelEmitter
             w.Line(CSharpText.Comment(tuner.Source));
             w.Open("");
             TapWalk.Emit(w, tuner.Tap, "backbone", (body, path) =>
-                body.Line($"taps.GetOrAdd({path}, module).Add({CSharpText.String(tuner.Name)}, {TunerExpression(tuner)}, {ScaleExpression(tuner)});"));
+                body.Line($"taps.GetOrAdd({path}, module).Add({CSharpText.String(tuner.Name)}, {tuner.Kind.Expression(tuner)}, {ScaleExpression(tuner)});"));
             w.Close();
         }
         w.Close();
     }
 
-    // Named arguments: the generated line says what each number is (the runtime constructors are the reference).
-    private static string TunerExpression(TunerSpec t) => t.Kind switch
-    {
-        TunerKindModel.Adapter =>
-            $"new global::ResTuning.Tuners.ResAdapter(inFeatures: {WidthExpression(t.In)}, hiddenDim: {CSharpText.Int(t.Dim)}, outFeatures: {WidthExpression(t.Out)}, activation: global::ResTuning.Tuners.AdapterActivation.{t.Activation}, dropout: {CSharpText.Double(t.Dropout)}, zeroInit: {CSharpText.Bool(t.ZeroInit)}, name: {CSharpText.String(t.Name)})",
-        TunerKindModel.Prefix =>
-            $"new global::ResTuning.Tuners.ResPrefix(module, length: {CSharpText.Int(t.Length)}, zeroInit: {CSharpText.Bool(t.ZeroInit)}, initStd: {CSharpText.Double(t.InitStd)}, name: {CSharpText.String(t.Name)})",
-        TunerKindModel.Custom =>
-            $"new {t.CustomType}({WidthExpression(t.In)}, {WidthExpression(t.Out)})",
-        TunerKindModel.Prompt =>
-            $"new global::ResTuning.Tuners.ResPrompt(module, length: {CSharpText.Int(t.Length)}, initRange: {(t.InitRange > 0 ? CSharpText.Double(t.InitRange) : "null")}, name: {CSharpText.String(t.Name)})",
-        _ when t.Tap.Shape == ModuleShape.Unknown =>
-            $"global::ResTuning.Tuners.LoRAFactory.For(module, {CSharpText.String(t.Tap.Path.Text)}, rank: {CSharpText.Int(t.Rank)}, alpha: {CSharpText.Double(t.Alpha)}, dropout: {CSharpText.Double(t.Dropout)}, zeroInit: {CSharpText.Bool(t.ZeroInit)}, name: {CSharpText.String(t.Name)})",
-        _ when t.Tap.Shape == ModuleShape.Conv2d =>
-            $"global::ResTuning.Tuners.ConvLoRA.For(module, rank: {CSharpText.Int(t.Rank)}, alpha: {CSharpText.Double(t.Alpha)}, dropout: {CSharpText.Double(t.Dropout)}, zeroInit: {CSharpText.Bool(t.ZeroInit)}, name: {CSharpText.String(t.Name)})",
-        _ =>
-            $"new global::ResTuning.Tuners.LoRA(inFeatures: {WidthExpression(t.In)}, outFeatures: {WidthExpression(t.Out)}, rank: {CSharpText.Int(t.Rank)}, alpha: {CSharpText.Double(t.Alpha)}, dropout: {CSharpText.Double(t.Dropout)}, zeroInit: {CSharpText.Bool(t.ZeroInit)}, name: {CSharpText.String(t.Name)})",
-    };
-
     // The runtime's scale kinds are named as the Abstractions' (TunerScaleKind.LearnedScalar → TunerScale.LearnedScalar).
     private static string ScaleExpression(TunerSpec t) => t.Scale switch
     {
-        TunerScaleKind.LearnedPerChannel => $"global::ResTuning.Parallel.TunerScale.LearnedPerChannel(channels: {WidthExpression(t.Out)}, initial: {CSharpText.Double(t.ScaleValue)})",
+        TunerScaleKind.LearnedPerChannel => $"global::ResTuning.Parallel.TunerScale.LearnedPerChannel(channels: {WidthText.Of(t.Out)}, initial: {CSharpText.Double(t.ScaleValue)})",
         TunerScaleKind.Lambda => "global::ResTuning.Parallel.TunerScale.Lambda()",
         TunerScaleKind.LearnedScalar => $"global::ResTuning.Parallel.TunerScale.LearnedScalar(initial: {CSharpText.Double(t.ScaleValue)})",
         _ => $"global::ResTuning.Parallel.TunerScale.Fixed(value: {CSharpText.Double(t.ScaleValue)})",
-    };
-
-    private static string WidthExpression(Width width) => width.Source switch
-    {
-        WidthSource.LinearIn => "module.in_features",
-        WidthSource.LinearOut => "module.out_features",
-        WidthSource.AttentionEmbed => "((global::ResTuning.Operators.IAttentionOperator)module).EmbedDim",
-        WidthSource.ConvIn => "module.in_channels",
-        WidthSource.ConvOut => "module.out_channels",
-        _ => CSharpText.Int(width.Value),
     };
 }

@@ -17,6 +17,7 @@ internal sealed class KnownTypes
     public const string Conv2dMetadataName = "TorchSharp.Modules.Conv2d";
     public const string ComponentNameMetadataName = "TorchSharp.Utils.ComponentNameAttribute";
     public const string AttentionOperatorMetadataName = "ResTuning.Operators.IAttentionOperator";
+    public const string ResNetBlockMetadataName = "ResTuning.Backbones.ResNetBlock";
     public const string ModuleCountMetadataName = "ResTuning.ModuleCountAttribute";
     public const string TunedModelMetadataName = "ResTuning.TunedModel`1";
     public const string TwoInputTunedModelMetadataName = "ResTuning.TunedModel`2";
@@ -32,6 +33,7 @@ internal sealed class KnownTypes
         Sequential = compilation.GetTypeByMetadataName(SequentialMetadataName);
         Linear = compilation.GetTypeByMetadataName(LinearMetadataName);
         Conv2d = compilation.GetTypeByMetadataName(Conv2dMetadataName);
+        ResNetBlock = compilation.GetTypeByMetadataName(ResNetBlockMetadataName);
         ComponentName = compilation.GetTypeByMetadataName(ComponentNameMetadataName);
         AttentionOperator = compilation.GetTypeByMetadataName(AttentionOperatorMetadataName);
         ModuleCount = compilation.GetTypeByMetadataName(ModuleCountMetadataName);
@@ -55,6 +57,9 @@ internal sealed class KnownTypes
     public INamedTypeSymbol? Sequential { get; }
     public INamedTypeSymbol? Linear { get; }
     public INamedTypeSymbol? Conv2d { get; }
+
+    /// <summary>The runtime's ResNet block, whose channels and stride a channel adapter reads.</summary>
+    public INamedTypeSymbol? ResNetBlock { get; }
     public INamedTypeSymbol? ComponentName { get; }
     public INamedTypeSymbol? AttentionOperator { get; }
     public INamedTypeSymbol? ModuleCount { get; }
@@ -82,6 +87,8 @@ internal sealed class KnownTypes
     public bool IsLinear(ITypeSymbol? type) => Linear is not null && DerivesFrom(type, Linear);
 
     public bool IsConv2d(ITypeSymbol? type) => Conv2d is not null && DerivesFrom(type, Conv2d);
+
+    public bool IsResNetBlock(ITypeSymbol? type) => ResNetBlock is not null && DerivesFrom(type, ResNetBlock);
 
     public bool IsAttention(ITypeSymbol? type) =>
         AttentionOperator is not null && type is not null &&

@@ -30,7 +30,7 @@ internal sealed partial class ModelParser
     internal static LocationInfo? ArgumentLocation(AttributeData attribute, string? property) =>
         LocationInfo.From(ArgumentSyntax(attribute, property)) ?? LocationInfo.From(attribute.ApplicationSyntaxReference?.GetSyntax());
 
-    private static DiagnosticInfo ParameterError(AttributeData attribute, string property, string owner, string parameter, ParameterRange range, object actual)
+    internal static DiagnosticInfo ParameterError(AttributeData attribute, string property, string owner, string parameter, ParameterRange range, object actual)
     {
         var info = DiagnosticInfo.Create(DiagnosticDescriptors.ParameterOutOfRange, ArgumentLocation(attribute, property), owner, parameter, range.Text,
             Convert.ToString(actual, CultureInfo.InvariantCulture) ?? "");
@@ -61,4 +61,14 @@ internal sealed partial class ModelParser
     }
 
     private static string? NamedString(AttributeData attribute, string name) => Named(attribute, name)?.Value as string;
+
+    /// <summary>The location of a generic attribute's type argument (<c>TBackbone</c>, <c>TTuner</c>); the attribute's when not written so.</summary>
+    internal static LocationInfo? TypeArgumentLocation(AttributeData attribute)
+    {
+        if (attribute.ApplicationSyntaxReference?.GetSyntax() is not AttributeSyntax syntax) return null;
+        var name = syntax.Name is QualifiedNameSyntax q ? q.Right : syntax.Name;
+        return name is GenericNameSyntax g && g.TypeArgumentList.Arguments.Count == 1
+            ? LocationInfo.From(g.TypeArgumentList.Arguments[0])
+            : LocationInfo.From(syntax);
+    }
 }

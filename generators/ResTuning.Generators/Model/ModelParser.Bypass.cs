@@ -6,6 +6,7 @@ using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using ResTuning.Generators.Abstractions;
 using ResTuning.Generators.Diagnostics;
+using ResTuning.Generators.Tuners;
 using static ResTuning.Generators.Model.ConfigurationParser;
 
 namespace ResTuning.Generators.Model;
@@ -13,8 +14,6 @@ namespace ResTuning.Generators.Model;
 /// <summary>The bypass and multi-task modes of <see cref="ConfigurationParser"/>.</summary>
 internal sealed partial class ModelParser
 {
-    private const string BypassTapsAttribute = "BypassTapsAttribute";
-
     /// <summary>Parses and checks a class annotated with the bypass mode attribute.</summary>
     public ModelResult ParseBypass(AttributeData modeAttribute)
     {
@@ -47,18 +46,18 @@ internal sealed partial class ModelParser
             cancellationToken.ThrowIfCancellationRequested();
             switch (AttributeName(attribute))
             {
-                case BypassTapsAttribute:
+                case nameof(BypassTapsAttribute):
                     tapsAttribute = attribute;
                     break;
-                case "LateralAttribute":
+                case nameof(LateralAttribute):
                     lateralAttribute = attribute;
                     break;
-                case "VerticalAttribute":
+                case nameof(VerticalAttribute):
                     verticalAttribute = attribute;
                     break;
-                case "ResAdapterAttribute" or "ResPrefixAttribute" or "ResPromptAttribute" or "LoRAAttribute" or "TrainableAttribute":
+                case var name when name == nameof(TrainableAttribute) || TunerKinds.IsTuner(name):
                     diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.IgnoredInBypass, LocationInfo.From(attribute.ApplicationSyntaxReference?.GetSyntax()),
-                        SourceText(attribute), type.Name, AttributeName(attribute) == "TrainableAttribute"
+                        SourceText(attribute), type.Name, name == nameof(TrainableAttribute)
                             ? "train a head or the bypass instead"
                             : "use [Lateral]/[Vertical] for the bypass tuners, or [ResTuning<T>] for parallel tuners"));
                     break;

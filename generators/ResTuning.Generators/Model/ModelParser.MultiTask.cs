@@ -70,7 +70,7 @@ internal sealed partial class ModelParser
                 exposable.Add(TapResolver.FullName(task));
                 exposableNames.Add(task.Name);
             }
-            var tapsAttribute = task.GetAttributes().FirstOrDefault(a => AttributeName(a) == BypassTapsAttribute);
+            var tapsAttribute = task.GetAttributes().FirstOrDefault(a => AttributeName(a) == nameof(BypassTapsAttribute));
             if (tapsAttribute is not null && NamedString(tapsAttribute, "Output") is { } point)
                 diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.TaskMismatch, taskLocation, type.Name, task.Name,
                     $"re-enters the backbone at '{point}', which needs a backbone pass of its own; give the task a head (Classes) instead of Output"));

@@ -4,6 +4,7 @@ using System.Linq;
 using Microsoft.CodeAnalysis;
 using ResTuning.Generators.Abstractions;
 using ResTuning.Generators.Diagnostics;
+using ResTuning.Generators.Tuners;
 using static ResTuning.Generators.Model.ConfigurationParser;
 
 namespace ResTuning.Generators.Model;
@@ -34,23 +35,16 @@ internal sealed partial class ModelParser
         {
             cancellationToken.ThrowIfCancellationRequested();
             var name = AttributeName(attribute);
-            TunerKindModel kind;
-            switch (name)
+            if (name == nameof(TrainableAttribute))
             {
-                case "ResAdapterAttribute": kind = TunerKindModel.Adapter; break;
-                case "ResPrefixAttribute": kind = TunerKindModel.Prefix; break;
-                case "ResPromptAttribute": kind = TunerKindModel.Prompt; break;
-                case "LoRAAttribute": kind = TunerKindModel.LoRA; break;
-                case CustomTunerAttribute: kind = TunerKindModel.Custom; break;
-                case "TrainableAttribute":
-                    if (backbone is not null && ResolveTap(attribute, backbone) is { } kept)
-                    {
-                        trainable.Add(new TrainableSpec(kept, SourceText(attribute)));
-                        parsedTrainable.Add(new Parsed<TrainableSpec>(trainable[trainable.Count - 1], attribute));
-                    }
-                    continue;
-                default: continue;
+                if (backbone is not null && ResolveTap(attribute, backbone) is { } kept)
+                {
+                    trainable.Add(new TrainableSpec(kept, SourceText(attribute)));
+                    parsedTrainable.Add(new Parsed<TrainableSpec>(trainable[trainable.Count - 1], attribute));
+                }
+                continue;
             }
+            if (TunerKinds.ReaderOf(name) is not { } kind) continue;
 
             var tuner = ParseTuner(kind, attribute, backbone, features);
             if (tuner is not null)
@@ -68,69 +62,36 @@ internal sealed partial class ModelParser
             : new ParallelSpec(typeSpec, TapResolver.FullName(backbone), tuners.ToEquatableArray(), trainable.ToEquatableArray(),
                 ParallelParameterCount.Of(tuners, trainable));
         var shell = spec is null && hasErrors
-            ? Shell(ModelMode.Parallel, typeSpec, backbone, hasLoRA: HasAttribute(type, "LoRAAttribute"))
+            ? Shell(ModelMode.Parallel, typeSpec, backbone, hasLoRA: HasAttribute(type, LoRATuner.AttributeName))
             : null;
         return new ModelResult(spec, null, diagnostics.ToEquatableArray(), shell);
     }
 
-    private TunerSpec? ParseTuner(TunerKindModel kind, AttributeData attribute, ITypeSymbol? backbone, int features)
+    /// <summary>
+    /// One tuner: its attribute read and checked by its kind (RT0008, and the kind's own checks), then its tap resolved and
+    /// checked (RT0007), then its widths; null after any error.
+    /// </summary>
+    private TunerSpec? ParseTuner(Func<TunerReading, TunerKindSpec> readKind, AttributeData attribute, ITypeSymbol? backbone, int features)
     {
         var label = $"[{AttributeName(attribute).Replace("Attribute`1", "").Replace("Attribute", "")}(\"{TapText(attribute)}\")]";
         var errors = ErrorCount;
         // The attribute as its own type: what the user left out keeps the attribute's default.
         var read = AttributeReader.Read<TunerAttribute>(attribute);
         if (read is null) return null;
-        var adapter = read as ResAdapterAttribute;
-        var prefix = read as ResPrefixAttribute;
-        var prompt = read as ResPromptAttribute;
-        var lora = read as LoRAAttribute;
-        var custom = read as CustomTunerAttribute<object>;
-        var dim = adapter?.Dim ?? 0;
-        var inWidth = adapter?.In ?? custom?.In ?? 0;
-        var outWidth = adapter?.Out ?? custom?.Out ?? 0;
-        var length = prefix?.Length ?? prompt?.Length ?? 0;
-        var rank = lora?.Rank ?? 0;
-        var alpha = lora?.Alpha ?? 0;
-        var dropout = adapter?.Dropout ?? lora?.Dropout ?? 0;
-        var initStd = prefix?.InitStd ?? 0;
-        var initRange = prompt?.InitRange ?? 0;
-        var zeroInit = adapter?.ZeroInit ?? prefix?.ZeroInit ?? lora?.ZeroInit ?? false;
-        var activation = adapter?.Activation ?? AdapterActivationKind.Gelu;
+        // A default name is always valid, so the name is checked before the kind that supplies it.
+        if (read.Name is { } given && !IsTunerName(given))
+            diagnostics.Add(ParameterError(attribute, nameof(read.Name), label, nameof(read.Name), ParameterRange.TunerName, "\"" + given + "\""));
+        var kind = readKind(new TunerReading(attribute, read, label, known, diagnostics));
         var scale = read.Scale;
         var scaleValue = read.ScaleValue;
         // A tuner's state-dict name depends on its tap and this name only, never on attribute order (see TunerAttribute.Name).
-        var name = read.Name ?? (kind == TunerKindModel.Custom ? CustomTunerName(attribute) : BaseName(kind));
+        var name = read.Name ?? kind.DefaultName;
+        if (read.Name is null && !IsTunerName(name))
+            diagnostics.Add(ParameterError(attribute, nameof(read.Name), label, nameof(read.Name), ParameterRange.TunerName, "\"" + name + "\""));
 
-        if (!IsTunerName(name)) diagnostics.Add(ParameterError(attribute, nameof(read.Name), label, nameof(read.Name), ParameterRange.TunerName, "\"" + name + "\""));
-        switch (kind)
-        {
-            case TunerKindModel.Adapter:
-                if (dim <= 0) diagnostics.Add(ParameterError(attribute, nameof(adapter.Dim), label, nameof(adapter.Dim), ParameterRange.Positive, dim));
-                if (inWidth < 0) diagnostics.Add(ParameterError(attribute, nameof(adapter.In), label, nameof(adapter.In), ParameterRange.PositiveOrInfer, inWidth));
-                if (outWidth < 0) diagnostics.Add(ParameterError(attribute, nameof(adapter.Out), label, nameof(adapter.Out), ParameterRange.PositiveOrInfer, outWidth));
-                if (!Enum.IsDefined(typeof(AdapterActivationKind), activation))
-                    diagnostics.Add(ParameterError(attribute, nameof(adapter.Activation), label, nameof(adapter.Activation), ParameterRange.ActivationKind, (int)activation));
-                break;
-            case TunerKindModel.Prefix:
-            case TunerKindModel.Prompt:
-                if (length <= 0) diagnostics.Add(ParameterError(attribute, nameof(ResPrefixAttribute.Length), label, nameof(ResPrefixAttribute.Length), ParameterRange.Positive, length));
-                if (!(initStd >= 0)) diagnostics.Add(ParameterError(attribute, nameof(ResPrefixAttribute.InitStd), label, nameof(ResPrefixAttribute.InitStd), ParameterRange.NonNegative, initStd));
-                if (!(initRange >= 0)) diagnostics.Add(ParameterError(attribute, nameof(ResPromptAttribute.InitRange), label, nameof(ResPromptAttribute.InitRange), ParameterRange.NonNegative, initRange));
-                break;
-            case TunerKindModel.Custom:
-                if (inWidth < 0) diagnostics.Add(ParameterError(attribute, nameof(custom.In), label, nameof(custom.In), ParameterRange.PositiveOrInfer, inWidth));
-                if (outWidth < 0) diagnostics.Add(ParameterError(attribute, nameof(custom.Out), label, nameof(custom.Out), ParameterRange.PositiveOrInfer, outWidth));
-                CheckCustomTuner(attribute, label);
-                break;
-            case TunerKindModel.LoRA:
-                if (rank <= 0) diagnostics.Add(ParameterError(attribute, nameof(lora.Rank), label, nameof(lora.Rank), ParameterRange.Positive, rank));
-                if (!(alpha > 0)) diagnostics.Add(ParameterError(attribute, nameof(lora.Alpha), label, nameof(lora.Alpha), ParameterRange.Positive, alpha));
-                break;
-        }
-        if (!(dropout >= 0 && dropout < 1)) diagnostics.Add(ParameterError(attribute, nameof(LoRAAttribute.Dropout), label, nameof(LoRAAttribute.Dropout), ParameterRange.Dropout, dropout));
         if (!Enum.IsDefined(typeof(TunerScaleKind), scale))
             diagnostics.Add(ParameterError(attribute, nameof(read.Scale), label, nameof(read.Scale), ParameterRange.ScaleKind, (int)scale));
-        if (scale == TunerScaleKind.Lambda && kind is not (TunerKindModel.Prefix or TunerKindModel.Prompt))
+        if (scale == TunerScaleKind.Lambda && !kind.TakesLambda)
             diagnostics.Add(ParameterError(attribute, nameof(read.Scale), label, nameof(read.Scale), ParameterRange.ScaleKindWithoutLambda, nameof(TunerScaleKind.Lambda)));
         if (double.IsNaN(scaleValue) || double.IsInfinity(scaleValue))
             diagnostics.Add(ParameterError(attribute, nameof(read.ScaleValue), label, nameof(read.ScaleValue), ParameterRange.Finite, scaleValue));
@@ -140,36 +101,29 @@ internal sealed partial class ModelParser
         if (tap is null) return null;
 
         var tapLocation = ArgumentLocation(attribute, null);
-        var tuner = KindDisplay(kind);
         if (!tap.IsTensorModule)
         {
-            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.IncompatibleModule, tapLocation, tap.Path.Text, tuner, ShortType(tap.ModuleType), "a parallel tap must be an nn.Module<Tensor, Tensor>"));
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.IncompatibleModule, tapLocation, tap.Path.Text, kind.Display, ShortType(tap.ModuleType), "a parallel tap must be an nn.Module<Tensor, Tensor>"));
             return null;
         }
-        if (kind is TunerKindModel.Prefix or TunerKindModel.Prompt && tap.Shape != ModuleShape.Attention)
+        if (kind.CheckTap(tap, tapLocation, ShortType(tap.ModuleType)) is { } incompatible)
         {
-            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.IncompatibleModule, tapLocation, tap.Path.Text, tuner, ShortType(tap.ModuleType), "it needs an attention implementing ResTuning.Operators.IAttentionOperator"));
+            diagnostics.Add(incompatible);
             return null;
         }
-        if (kind == TunerKindModel.LoRA && tap.Shape is not (ModuleShape.Linear or ModuleShape.Conv2d or ModuleShape.Unknown))
+        if (scale == TunerScaleKind.LearnedPerChannel && kind.OutputsFeatureMap(tap))
         {
-            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.IncompatibleModule, tapLocation, tap.Path.Text, tuner, ShortType(tap.ModuleType), "LoRA needs a Linear or a Conv2d module"));
-            return null;
-        }
-        if (scale == TunerScaleKind.LearnedPerChannel && tap.Shape == ModuleShape.Conv2d)
-        {
-            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.IncompatibleModule, ArgumentLocation(attribute, nameof(read.Scale)), tap.Path.Text, tuner, ShortType(tap.ModuleType),
-                "a per-channel scale multiplies the last axis, which on a Conv2d's [N, C, H, W] output is the width; use Fixed or LearnedScalar"));
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.IncompatibleModule, ArgumentLocation(attribute, nameof(read.Scale)), tap.Path.Text, kind.Display, ShortType(tap.ModuleType),
+                tap.Shape == ModuleShape.Conv2d
+                    ? "a per-channel scale multiplies the last axis, which on a Conv2d's [N, C, H, W] output is the width; use Fixed or LearnedScalar"
+                    : "a per-channel scale multiplies the last axis, which on an [N, C, H, W] feature map is the width; use Fixed or LearnedScalar"));
             return null;
         }
 
-        if (InferWidths(tap, inWidth, outWidth, features, tapLocation, tuner) is not { } widths) return null;
-        var (inSpec, outSpec) = widths;
+        if (InferWidths(tap, kind, features, tapLocation) is not { } widths) return null;
 
         if (ErrorCount > errors) return null;   // information (RT0040) does not stop the tuner
-        return new TunerSpec(kind, name, tap, inSpec, outSpec, dim, length, rank, alpha, dropout,
-            zeroInit, initStd, initRange, activation, scale, scaleValue,
-            SourceText(attribute), kind == TunerKindModel.Custom ? TapResolver.FullName(attribute.AttributeClass!.TypeArguments[0]) : "");
+        return new TunerSpec(kind, name, tap, widths.In, widths.Out, scale, scaleValue, SourceText(attribute));
     }
 
     /// <summary>
@@ -177,8 +131,10 @@ internal sealed partial class ModelParser
     /// (a Linear's in/out features, an attention's embedding width), else the model's <c>Features</c>; RT0009 (and null)
     /// when none applies.
     /// </summary>
-    private (Width In, Width Out)? InferWidths(ResolvedTap tap, int inWidth, int outWidth, int features, LocationInfo? tapLocation, string tuner)
+    private (Width In, Width Out)? InferWidths(ResolvedTap tap, TunerKindSpec kind, int features, LocationInfo? tapLocation)
     {
+        if (kind.OwnWidths(tap) is { } own) return own;
+        var (inWidth, outWidth) = kind.StatedWidths;
         switch (tap.Shape)
         {
             case ModuleShape.Linear:
@@ -187,15 +143,11 @@ internal sealed partial class ModelParser
             case ModuleShape.Attention:
                 return (inWidth > 0 ? new Width(WidthSource.Constant, inWidth) : new Width(WidthSource.AttentionEmbed, 0),
                     outWidth > 0 ? new Width(WidthSource.Constant, outWidth) : new Width(WidthSource.AttentionEmbed, 0));
-            case ModuleShape.Conv2d or ModuleShape.Unknown when tuner == KindDisplay(TunerKindModel.LoRA):
-                // A ConvLoRA reads its channels, kernel, stride, padding and dilation from the conv itself; a LoRA on a module
-                // known at run time only is built by the runtime from what the module turns out to be.
-                return (new Width(WidthSource.ConvIn, 0), new Width(WidthSource.ConvOut, 0));
             default:
                 var width = inWidth > 0 ? inWidth : features;
                 if (width <= 0)
                 {
-                    diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.UnknownWidth, tapLocation, tap.Path.Text, tuner, ShortType(tap.ModuleType)));
+                    diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.UnknownWidth, tapLocation, tap.Path.Text, kind.Display, ShortType(tap.ModuleType)));
                     return null;
                 }
                 return (new Width(WidthSource.Constant, width), new Width(WidthSource.Constant, outWidth > 0 ? outWidth : width));
@@ -204,24 +156,6 @@ internal sealed partial class ModelParser
 
     /// <summary>A registered module name TorchSharp and the tap's tuner group accept.</summary>
     private static bool IsTunerName(string name) => name.Length > 0 && name.All(c => c == '_' || char.IsLetterOrDigit(c));
-
-    private static string BaseName(TunerKindModel kind) => kind switch
-    {
-        TunerKindModel.Adapter => "adapter",
-        TunerKindModel.Prefix => "prefix",
-        TunerKindModel.Prompt => "prompt",
-        TunerKindModel.Custom => "custom",
-        _ => "lora",
-    };
-
-    private static string KindDisplay(TunerKindModel kind) => kind switch
-    {
-        TunerKindModel.Adapter => "Res-Adapter",
-        TunerKindModel.Prefix => "Res-Prefix",
-        TunerKindModel.Prompt => "Res-Prompt",
-        TunerKindModel.Custom => "custom tuner",
-        _ => "LoRA",
-    };
 
     private static string ShortType(string fullName)
     {

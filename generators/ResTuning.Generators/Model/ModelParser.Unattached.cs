@@ -3,7 +3,9 @@ using System.Linq;
 using System.Threading;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
+using ResTuning.Generators.Abstractions;
 using ResTuning.Generators.Diagnostics;
+using ResTuning.Generators.Tuners;
 
 namespace ResTuning.Generators.Model;
 
@@ -38,8 +40,9 @@ internal sealed partial class ModelParser
     /// <summary>The model attribute that reads the DSL attribute <paramref name="metadataName"/>; null for any other attribute.</summary>
     private static string? ModelReading(string metadataName) => metadataName switch
     {
-        "ResAdapterAttribute" or "ResPrefixAttribute" or "ResPromptAttribute" or "LoRAAttribute" or CustomTunerAttribute or "TrainableAttribute" => "ResTuning",
-        BypassTapsAttribute or "LateralAttribute" or "VerticalAttribute" => "ResTuningBypass",
+        _ when TunerKinds.IsTuner(metadataName) => "ResTuning",
+        nameof(TrainableAttribute) => "ResTuning",
+        nameof(BypassTapsAttribute) or nameof(LateralAttribute) or nameof(VerticalAttribute) => "ResTuningBypass",
         _ => null,
     };
 }

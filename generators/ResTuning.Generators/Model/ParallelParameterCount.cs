@@ -6,8 +6,8 @@ namespace ResTuning.Generators.Model;
 
 /// <summary>
 /// The trainable parameters a parallel model adds, computed at compile time the way the runtime registers them
-/// (adapter <c>down</c>/<c>up</c> with biases, a learned scale); only for adapters whose widths and tap counts are
-/// constants, and no <c>[Trainable]</c> module (its size is the backbone's).
+/// (each kind counts its own, <see cref="Tuners.TunerKindSpec.ParametersPerTap"/>; a learned scale here); only for kinds
+/// that can count, widths and tap counts that are constants, and no <c>[Trainable]</c> module (its size is the backbone's).
 /// </summary>
 internal static class ParallelParameterCount
 {
@@ -22,8 +22,8 @@ internal static class ParallelParameterCount
             {
                 foreach (var t in tuners)
                 {
-                    if (t.Kind != TunerKindModel.Adapter || !t.In.IsConstant || !t.Out.IsConstant || t.Tap.MatchCount < 0) return -1;
-                    long perTap = ((long)t.In.Value * t.Dim) + t.Dim + ((long)t.Dim * t.Out.Value) + t.Out.Value;
+                    if (!t.In.IsConstant || !t.Out.IsConstant || t.Tap.MatchCount < 0) return -1;
+                    if (t.Kind.ParametersPerTap(t.In.Value, t.Out.Value) is not { } perTap) return -1;
                     perTap += t.Scale switch { TunerScaleKind.LearnedScalar => 1, TunerScaleKind.LearnedPerChannel => t.Out.Value, _ => 0 };
                     total += perTap * t.Tap.MatchCount;
                 }

@@ -62,6 +62,9 @@ internal enum ModuleShape
     /// <summary>A TorchSharp <c>Conv2d</c> (LoRA on it is a <c>ConvLoRA</c>).</summary>
     Conv2d,
 
+    /// <summary>A <c>ResTuning.Backbones.ResNetBlock</c> (a channel adapter reads its channels and stride).</summary>
+    ResNetBlock,
+
     /// <summary>Known at run time only (the tap ends in <see cref="StepKind.RuntimeChild"/> steps).</summary>
     Unknown,
 }

@@ -1,17 +1,8 @@
 using ResTuning.Generators.Abstractions;
 using ResTuning.Generators.Diagnostics;
+using ResTuning.Generators.Tuners;
 
 namespace ResTuning.Generators.Model;
-
-/// <summary>The tuner kinds of the parallel form.</summary>
-internal enum TunerKindModel
-{
-    Adapter,
-    Prefix,
-    Prompt,
-    LoRA,
-    Custom,
-}
 
 /// <summary>Where a tuner width comes from.</summary>
 internal enum WidthSource
@@ -79,28 +70,19 @@ internal sealed record TypeSpec(string Namespace, string Name, EquatableArray<Co
 }
 
 /// <summary>
-/// One tuner on one tap of a parallel model, with every parameter validated. <see cref="Source"/> is the
-/// attribute as written, echoed as a comment in the generated code.
+/// One tuner on one tap of a parallel model, with every parameter validated: what every kind has (its name, tap, widths
+/// and scale) and, in <see cref="Kind"/>, its kind with that kind's own parameters. <see cref="Source"/> is the attribute
+/// as written, echoed as a comment in the generated code.
 /// </summary>
 internal sealed record TunerSpec(
-    TunerKindModel Kind,
+    TunerKindSpec Kind,
     string Name,
     ResolvedTap Tap,
     Width In,
     Width Out,
-    int Dim,
-    int Length,
-    int Rank,
-    double Alpha,
-    double Dropout,
-    bool ZeroInit,
-    double InitStd,
-    double InitRange,
-    AdapterActivationKind Activation,
     TunerScaleKind Scale,
     double ScaleValue,
-    string Source,
-    string CustomType = "");
+    string Source);
 
 /// <summary>A backbone module kept trainable.</summary>
 internal sealed record TrainableSpec(ResolvedTap Tap, string Source);
@@ -117,7 +99,7 @@ internal sealed record ParallelSpec(
     {
         get
         {
-            foreach (var t in Tuners) if (t.Kind == TunerKindModel.LoRA) return true;
+            foreach (var t in Tuners) if (t.Kind.IsMergeable) return true;
             return false;
         }
     }

@@ -149,9 +149,11 @@ internal static class TapResolver
         var shape = known.IsLinear(current) ? ModuleShape.Linear
             : known.IsAttention(current) ? ModuleShape.Attention
             : known.IsConv2d(current) ? ModuleShape.Conv2d
+            : known.IsResNetBlock(current) ? ModuleShape.ResNetBlock
             : ModuleShape.Other;
         if (narrowedAt >= 0 && (shape == ModuleShape.Linear && !known.IsLinear(staticType) || shape == ModuleShape.Attention && !known.IsAttention(staticType)
                 || shape == ModuleShape.Conv2d && !known.IsConv2d(staticType)
+                || shape == ModuleShape.ResNetBlock && !known.IsResNetBlock(staticType)
                 || known.IsTensorModule(current) && !known.IsTensorModule(staticType)))
             return Fail(out failure, DiagnosticDescriptors.InaccessibleModuleType, narrowedAt, path.Text, path.Segments[narrowedAt].Text, current.ToDisplayString(),
                 "to attach a tuner to it");

@@ -35,6 +35,7 @@ public sealed class BasicBlock : ResNetBlock
         bn2 = nn.BatchNorm2d(planes, eps: eps);
         downsample = stride != 1 || inChannels != planes * Expansion ? MakeDownsample(inChannels, planes * Expansion, stride, eps) : null;
         OutChannels = planes * Expansion;
+        Stride = stride;
         register_module("conv1", conv1);
         register_module("bn1", bn1);
         register_module("relu", relu);
@@ -60,6 +61,9 @@ public sealed class BasicBlock : ResNetBlock
 
     /// <inheritdoc />
     public override long OutChannels { get; }
+
+    /// <inheritdoc />
+    public override long Stride { get; }
 
     /// <inheritdoc />
     public override Tensor forward(Tensor x)

@@ -39,6 +39,7 @@ public sealed class Bottleneck : ResNetBlock
         relu = nn.ReLU(inplace: true);
         downsample = stride != 1 || inChannels != planes * Expansion ? MakeDownsample(inChannels, planes * Expansion, stride, eps) : null;
         OutChannels = planes * Expansion;
+        Stride = stride;
         register_module("conv1", conv1);
         register_module("bn1", bn1);
         register_module("conv2", conv2);
@@ -72,6 +73,9 @@ public sealed class Bottleneck : ResNetBlock
 
     /// <inheritdoc />
     public override long OutChannels { get; }
+
+    /// <inheritdoc />
+    public override long Stride { get; }
 
     /// <inheritdoc />
     public override Tensor forward(Tensor x)

@@ -33,8 +33,17 @@ public abstract class ResNetBlock : nn.Module<Tensor, Tensor>
     /// <summary>The shortcut projection (<c>downsample.0</c> a 1×1 convolution, <c>downsample.1</c> a BatchNorm), or null for an identity shortcut.</summary>
     public abstract Sequential? Downsample { get; }
 
+    /// <summary>Channels of the block's input (those of <see cref="Conv1"/>).</summary>
+    public long InChannels => Conv1.in_channels;
+
     /// <summary>Channels of the block's output.</summary>
     public abstract long OutChannels { get; }
+
+    /// <summary>
+    /// The block's spatial downsampling factor: an <c>H × W</c> input gives a <c>⌈H/Stride⌉ × ⌈W/Stride⌉</c> output (the stride
+    /// of its 3×3 convolution and of its shortcut). A tuner beside the block, such as a channel adapter, reads it.
+    /// </summary>
+    public abstract long Stride { get; }
 
     /// <summary>Builds the TorchVision shortcut: a 1×1 convolution with <paramref name="stride"/> and a BatchNorm, named <c>0</c> and <c>1</c>.</summary>
     internal static Sequential MakeDownsample(long inChannels, long outChannels, long stride, double eps) =>

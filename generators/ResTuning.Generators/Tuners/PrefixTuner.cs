@@ -1,0 +1,32 @@
+using ResTuning.Generators.Abstractions;
+using ResTuning.Generators.Diagnostics;
+using ResTuning.Generators.Emit;
+using ResTuning.Generators.Model;
+
+namespace ResTuning.Generators.Tuners;
+
+/// <summary><c>[ResPrefix]</c>: learned keys and values queried by the frozen attention it runs beside.</summary>
+internal sealed record PrefixTuner(int Length, bool ZeroInit, double InitStd) : TunerKindSpec
+{
+    public const string AttributeName = nameof(ResPrefixAttribute);
+
+    public override string DefaultName => "prefix";
+
+    public override string Display => "Res-Prefix";
+
+    public override bool TakesLambda => true;
+
+    public static TunerKindSpec Read(TunerReading r)
+    {
+        var a = (ResPrefixAttribute)r.Attribute;
+        r.Require(a.Length > 0, nameof(a.Length), ParameterRange.Positive, a.Length);
+        r.Require(a.InitStd >= 0, nameof(a.InitStd), ParameterRange.NonNegative, a.InitStd);
+        return new PrefixTuner(a.Length, a.ZeroInit, a.InitStd);
+    }
+
+    public override DiagnosticInfo? CheckTap(ResolvedTap tap, LocationInfo? location, string moduleType) =>
+        tap.Shape == ModuleShape.Attention ? null : Incompatible(tap, location, moduleType, AttentionTaps.Reason);
+
+    public override string Expression(TunerSpec t) =>
+        $"new global::ResTuning.Tuners.ResPrefix(module, length: {CSharpText.Int(Length)}, zeroInit: {CSharpText.Bool(ZeroInit)}, initStd: {CSharpText.Double(InitStd)}, name: {CSharpText.String(t.Name)})";
+}

@@ -1,0 +1,33 @@
+using ResTuning.Generators.Abstractions;
+using ResTuning.Generators.Diagnostics;
+using ResTuning.Generators.Emit;
+using ResTuning.Generators.Model;
+
+namespace ResTuning.Generators.Tuners;
+
+/// <summary><c>[ResPrompt]</c>: learned prompts projected by the frozen attention it runs beside.</summary>
+internal sealed record PromptTuner(int Length, double InitRange) : TunerKindSpec
+{
+    public const string AttributeName = nameof(ResPromptAttribute);
+
+    public override string DefaultName => "prompt";
+
+    public override string Display => "Res-Prompt";
+
+    public override bool TakesLambda => true;
+
+    public static TunerKindSpec Read(TunerReading r)
+    {
+        var a = (ResPromptAttribute)r.Attribute;
+        r.Require(a.Length > 0, nameof(a.Length), ParameterRange.Positive, a.Length);
+        r.Require(a.InitRange >= 0, nameof(a.InitRange), ParameterRange.NonNegative, a.InitRange);
+        return new PromptTuner(a.Length, a.InitRange);
+    }
+
+    public override DiagnosticInfo? CheckTap(ResolvedTap tap, LocationInfo? location, string moduleType) =>
+        tap.Shape == ModuleShape.Attention ? null : Incompatible(tap, location, moduleType, AttentionTaps.Reason);
+
+    // InitRange 0 is VPT's sqrt(6 / D), which the runtime computes from the attention's width.
+    public override string Expression(TunerSpec t) =>
+        $"new global::ResTuning.Tuners.ResPrompt(module, length: {CSharpText.Int(Length)}, initRange: {(InitRange > 0 ? CSharpText.Double(InitRange) : "null")}, name: {CSharpText.String(t.Name)})";
+}
