@@ -67,7 +67,7 @@ public sealed class ImageNetBackbone : IClassificationBackbone
     /// </remarks>
     public IReadOnlyList<double> LearningRates(TuningMethod method) => method switch
     {
-        TuningMethod.Scratch => new[] { 1e-3, 3e-3, 1e-2 },
+        TuningMethod.Scratch => new[] { 3e-4, 1e-3, 3e-3 },
         TuningMethod.Full => new[] { 3e-4, 1e-3, 3e-3 },
         TuningMethod.Linear => new[] { 3e-3, 1e-2, 3e-2 },
         TuningMethod.Lora => new[] { 1e-3, 3e-3, 1e-2 },

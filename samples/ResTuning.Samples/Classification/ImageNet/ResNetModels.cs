@@ -13,6 +13,16 @@ namespace ResTuning.Samples.Classification.ImageNet;
 public partial class ResNetLoRA;
 
 /// <summary>
+/// Res-Tuning: a channel adapter (the Res-Adapter's 1×1-convolution form, bottleneck 32, as the paper's U-Net uses) beside
+/// every residual block of the ImageNet ResNet-18, reading the block's input and added to its output (with the block's
+/// stride and widening where it downsamples), plus the new head <c>fc</c>; built by the DSL's generator.
+/// </summary>
+[ResTuning<ResNet>]
+[ChannelAdapter("layer1.*", Dim = 32), ChannelAdapter("layer2.*", Dim = 32), ChannelAdapter("layer3.*", Dim = 32), ChannelAdapter("layer4.*", Dim = 32)]
+[Trainable("fc")]
+public partial class ResNetResTuning;
+
+/// <summary>
 /// Res-Tuning-Bypass over the ImageNet ResNet-18, built by the DSL's generator: the backbone is frozen (batch norm on its
 /// ImageNet statistics) and runs without autograd; a side chain reads the stem (<c>maxpool</c>, x_0) and the end of each
 /// stage (x_1..x_4), moving its state down the stages with a downsample step (average pooling, zero-initialised 1×1
