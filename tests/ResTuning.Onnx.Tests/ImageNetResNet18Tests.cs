@@ -136,4 +136,21 @@ public class ImageNetResNet18Tests(PretrainedFixture fixture, ITestOutputHelper 
         Assert.Equal(new[] { 1, 3, 224, 224 }, meta.Value.Dimensions);
         Assert.Equal("Pooling395_Output_0", session.OutputMetadata.Keys.Single());
     }
+    [Fact]
+    public void A_new_head_is_the_only_trainable_part_and_reads_the_same_features()
+    {
+        using var headed = ImageNetResNet18.Load(classes: 7);
+        var fc = headed.Model.Fc!;
+
+        Assert.Equal(7, fc.out_features);
+        Assert.Equal(512, fc.in_features);
+        Assert.All(headed.Model.named_parameters(), p => Assert.Equal(p.name.StartsWith("fc.", StringComparison.Ordinal), p.parameter.requires_grad));
+        using var _ = no_grad();
+        var images = headed.Preprocess(FashionMnistImages(2), 64);
+        // The logits are fc of the pooled features of the headless network (the pretrained weights are the same).
+        var features = fixture.Model.Model.call(images);
+        var expected = features.matmul(fc.weight!.t()) + fc.bias!;
+        Assert.True((headed.Model.call(images) - expected).abs().max().ToDouble() < 1e-4);
+        Assert.Throws<ArgumentOutOfRangeException>(() => ResNetOnnx.Load(headed.ModelPath, ImageNetResNet18.Config, newHeadClasses: -1));
+    }
 }

@@ -55,11 +55,11 @@ public sealed class ClassifyOptions
 
     /// <summary><c>--protocol</c>.</summary>
     public Option<string> Protocol { get; } = Choice("--protocol",
-        "Size of the ResNet protocol: default (48 px, 20 labels per class, 2,000 test images; about a quarter of an hour on 2 cores) or full (112 px, 50 labels per class, 5,000 test images: the README's table)",
+        "Size of the ResNet protocol: default (80 px, 20 labels per class, 2,000 test images; about a quarter of an hour on 2 cores) or full (112 px, 50 labels per class, 5,000 test images: the README's table)",
         "default", "default", "full");
 
     /// <summary><c>--epochs</c>.</summary>
-    public Option<int?> Epochs { get; } = Optional("--epochs", "Tuning epochs over the labelled target images (ResNet 6, full 15; ViT 40)");
+    public Option<int?> Epochs { get; } = Optional("--epochs", "Tuning epochs over the labelled target images (ResNet 6, full 8; ViT 40)");
 
     /// <summary><c>--pretrain-epochs</c>.</summary>
     public Option<int?> PretrainEpochs { get; } = Optional("--pretrain-epochs", "ViT only: pretraining epochs on the source classes (default 16)");
@@ -68,7 +68,7 @@ public sealed class ClassifyOptions
     public Option<int?> LabelledPerClass { get; } = Optional("--labelled-per-class", "Labelled target images per class, a fifth of which validate the sweep (ResNet 20, full 50; ViT 50)");
 
     /// <summary><c>--image-size</c>.</summary>
-    public Option<int?> ImageSize { get; } = Optional("--image-size", "ResNet only: side in pixels the images are resized to (default 48, full 112; at least 32)");
+    public Option<int?> ImageSize { get; } = Optional("--image-size", "ResNet only: side in pixels the images are resized to (default 80, full 112; at least 32)");
 
     /// <summary><c>--seeds</c>.</summary>
     public Option<int?> Seeds { get; } = Optional("--seeds", "Training seeds of the final runs (ResNet 3; ViT 5)");
