@@ -27,6 +27,25 @@ public sealed class TransferProtocolTests : IDisposable
     }
 
     [Fact]
+    public void The_ImageNet_protocol_tunes_all_ten_classes_on_raw_pixels_without_a_source_task()
+    {
+        var imagenet = TransferProtocol.ImageNet with { TestLimit = 50 };
+        var splits = TransferData.FromFashionMnist(data.Folder, imagenet, normalise: false);
+
+        Assert.True(imagenet.UsesPretrainedBackbone);
+        Assert.Null(splits.Source);
+        Assert.Equal(10, splits.Labelled.Classes);
+        Assert.Equal(10 * imagenet.LabelledPerClass, splits.Labelled.Count);
+        Assert.Equal(10 * imagenet.ValidationPerClass, splits.Validation.Count);
+        Assert.Equal(splits.Labelled.Count - splits.Validation.Count, splits.SweepTrain.Count);
+        Assert.Equal(50, splits.Test.Count);
+        // Pixels stay in [0, 1]: the ResNet's own preprocessing scales them.
+        Assert.InRange(splits.Labelled.Images.min().ToDouble(), 0, 1);
+        Assert.InRange(splits.Labelled.Images.max().ToDouble(), 0, 1);
+        Assert.Contains("at 80 px", imagenet.Describe(global::ResTuning.Data.FashionMnist.ClassNames));
+    }
+
+    [Fact]
     public void Labels_follow_the_original_classes()
     {
         var splits = TransferData.FromFashionMnist(data.Folder, protocol);
