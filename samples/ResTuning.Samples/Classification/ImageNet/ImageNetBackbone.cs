@@ -71,8 +71,8 @@ public sealed class ImageNetBackbone : IClassificationBackbone
         TuningMethod.Full => new[] { 1e-4, 3e-4, 1e-3 },
         TuningMethod.Linear => new[] { 3e-3, 1e-2, 3e-2 },
         TuningMethod.Lora => new[] { 1e-3, 3e-3, 1e-2 },
-        TuningMethod.ResTuning => new[] { 1e-3, 3e-3, 1e-2 },
-        _ => new[] { 1e-3, 3e-3, 1e-2 },
+        TuningMethod.ResTuning => new[] { 3e-3, 1e-2, 3e-2 },
+        _ => new[] { 3e-4, 1e-3, 3e-3 },
     };
 
     /// <inheritdoc />

@@ -105,13 +105,7 @@ public sealed class ResNetRun : ITuningRun
     }
 
     /// <inheritdoc />
-    public void SaveTuners(string path)
-    {
-        if (model is not ITunedModel tuned) return;
-        tuned.PrintTrainableParameters();
-        tuned.SaveTuners(path);
-        AnsiConsole.MarkupLine($"[grey]Tuners only (with the head): {Markup.Escape(path)} ({new FileInfo(path).Length / 1024} KiB)[/]");
-    }
+    public void SaveTuners(string path) => TunerCheckpoint.Save(model, path);
 
     /// <inheritdoc />
     public void Dispose()
