@@ -168,6 +168,32 @@ public sealed class LoRAAttribute : TunerAttribute
 }
 
 /// <summary>
+/// DoRA, weight-decomposed LoRA (Liu et al. 2024; PEFT's <c>use_dora=True</c>), beside a frozen <c>Linear</c> with weight
+/// <c>W</c>: the tuned weight is <c>m ⊙ V/‖V‖_c</c>, <c>V = W + (α/r)·B·A</c>, <c>‖·‖_c</c> the L2 norm of each output row
+/// and the magnitude m initialised to <c>‖W‖_c</c> (B starts at zero, so the model starts as the backbone). The norm is
+/// detached from the gradient, as in PEFT. Trainable per tap: <c>r·in + out·r + out</c> (A, B and m); mergeable into the
+/// weight exactly. On any module but a <c>Linear</c> it is refused at compile time (RT0007).
+/// </summary>
+[AttributeUsage(AttributeTargets.Class, AllowMultiple = true, Inherited = false)]
+public sealed class DoRAAttribute : TunerAttribute
+{
+    /// <summary>Creates the attribute.</summary>
+    /// <param name="tap">Path of a <c>Linear</c> module.</param>
+    public DoRAAttribute(string tap) : base(tap)
+    {
+    }
+
+    /// <summary>Rank r of the low-rank update (8 by default).</summary>
+    public int Rank { get; set; } = 8;
+
+    /// <summary>α; the low-rank update is scaled by α/r (16 by default).</summary>
+    public double Alpha { get; set; } = 16;
+
+    /// <summary>Dropout on the tuner's input, in [0, 1).</summary>
+    public double Dropout { get; set; }
+}
+
+/// <summary>
 /// A tuner of your own beside the tapped module. <typeparamref name="TTuner"/> must be a non-abstract TorchSharp
 /// <c>nn.Module&lt;Tensor, Tensor&gt;</c> with a public constructor <c>(long inFeatures, long outFeatures)</c>; it reads the
 /// module's input and its output is added to the module's output (zero-initialise its last projection so the tuned model

@@ -124,6 +124,7 @@ public sealed class BypassDiagnosticTests
     [Theory]
     [InlineData("CustomTuner<Demo.ScaledBias>(\"blocks.0.mlp\")")]
     [InlineData("ChannelAdapter(\"blocks.0.mlp\", In = 16)")]
+    [InlineData("DoRA(\"blocks.0.mlp.fc1\", Rank = 2)")]
     public void A_parallel_tuner_on_a_bypass_model_is_a_warning(string tuner)
     {
         var model = Sources.Model($"[ResTuningBypass<Demo.TinyVit>(Features = 16)]\n[BypassTaps(Taps = \"blocks.*\")]\n{Adapters}\n[{tuner}]");

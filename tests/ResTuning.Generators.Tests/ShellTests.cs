@@ -15,6 +15,9 @@ public sealed class ShellTests
 {
     private const string Parallel = "[ResTuning<Demo.TinyVit>(Features = 16)]\n[LoRA(\"blocks.0.attn.qkv\", Rank = 2)]\n[ResAdapter(\"blocks.*.mlp\", Dim = 4)]";
     private const string ParallelBroken = "[ResTuning<Demo.TinyVit>(Features = 16)]\n[LoRA(\"blocks.0.attn.qkv\", Rank = 0)]\n[ResAdapter(\"blocks.*.mpl\", Dim = 4)]";
+    // A DoRA merges too: the shell of a broken model with one declares Merge, Unmerge and MergeAndUnload as well.
+    private const string ParallelDoRA = "[ResTuning<Demo.TinyVit>(Features = 16)]\n[DoRA(\"blocks.0.attn.qkv\", Rank = 2)]\n[ResAdapter(\"blocks.*.mlp\", Dim = 4)]";
+    private const string ParallelDoRABroken = "[ResTuning<Demo.TinyVit>(Features = 16)]\n[DoRA(\"blocks.0.attn.qkv\", Rank = 0)]\n[ResAdapter(\"blocks.*.mpl\", Dim = 4)]";
     private const string Bypass = "[ResTuningBypass<Demo.TinyVit>(Classes = 10, Features = 16)]\n[BypassTaps(Taps = \"blocks.*\")]";
     private const string BypassBroken = "[ResTuningBypass<Demo.TinyVit>(Classes = 10, Features = 16, Lambda = 1.5)]\n[BypassTaps(Taps = \"blocks.*\")]";
 
@@ -84,6 +87,7 @@ public sealed class ShellTests
     public static TheoryData<string, string, string> BrokenModels() => new()
     {
         { ParallelBroken, UseParallel, "RT0005 RT0008" },
+        { ParallelDoRABroken, UseParallel, "RT0005 RT0008" },
         { BypassBroken, UseBypass, "RT0008" },
         // Colors re-enters the backbone, which a task cannot (RT0036): the group gets a shell, the tasks are valid.
         { string.Format(System.Globalization.CultureInfo.InvariantCulture, Tasks, ", Output = \"norm\""), UseMultiTask, "RT0036 RT0039" },
@@ -104,6 +108,7 @@ public sealed class ShellTests
     public static TheoryData<string, string, string> ValidAndBroken() => new()
     {
         { "parallel with a LoRA", Parallel, ParallelBroken },
+        { "parallel with a DoRA", ParallelDoRA, ParallelDoRABroken },
         { "parallel", "[ResTuning<Demo.TinyVit>]\n[ResAdapter(\"blocks.*.mlp\", In = 16)]", "[ResTuning<Demo.TinyVit>]\n[ResAdapter(\"blocks.*.mlp\", In = 16, Dim = 0)]" },
         { "bypass", Bypass, BypassBroken },
         { "bypass over a two-input backbone", "[ResTuningBypass<Fz.@class.Denoiser>(Features = 8)]\n[BypassTaps(Taps = \"down.*\")]",

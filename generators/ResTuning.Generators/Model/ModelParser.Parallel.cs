@@ -62,7 +62,7 @@ internal sealed partial class ModelParser
             : new ParallelSpec(typeSpec, TapResolver.FullName(backbone), tuners.ToEquatableArray(), trainable.ToEquatableArray(),
                 ParallelParameterCount.Of(tuners, trainable));
         var shell = spec is null && hasErrors
-            ? Shell(ModelMode.Parallel, typeSpec, backbone, hasLoRA: HasAttribute(type, LoRATuner.AttributeName))
+            ? Shell(ModelMode.Parallel, typeSpec, backbone, hasLoRA: type.GetAttributes().Any(attr => TunerKinds.IsMergeable(AttributeName(attr))))
             : null;
         return new ModelResult(spec, null, diagnostics.ToEquatableArray(), shell);
     }

@@ -17,6 +17,15 @@ internal static class TunerKinds
         [LoRATuner.AttributeName] = LoRATuner.Read,
         [CustomTuner.AttributeName] = CustomTuner.Read,
         [ChannelAdapterTuner.AttributeName] = ChannelAdapterTuner.Read,
+        [DoRATuner.AttributeName] = DoRATuner.Read,
+    };
+
+    // The kinds whose IsMergeable is true, by attribute: a model whose tuners fail to parse still declares Merge, Unmerge
+    // and MergeAndUnload when it has one (its shell), so the errors do not cascade into its callers.
+    private static readonly HashSet<string> Mergeable = new(StringComparer.Ordinal)
+    {
+        LoRATuner.AttributeName,
+        DoRATuner.AttributeName,
     };
 
     /// <summary>The reader of the tuner attribute <paramref name="metadataName"/>; null for any other attribute.</summary>
@@ -25,4 +34,7 @@ internal static class TunerKinds
 
     /// <summary>Whether <paramref name="metadataName"/> is a parallel tuner attribute.</summary>
     public static bool IsTuner(string metadataName) => Readers.ContainsKey(metadataName);
+
+    /// <summary>Whether <paramref name="metadataName"/> is a tuner kind the model can merge into the frozen weights.</summary>
+    public static bool IsMergeable(string metadataName) => Mergeable.Contains(metadataName);
 }

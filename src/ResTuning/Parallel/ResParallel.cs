@@ -58,8 +58,8 @@ public sealed class ResParallel : nn.Module<Tensor, Tensor>
     public bool IsMerged => merged.Count > 0;
 
     /// <summary>
-    /// Names of the tuners that cannot be merged into a weight (anything but a <see cref="LoRA"/> on a <see cref="Linear"/> or
-    /// a <see cref="ConvLoRA"/> on a <see cref="Conv2d"/>).
+    /// Names of the tuners that cannot be merged into a weight (anything but a <see cref="LoRA"/> on a <see cref="Linear"/>,
+    /// a <see cref="ConvLoRA"/> on a <see cref="Conv2d"/> or a <see cref="DoRA"/> on its own Linear).
     /// </summary>
     public IReadOnlyList<string> UnmergeableTuners => branches.Where(b => !IsMergeable(b)).Select(b => b.Name).ToArray();
 
@@ -67,10 +67,12 @@ public sealed class ResParallel : nn.Module<Tensor, Tensor>
     {
         LoRA => op is Linear,
         ConvLoRA => op is Conv2d,
+        DoRA dora => ReferenceEquals(dora.Linear, op),
         _ => false,
     };
 
-    private static bool IsLoRA(Branch branch) => branch.Tuner is LoRA or ConvLoRA;
+    /// <summary>Whether the branch is one of the LoRA kinds, which <see cref="Merge"/> folds into the weight.</summary>
+    private static bool IsLoRA(Branch branch) => branch.Tuner is LoRA or ConvLoRA or DoRA;
 
     /// <summary>The tuner attached under <paramref name="name"/>.</summary>
     public nn.Module<Tensor, Tensor> Tuner(string name) => Find(name).Tuner;
@@ -93,6 +95,8 @@ public sealed class ResParallel : nn.Module<Tensor, Tensor>
         scale ??= TunerScale.Fixed();
         if (scale.Kind == ScaleKind.LearnedPerChannel && op is Conv2d)
             throw new ArgumentException($"'{GetName()}': a per-channel scale multiplies the last axis, which on a Conv2d's [N, C, H, W] output is the width, not the channels; give '{name}' a fixed or learned scalar scale.", nameof(scale));
+        if (tuner is DoRA dora && !ReferenceEquals(dora.Linear, op))
+            throw new ArgumentException($"'{GetName()}': DoRA '{name}' reads the weight of the Linear it was built on ('{dora.Linear.GetName()}'), not of this {op.GetType().Name}; build it on the operator it runs beside.", nameof(tuner));
         if (scale.Kind == ScaleKind.Lambda)
         {
             if (tuner is not IAttentionTuner attentionTuner || op is not IAttentionOperator)
@@ -138,13 +142,13 @@ public sealed class ResParallel : nn.Module<Tensor, Tensor>
     }
 
     /// <summary>
-    /// Merges every LoRA branch into the frozen linear's or convolution's weight (<c>W += s·(α/r)·B·A</c>) so inference
-    /// runs without the extra matmuls. Other tuners stay parallel branches. The weight before merging is kept, so
+    /// Merges every LoRA branch into the frozen linear's or convolution's weight (<c>W += s·(α/r)·B·A</c>; a DoRA branch
+    /// adds <c>s·(W' − W)</c>, <c>W'</c> its decomposed weight) so inference runs without the extra matmuls. Other tuners stay parallel branches. The weight before merging is kept, so
     /// <see cref="Unmerge"/> restores it exactly; while merged, <see cref="EnsureMergedTunersUnchanged"/> detects
     /// edits to the merged tuners.
     /// </summary>
     /// <returns>The names of the branches merged by this call.</returns>
-    /// <exception cref="InvalidOperationException">A LoRA branch sits on an operator it cannot merge into (a <see cref="LoRA"/> needs a <see cref="Linear"/>, a <see cref="ConvLoRA"/> a <see cref="Conv2d"/>).</exception>
+    /// <exception cref="InvalidOperationException">A LoRA branch sits on an operator it cannot merge into (a <see cref="LoRA"/> needs a <see cref="Linear"/>, a <see cref="ConvLoRA"/> a <see cref="Conv2d"/>, a <see cref="DoRA"/> the Linear it was built on); nothing is merged then.</exception>
     public IReadOnlyList<string> Merge() => MergeBranches(keepOriginal: true);
 
     /// <summary>Merges for good (no copy of the original weight is kept): the step before the hooks are removed.</summary>
@@ -159,13 +163,27 @@ public sealed class ResParallel : nn.Module<Tensor, Tensor>
     private IReadOnlyList<string> MergeBranches(bool keepOriginal)
     {
         var done = new List<string>();
-        foreach (var branch in branches.Where(b => IsLoRA(b) && !merged.Contains(b.Name)))
+        var pending = branches.Where(b => IsLoRA(b) && !merged.Contains(b.Name)).ToList();
+        if (pending.Count == 0) return done;
+        // A DoRA's update depends on the weight itself: every update is computed from the unmerged weight before any is added.
+        var deltas = new List<Tensor>();
+        using (no_grad())
         {
+            foreach (var branch in pending)
+            {
+                var w = RequireWeight(branch);
+                deltas.Add(Delta(branch, w, weightBeforeMerge ?? w).DetachFromDisposeScope());
+            }
+        }
+        for (var i = 0; i < pending.Count; i++)
+        {
+            var branch = pending[i];
             var weight = RequireWeight(branch);
             using (no_grad())
             {
                 if (keepOriginal) weightBeforeMerge ??= weight.detach().clone().DetachFromDisposeScope();
-                weight.add_(Delta(branch, weight));
+                weight.add_(deltas[i]);
+                deltas[i].Dispose();
                 if (keepOriginal)
                 {
                     foreach (var (name, p) in MergedParameters(branch))
@@ -243,16 +261,24 @@ public sealed class ResParallel : nn.Module<Tensor, Tensor>
     }
 
     // A conv weight [out, in, kh, kw] takes a scalar factor only (per-channel scales are refused on convolutions in Add).
-    private static Tensor Delta(Branch branch, Tensor w)
+    // A DoRA's update is computed from the unmerged weight (w holds it unless an earlier Merge changed it).
+    private static Tensor Delta(Branch branch, Tensor w, Tensor unmerged)
     {
-        var delta = branch.Tuner is ConvLoRA conv ? conv.DeltaWeight() : ((LoRA)branch.Tuner).DeltaWeight();
+        var delta = branch.Tuner switch
+        {
+            ConvLoRA conv => conv.DeltaWeight(),
+            DoRA dora => dora.DeltaWeight(unmerged),
+            _ => ((LoRA)branch.Tuner).DeltaWeight(),
+        };
         return delta.to(w.dtype, w.device) * branch.Scale.AsRowFactor(w.device, w.dtype);
     }
 
     /// <summary>The frozen weight a LoRA branch merges into: a Linear's for a <see cref="LoRA"/>, a Conv2d's for a <see cref="ConvLoRA"/>.</summary>
     private Tensor RequireWeight(Branch branch) => IsMergeable(branch)
         ? (op is Linear linear ? linear.weight! : ((Conv2d)op).weight!)
-        : throw new InvalidOperationException($"'{GetName()}': LoRA branch '{branch.Name}' can only be merged into a {(branch.Tuner is ConvLoRA ? "Conv2d" : "Linear")} operator, not {op.GetType().Name}.");
+        : throw new InvalidOperationException(branch.Tuner is DoRA
+            ? $"'{GetName()}': DoRA branch '{branch.Name}' can only be merged into the Linear it was built on, not {op.GetType().Name}."
+            : $"'{GetName()}': LoRA branch '{branch.Name}' can only be merged into a {(branch.Tuner is ConvLoRA ? "Conv2d" : "Linear")} operator, not {op.GetType().Name}.");
 
     private Branch Find(string name) => branches.FirstOrDefault(b => b.Name == name)
         ?? throw new KeyNotFoundException($"'{GetName()}' has no tuner named '{name}'. Attached: {string.Join(", ", branches.Select(b => b.Name))}.");

@@ -109,7 +109,7 @@ public sealed class TapSet : nn.Module
         var unmergeable = ordered.SelectMany(t => t.UnmergeableTuners.Select(n => $"{t.Path}/{n}")).ToArray();
         if (unmergeable.Length > 0)
             throw new InvalidOperationException(
-                $"Only LoRA tuners on Linear or Conv2d modules can be merged into the backbone's weights; {string.Join(", ", unmergeable)} cannot, " +
+                $"Only LoRA tuners on Linear or Conv2d modules and DoRA tuners on their Linear can be merged into the backbone's weights; {string.Join(", ", unmergeable)} cannot, " +
                 "and dropping them would change the model's outputs. Nothing was changed: use Unload() to get the backbone without any tuner.");
         // Merging again from the exact weights keeps no copies and gives the same sums as the first merge.
         Unmerge();
