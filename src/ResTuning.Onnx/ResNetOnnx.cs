@@ -36,7 +36,7 @@ public static class ResNetOnnx
         if (newHeadClasses > 0 && config.Classes > 0)
             throw new ArgumentOutOfRangeException(nameof(config), $"The config already has a head of {config.Classes} classes to load from the file; pass a headless config (Classes = 0) with a new head.");
         using var onnx = OnnxModel.Load(path);
-        var model = new ResNet(config with { Classes = newHeadClasses });
+        var model = new ResNet(newHeadClasses > 0 ? config with { Classes = newHeadClasses } : config);
         try
         {
             // The new head's weights come from no file: only they (and BatchNorm's counters) may stay unfilled.

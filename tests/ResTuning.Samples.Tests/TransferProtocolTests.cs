@@ -1,3 +1,4 @@
+using TorchSharp;
 using ResTuning.Samples.Classification;
 using ResTuning.Samples.Data;
 using ResTuning.Samples.Tests.Support;

@@ -108,8 +108,8 @@ namespace Demo.Models
             return stages;
         }
 
-        /// <summary>The generated head: a class-token classifier over b_L with 2 classes.</summary>
-        private static global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>? CreateHead(int lastTap) => new global::ResTuning.Bypass.ClassTokenHead(Width(lastTap), 2);
+        /// <summary>The generated head: global average pooling of b_L's feature map and a classifier with 2 classes.</summary>
+        private static global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>? CreateHead(int lastTap) => new global::ResTuning.Bypass.PooledHead(Width(lastTap), 2);
 
         /// <summary>Runs the backbone once without autograd (stopping after the last tap, or re-entering), then the bypass.</summary>
         /// <param name="input">The backbone's input.</param>
@@ -131,6 +131,6 @@ namespace Demo.Models
         }
 
         /// <summary>Number of trainable parameters (bypass and head), computed at compile time from the widths and the tap count.</summary>
-        public const long TrainableParameterCount = 9258;
+        public const long TrainableParameterCount = 9226;
     }
 }
