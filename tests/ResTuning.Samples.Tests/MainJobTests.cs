@@ -49,7 +49,7 @@ public sealed class MainJobTests : IDisposable
         long[] widths = [64, 64, 64, 128, 128, 256, 256, 512, 512, 512];
         // Every weight of the network, counted by hand: the 7x7 stem and its norm, each block's two 3x3 convs and norms
         // (and a 1x1 shortcut with its norm where the width changes), the head.
-        var network = (3 * 64 * 49) + (2 * 64) + headParameters;
+        long network = (3 * 64 * 49) + (2 * 64) + headParameters;
         for (var block = 0; block < 9; block++)
         {
             var (cin, cout) = (widths[block], widths[block + 1]);
