@@ -252,6 +252,34 @@ public sealed class BypassEquivalenceTests : IDisposable
     }
 
     [Fact]
+    public void ResNet_multi_task_group_runs_the_backbone_once_and_equals_each_task()
+    {
+        using var net = new ResTuning.Backbones.ResNet(ResTuning.Backbones.ResNetConfig.ResNet18(classes: 0));
+        net.eval();
+        var group = new NumResNetTasks(net);
+        Randomize(group);
+        var stems = 0;
+        net.Conv1.register_forward_hook((_, _, output) =>
+        {
+            stems++;
+            return output;
+        });
+        var images = randn(2, 3, 32, 32);
+
+        var outputs = group.ForwardAll(images);
+        var stemsForAll = stems;
+        var alone = new Tensor[] { group.NumResNetBypass.call(images), group.NumResNetBypassTwo.call(images) };
+
+        Assert.Equal(1, stemsForAll);
+        Assert.Equal(new long[] { 2, 3 }, outputs[0].shape);
+        Assert.Equal(new long[] { 2, 2 }, outputs[1].shape);
+        for (var i = 0; i < 2; i++) Assert.True((outputs[i] - alone[i]).abs().max().ToDouble() < 1e-12, $"task {i}");
+        // The second task's bypass written out: its stages read the same stage taps, with a pooled head.
+        Assert.IsType<PooledHead>(group.NumResNetBypassTwo.Bypass.Head);
+        Assert.All(net.parameters(), p => Assert.False(p.requires_grad));
+    }
+
+    [Fact]
     public void Compile_time_parameter_count_equals_the_runtime_count()
     {
         var model = new NumBypass(new NumBackbone());

@@ -157,3 +157,13 @@ public partial class NumWrongWidth;
 [BypassTaps(Start = "maxpool", Taps = "layer1.1, layer2.1, layer3.1, layer4.1", Downsample = true)]
 [Lateral(TunerKind.Adapter, Dim = 4, Residual = true), Vertical(TunerKind.Adapter, Dim = 4, Residual = true)]
 public partial class NumResNetBypass;
+
+/// <summary>A second task on the ResNet-18's stage taps (other tuners, two classes), for a multi-task group.</summary>
+[ResTuningBypass<ResTuning.Backbones.ResNet>(Widths = new[] { 64, 64, 128, 256, 512 }, Classes = 2)]
+[BypassTaps(Start = "maxpool", Taps = "layer1.1, layer2.1, layer3.1, layer4.1", Downsample = true)]
+[Lateral(TunerKind.LoRA, Rank = 2, Residual = true), Vertical(TunerKind.Adapter, Dim = 2, Residual = true)]
+public partial class NumResNetBypassTwo;
+
+/// <summary>Both ResNet tasks on one backbone pass.</summary>
+[ResTuningMultiTask<ResTuning.Backbones.ResNet>(typeof(NumResNetBypass), typeof(NumResNetBypassTwo))]
+public partial class NumResNetTasks;
