@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Linq;
 using ResTuning.Bypass;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -26,6 +27,21 @@ public interface ITuningRun : IDisposable
 
     /// <summary>Where the method can train on a tap cache (the frozen backbone's taps read once): how; null otherwise.</summary>
     TapReader? Taps { get; }
+}
+
+/// <summary>What every <see cref="ITuningRun"/> reads off its model the same way.</summary>
+public static class TuningRunParameters
+{
+    /// <summary>
+    /// The parameters the optimizer updates: a generated model's trainable ones, else every parameter with
+    /// <c>requires_grad</c>. Read after the model moved to its device (moving replaces parameter tensors).
+    /// </summary>
+    public static List<Parameter> Trainable(nn.Module model) =>
+        model is ITunedModel tuned ? tuned.TrainableParameters().ToList() : model.parameters().Where(p => p.requires_grad).ToList();
+
+    /// <summary>Trainable and total elements: a generated model counts its backbone once, registered or not (a bypass's is not).</summary>
+    public static ParameterCounts Counts(nn.Module model, nn.Module backbone) =>
+        model is ITunedModel tuned ? tuned.CountParameters() : ParameterCounts.Of(backbone);
 }
 
 /// <summary>How a method reads a frozen backbone's taps: the source that collects them and the trainable part that reads them.</summary>

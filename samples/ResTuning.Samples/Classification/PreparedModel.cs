@@ -22,8 +22,7 @@ public sealed class PreparedModel : ITuningRun
         this.vit = vit;
         this.model = model;
         Counts = counts;
-        // Moving replaces parameter tensors: the trainable ones are collected after the move.
-        Trainable = model is ITunedModel tuned ? tuned.TrainableParameters().ToList() : model.parameters().Where(p => p.requires_grad).ToList();
+        Trainable = TuningRunParameters.Trainable(model);
     }
 
     /// <inheritdoc />
@@ -79,8 +78,7 @@ public sealed class PreparedModel : ITuningRun
                 break;
         }
         model.to(device);
-        // A generated model counts its backbone once, registered or not (the bypass's is not).
-        var counts = model is ITunedModel tuned ? tuned.CountParameters() : ParameterCounts.Of(model);
+        var counts = TuningRunParameters.Counts(model, model);
         return new PreparedModel(vit, model, counts);
     }
 

@@ -33,7 +33,7 @@ public sealed class BasicBlock : ResNetBlock
         relu = nn.ReLU(inplace: true);
         conv2 = Conv3x3(planes, planes);
         bn2 = nn.BatchNorm2d(planes, eps: eps);
-        downsample = stride != 1 || inChannels != planes * Expansion ? MakeDownsample(inChannels, planes * Expansion, stride, eps) : null;
+        downsample = MakeDownsample(inChannels, planes * Expansion, stride, eps);
         OutChannels = planes * Expansion;
         Stride = stride;
         register_module("conv1", conv1);

@@ -37,7 +37,7 @@ public sealed class Bottleneck : ResNetBlock
         conv3 = Conv1x1(planes, planes * Expansion);
         bn3 = nn.BatchNorm2d(planes * Expansion, eps: eps);
         relu = nn.ReLU(inplace: true);
-        downsample = stride != 1 || inChannels != planes * Expansion ? MakeDownsample(inChannels, planes * Expansion, stride, eps) : null;
+        downsample = MakeDownsample(inChannels, planes * Expansion, stride, eps);
         OutChannels = planes * Expansion;
         Stride = stride;
         register_module("conv1", conv1);

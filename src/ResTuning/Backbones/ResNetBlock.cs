@@ -45,9 +45,12 @@ public abstract class ResNetBlock : nn.Module<Tensor, Tensor>
     /// </summary>
     public abstract long Stride { get; }
 
-    /// <summary>Builds the TorchVision shortcut: a 1×1 convolution with <paramref name="stride"/> and a BatchNorm, named <c>0</c> and <c>1</c>.</summary>
-    internal static Sequential MakeDownsample(long inChannels, long outChannels, long stride, double eps) =>
-        nn.Sequential(
+    /// <summary>
+    /// TorchVision's shortcut rule: null (identity) where the block keeps its input's shape, else a 1×1 convolution with
+    /// <paramref name="stride"/> and a BatchNorm, named <c>0</c> and <c>1</c>.
+    /// </summary>
+    internal static Sequential? MakeDownsample(long inChannels, long outChannels, long stride, double eps) =>
+        stride == 1 && inChannels == outChannels ? null : nn.Sequential(
             ("0", nn.Conv2d(inChannels, outChannels, 1, stride: stride, bias: false)),
             ("1", nn.BatchNorm2d(outChannels, eps: eps)));
 

@@ -31,9 +31,8 @@ public sealed class ResNetRun : ITuningRun
         this.method = method;
         this.toInput = toInput;
         this.probeTaps = probeTaps;
-        // Moving replaces parameter tensors: the trainable ones are collected after the move.
-        Trainable = model is ITunedModel tuned ? tuned.TrainableParameters().ToList() : model.parameters().Where(p => p.requires_grad).ToList();
-        Counts = model is ITunedModel counted ? counted.CountParameters() : ParameterCounts.Of(net);
+        Trainable = TuningRunParameters.Trainable(model);
+        Counts = TuningRunParameters.Counts(model, net);
     }
 
     /// <inheritdoc />
