@@ -95,7 +95,7 @@ public static class MethodRun
             SkippedSteps = skipped,
         };
         AnsiConsole.MarkupLine($"[aqua]{method.Name()}[/]: test accuracy [bold]{100 * result.AccuracyMean:F1} ± {100 * result.AccuracyStd:F1} %[/] over {accuracies.Count} seeds");
-        File.WriteAllText(resultPath, JsonSerializer.Serialize(result));
+        AtomicFile.WriteText(resultPath, JsonSerializer.Serialize(result));
         return result;
     }
 

@@ -63,7 +63,7 @@ public static class Pretraining
         var accuracy = Trainer.Evaluate(x => vit.call(x), t => vit.train(t), source.Test, 500, device);
         AnsiConsole.MarkupLine($"Source-task test accuracy after pretraining: [bold]{100 * accuracy:F1} %[/] ({source.Test.Count:N0} test images; median {curve.MedianMs:F0} ms/step)");
         SafeTensorsFile.Write(path, vit.state_dict(), VitCheckpoint.Metadata(vit.Config));
-        AtomicText.Write(recordPath, JsonSerializer.Serialize(new PretrainingRecord(fingerprint, accuracy)));
+        AtomicFile.WriteText(recordPath, JsonSerializer.Serialize(new PretrainingRecord(fingerprint, accuracy)));
         return new PretrainedBackbone(path, accuracy);
     }
 

@@ -61,9 +61,10 @@ public static class Trainer
                         optimizer.zero_grad();
                         var loss = nn.functional.cross_entropy(model(images.to(device)), labels.to(device));
                         loss.backward();
-                        // A step with a non-finite gradient is skipped, as a mixed-precision gradient scaler does: on a frozen
-                        // ResNet with conv LoRA libtorch's CPU convolution backward returns NaN input gradients now and then
-                        // (see the README's known issues); one bad step must not poison the tuners for good.
+                        // A step with a non-finite gradient is skipped, as a mixed-precision gradient scaler does: libtorch's CPU
+                        // convolution with < 16 output channels returns NaN input gradients now and then (the runtime's conv
+                        // LoRA avoids that kernel, a user's own narrow convolution may not); one bad step must not poison the
+                        // tuners for good.
                         if (AllFinite(trainable)) optimizer.step();
                         else skipped++;
                         schedule.step();

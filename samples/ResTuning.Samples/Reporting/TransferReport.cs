@@ -34,6 +34,6 @@ public static class TransferReport
                 ["skipped_steps"] = r.SkippedSteps,
             }),
         };
-        AtomicText.Write(path, JsonSerializer.Serialize(report, new JsonSerializerOptions { WriteIndented = true }));
+        AtomicFile.WriteText(path, JsonSerializer.Serialize(report, new JsonSerializerOptions { WriteIndented = true }));
     }
 }

@@ -94,26 +94,14 @@ public static class SafeTensorsFile
         }
         var header = BuildHeader(layout, meta);
 
-        Directory.CreateDirectory(directory);
-        RemoveStaleTemporaries(directory, fileName);
-        var temp = System.IO.Path.Combine(directory, $".{fileName}.{Guid.NewGuid():N}.tmp");
-        try
+        AtomicFile.Write(full, stream =>
         {
-            using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None))
-            {
-                Span<byte> length = stackalloc byte[8];
-                BinaryPrimitives.WriteUInt64LittleEndian(length, (ulong)header.Length);
-                stream.Write(length);
-                stream.Write(header);
-                foreach (var blob in blobs) stream.Write(blob.Bytes);
-                stream.Flush(flushToDisk: true);
-            }
-            File.Move(temp, full, overwrite: true);
-        }
-        finally
-        {
-            if (File.Exists(temp)) File.Delete(temp);
-        }
+            Span<byte> length = stackalloc byte[8];
+            BinaryPrimitives.WriteUInt64LittleEndian(length, (ulong)header.Length);
+            stream.Write(length);
+            stream.Write(header);
+            foreach (var blob in blobs) stream.Write(blob.Bytes);
+        });
     }
 
     /// <summary>Reads and validates the header of a safetensors file without reading tensor data.</summary>
@@ -217,45 +205,6 @@ public static class SafeTensorsFile
         foreach (var blob in blobs) sha.AppendData(blob);
         return Convert.ToHexString(sha.GetHashAndReset()).ToLowerInvariant();
     }
-
-    /// <summary>
-    /// Removes <c>.{fileName}.{guid}.tmp</c> files that a killed write to the same destination left behind.
-    /// A temporary still open by a running write (locked) or written to in the last few seconds is kept;
-    /// cleaning is best effort and never fails the write.
-    /// </summary>
-    private static void RemoveStaleTemporaries(string directory, string fileName)
-    {
-        var prefix = "." + fileName + ".";
-        const string suffix = ".tmp";
-        try
-        {
-            foreach (var candidate in Directory.EnumerateFiles(directory, "*" + suffix))
-            {
-                var name = System.IO.Path.GetFileName(candidate);
-                if (!name.StartsWith(prefix, StringComparison.Ordinal) || !name.EndsWith(suffix, StringComparison.Ordinal)) continue;
-                var id = name.AsSpan(prefix.Length, name.Length - prefix.Length - suffix.Length);
-                if (id.Length != 32 || !Guid.TryParseExact(id, "N", out _)) continue;
-                try
-                {
-                    if (DateTime.UtcNow - File.GetLastWriteTimeUtc(candidate) < StaleAfter) continue;
-                    // A write in progress holds its temporary with FileShare.None: opening it fails and it is kept.
-                    using (new FileStream(candidate, FileMode.Open, FileAccess.ReadWrite, FileShare.None)) { }
-                    File.Delete(candidate);
-                }
-                catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-                {
-                    // In use or not ours to delete: leave it.
-                }
-            }
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            // The folder cannot be listed; the write itself reports any real problem.
-        }
-    }
-
-    /// <summary>How long a temporary must be untouched before a later write removes it.</summary>
-    internal static readonly TimeSpan StaleAfter = TimeSpan.FromSeconds(5);
 
     private static FileStream OpenRead(string path)
     {

@@ -88,28 +88,20 @@ public static class IdxFile
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         ArgumentNullException.ThrowIfNull(array);
-        var full = Path.GetFullPath(path);
-        var temp = Path.Combine(Path.GetDirectoryName(full)!, $".{Path.GetFileName(full)}.{Guid.NewGuid():N}.tmp");
-        try
+        var compressed = path.EndsWith(".gz", StringComparison.OrdinalIgnoreCase);
+        AtomicFile.Write(path, file =>
         {
-            using (var file = File.Create(temp))
-            using (Stream body = full.EndsWith(".gz", StringComparison.OrdinalIgnoreCase) ? new GZipStream(file, CompressionLevel.Fastest) : file)
+            using var body = compressed ? new GZipStream(file, CompressionLevel.Fastest, leaveOpen: true) : null;
+            var target = body ?? file;
+            target.Write(new byte[] { 0, 0, UnsignedByteType, (byte)array.Shape.Length });
+            var dim = new byte[4];
+            foreach (var d in array.Shape)
             {
-                body.Write(new byte[] { 0, 0, UnsignedByteType, (byte)array.Shape.Length });
-                var dim = new byte[4];
-                foreach (var d in array.Shape)
-                {
-                    BinaryPrimitives.WriteInt32BigEndian(dim, d);
-                    body.Write(dim);
-                }
-                body.Write(array.Data);
+                BinaryPrimitives.WriteInt32BigEndian(dim, d);
+                target.Write(dim);
             }
-            File.Move(temp, full, overwrite: true);
-        }
-        finally
-        {
-            if (File.Exists(temp)) File.Delete(temp);
-        }
+            target.Write(array.Data);
+        });
     }
 
     private static int ReadFully(Stream stream, byte[] buffer)

@@ -174,7 +174,7 @@ public sealed class ConvLoRA : nn.Module<Tensor, Tensor>
             throw new InvalidOperationException($"{GetName()}: the tuner is merged into the weight of '{mergedInto!.GetName()}', which already computes its update; call Unmerge before running the tuner.");
         ShapeChecks.FeatureMap(GetName(), x, InChannels);
         var h = dropout is null ? x : dropout.call(x);
-        var a = nn.functional.conv2d(h, loraA, null, stride, padding, dilation);
+        var a = NarrowConvolution.Conv2d(h, loraA, stride, padding, dilation);
         Temporaries.Free(h, x);
         var b = nn.functional.conv2d(a, loraB);
         a.Dispose();

@@ -190,4 +190,29 @@ public class ConvLoRATests
             set_default_dtype(ScalarType.Float32);
         }
     }
+
+    [Fact]
+    public void Narrow_rank_gradients_in_float32_equal_a_float64_reference()
+    {
+        // Below 16 output channels A runs padded with zero filters on the CPU (NarrowConvolution: libtorch's kernel for such
+        // convolutions sometimes returns NaN input gradients). The padded path must compute the plain convolution's values
+        // and gradients, written out here in float64 (another libtorch kernel).
+        using var _ = Torch.Scope(seed: 311);
+        var lora = ConvLoRA.For(nn.Conv2d(16, 24, 3, padding: 1), rank: 4, alpha: 8, zeroInit: false);
+        var x = randn(3, 16, 7, 7).requires_grad_(true);
+        var upstream = randn(3, 24, 7, 7);
+        var y = lora.call(x);
+        var grads = autograd.grad(new List<Tensor> { y }, new List<Tensor> { x, lora.A, lora.B }, new List<Tensor> { upstream });
+
+        var x64 = x.detach().to(ScalarType.Float64).requires_grad_(true);
+        var a64 = lora.A.detach().to(ScalarType.Float64).requires_grad_(true);
+        var b64 = lora.B.detach().to(ScalarType.Float64).requires_grad_(true);
+        var reference = nn.functional.conv2d(nn.functional.conv2d(x64, a64, null, padding: new[] { 1L, 1L }), b64) * (8.0 / 4.0);
+        var expected = autograd.grad(new List<Tensor> { reference }, new List<Tensor> { x64, a64, b64 }, new List<Tensor> { upstream.to(ScalarType.Float64) });
+
+        Assert.Equal(new long[] { 3, 24, 7, 7 }, y.shape);
+        Assert.True(Torch.MaxAbsDiff(y.to(ScalarType.Float64), reference) <= 1e-4);
+        for (var i = 0; i < 3; i++)
+            Assert.True(Torch.MaxAbsDiff(grads[i].to(ScalarType.Float64), expected[i]) <= 1e-3, $"gradient {i}: {Torch.MaxAbsDiff(grads[i].to(ScalarType.Float64), expected[i])}");
+    }
 }
