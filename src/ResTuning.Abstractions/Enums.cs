@@ -7,8 +7,8 @@ namespace ResTuning;
 #endif
 
 /// <summary>
-/// How a tuner's output is scaled before it is added to the operator's output. Mirrors the runtime's
-/// <c>ResTuning.Parallel.ScaleKind</c>; named differently so both namespaces can be imported together.
+/// How a tuner's output is scaled before it is added to the operator's output: on the attributes, and in the runtime
+/// (<c>ResTuning.Parallel.TunerScale.Kind</c>).
 /// </summary>
 public enum TunerScaleKind
 {
@@ -21,11 +21,14 @@ public enum TunerScaleKind
     /// <summary>One learned value per output channel, initialised at <c>ScaleValue</c>.</summary>
     LearnedPerChannel = 2,
 
-    /// <summary>The exact λ-weighting of Res-Prefix/Res-Prompt (attention taps only).</summary>
+    /// <summary>
+    /// The exact λ-weighting of Res-Prefix/Res-Prompt (attention taps only): λ is the softmax mass on the tuner's keys and the
+    /// frozen branch is weighted (1 − λ), which equals the bound prefix/prompt tuning.
+    /// </summary>
     Lambda = 3,
 }
 
-/// <summary>The non-linearity of a Res-Adapter. Mirrors the runtime's <c>ResTuning.Tuners.AdapterActivation</c>.</summary>
+/// <summary>The non-linearity of a Res-Adapter (or channel adapter) between its down and up projections: on the attributes, and in the runtime's constructors.</summary>
 public enum AdapterActivationKind
 {
     /// <summary>GELU (the default).</summary>

@@ -80,7 +80,7 @@ internal static class ResNetMethods
                             var stride = stage > 0 && b == 0 ? 2 : 1;
                             var input = b == 0 ? (stage == 0 ? 64 : Widths[stage - 1]) : Widths[stage];
                             taps.GetOrAdd(path, block).Add("adapter",
-                                new ChannelAdapter(input, 32, Widths[stage], AdapterActivation.Relu, stride: stride));
+                                new ChannelAdapter(input, 32, Widths[stage], AdapterActivationKind.Relu, stride: stride));
                         }
                     }
                 }
@@ -122,7 +122,7 @@ internal static class ResNetMethods
 
         public StageBypass(int classes) : base("stage_bypass")
         {
-            laterals = new ModuleList<ChannelAdapter>(Widths.Select(c => new ChannelAdapter(c, 32, activation: AdapterActivation.Relu)).ToArray());
+            laterals = new ModuleList<ChannelAdapter>(Widths.Select(c => new ChannelAdapter(c, 32, activation: AdapterActivationKind.Relu)).ToArray());
             downs = new ModuleList<Conv2d>(Enumerable.Range(1, 3).Select(l => nn.Conv2d(Widths[l - 1], Widths[l], 1, stride: 2)).ToArray());
             head = nn.Linear(Widths[^1], classes);
             register_module("laterals", laterals);

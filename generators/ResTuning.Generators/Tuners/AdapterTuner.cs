@@ -31,5 +31,5 @@ internal sealed record AdapterTuner(int Dim, int In, int Out, double Dropout, bo
     public override long? ParametersPerTap(long inWidth, long outWidth) => checked((inWidth * Dim) + Dim + (Dim * outWidth) + outWidth);
 
     public override string Expression(TunerSpec t) =>
-        $"new global::ResTuning.Tuners.ResAdapter(inFeatures: {WidthText.Of(t.In)}, hiddenDim: {CSharpText.Int(Dim)}, outFeatures: {WidthText.Of(t.Out)}, activation: global::ResTuning.Tuners.AdapterActivation.{Activation}, dropout: {CSharpText.Double(Dropout)}, zeroInit: {CSharpText.Bool(ZeroInit)}, name: {CSharpText.String(t.Name)})";
+        $"new global::ResTuning.Tuners.ResAdapter(inFeatures: {WidthText.Of(t.In)}, hiddenDim: {CSharpText.Int(Dim)}, outFeatures: {WidthText.Of(t.Out)}, activation: global::ResTuning.AdapterActivationKind.{Activation}, dropout: {CSharpText.Double(Dropout)}, zeroInit: {CSharpText.Bool(ZeroInit)}, name: {CSharpText.String(t.Name)})";
 }

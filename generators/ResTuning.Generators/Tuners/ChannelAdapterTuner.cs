@@ -49,5 +49,5 @@ internal sealed record ChannelAdapterTuner(int Dim, int In, int Out, int Stride,
     public override long? ParametersPerTap(long inWidth, long outWidth) => checked((inWidth * Dim) + Dim + (Dim * outWidth) + outWidth);
 
     public override string Expression(TunerSpec t) =>
-        $"global::ResTuning.Tuners.ChannelAdapterFactory.For(module, {CSharpText.String(t.Tap.Path.Text)}, hiddenDim: {CSharpText.Int(Dim)}, inChannels: {CSharpText.Int(In)}, outChannels: {CSharpText.Int(Out)}, stride: {CSharpText.Int(Stride)}, activation: global::ResTuning.Tuners.AdapterActivation.{Activation}, dropout: {CSharpText.Double(Dropout)}, zeroInit: {CSharpText.Bool(ZeroInit)}, name: {CSharpText.String(t.Name)})";
+        $"global::ResTuning.Tuners.ChannelAdapterFactory.For(module, {CSharpText.String(t.Tap.Path.Text)}, hiddenDim: {CSharpText.Int(Dim)}, inChannels: {CSharpText.Int(In)}, outChannels: {CSharpText.Int(Out)}, stride: {CSharpText.Int(Stride)}, activation: global::ResTuning.AdapterActivationKind.{Activation}, dropout: {CSharpText.Double(Dropout)}, zeroInit: {CSharpText.Bool(ZeroInit)}, name: {CSharpText.String(t.Name)})";
 }

@@ -93,11 +93,11 @@ public sealed class ResParallel : nn.Module<Tensor, Tensor>
             throw new ArgumentException($"'{GetName()}' already has a tuner named '{name}'; give each tuner on one operator its own name.", nameof(name));
         if (tuner is null) throw new ArgumentNullException(nameof(tuner));
         scale ??= TunerScale.Fixed();
-        if (scale.Kind == ScaleKind.LearnedPerChannel && op is Conv2d)
+        if (scale.Kind == TunerScaleKind.LearnedPerChannel && op is Conv2d)
             throw new ArgumentException($"'{GetName()}': a per-channel scale multiplies the last axis, which on a Conv2d's [N, C, H, W] output is the width, not the channels; give '{name}' a fixed or learned scalar scale.", nameof(scale));
         if (tuner is DoRA dora && !ReferenceEquals(dora.Linear, op))
             throw new ArgumentException($"'{GetName()}': DoRA '{name}' reads the weight of the Linear it was built on ('{dora.Linear.GetName()}'), not of this {op.GetType().Name}; build it on the operator it runs beside.", nameof(tuner));
-        if (scale.Kind == ScaleKind.Lambda)
+        if (scale.Kind == TunerScaleKind.Lambda)
         {
             if (tuner is not IAttentionTuner attentionTuner || op is not IAttentionOperator)
                 throw new ArgumentException($"'{GetName()}': a λ scale needs a Res-Prefix or Res-Prompt tuner on an attention operator (IAttentionOperator); '{name}' is {tuner.GetType().Name} on {op.GetType().Name}.", nameof(scale));
@@ -124,14 +124,14 @@ public sealed class ResParallel : nn.Module<Tensor, Tensor>
     /// <returns>The tuned output.</returns>
     public Tensor Tune(Tensor x, Tensor? operatorOutput)
     {
-        var lambdaTuners = branches.Where(b => b.Scale.Kind == ScaleKind.Lambda).Select(b => (IAttentionTuner)b.Tuner).ToList();
+        var lambdaTuners = branches.Where(b => b.Scale.Kind == TunerScaleKind.Lambda).Select(b => (IAttentionTuner)b.Tuner).ToList();
         var y = lambdaTuners.Count > 0
             ? LambdaAttention.Combine((IAttentionOperator)op, x, lambdaTuners)
             : operatorOutput ?? op.call(x);
 
         foreach (var branch in branches)
         {
-            if (branch.Scale.Kind == ScaleKind.Lambda || merged.Contains(branch.Name)) continue;
+            if (branch.Scale.Kind == TunerScaleKind.Lambda || merged.Contains(branch.Name)) continue;
             var r = branch.Tuner.call(x);
             if (!r.shape.SequenceEqual(y.shape))
                 throw new TunerShapeException($"{GetName()}.tuners.{branch.Name}", "output", y.shape, r.shape,

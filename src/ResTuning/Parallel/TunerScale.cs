@@ -16,17 +16,17 @@ public sealed class TunerScale : nn.Module<Tensor, Tensor>
     [ComponentName(Name = "scale")]
     private Parameter? scale;
 
-    private TunerScale(ScaleKind kind, double value, long channels) : base("scale")
+    private TunerScale(TunerScaleKind kind, double value, long channels) : base("scale")
     {
         Kind = kind;
         FixedValue = value;
         Channels = channels;
-        if (kind == ScaleKind.LearnedScalar)
+        if (kind == TunerScaleKind.LearnedScalar)
         {
             scale = nn.Parameter(full(1, value));
             register_parameter("scale", scale);
         }
-        else if (kind == ScaleKind.LearnedPerChannel)
+        else if (kind == TunerScaleKind.LearnedPerChannel)
         {
             scale = nn.Parameter(full(channels, value));
             register_parameter("scale", scale);
@@ -34,9 +34,9 @@ public sealed class TunerScale : nn.Module<Tensor, Tensor>
     }
 
     /// <summary>The kind of scale.</summary>
-    public ScaleKind Kind { get; }
+    public TunerScaleKind Kind { get; }
 
-    /// <summary>The constant (for <see cref="ScaleKind.Fixed"/>) or the initial value (learned kinds).</summary>
+    /// <summary>The constant (for <see cref="TunerScaleKind.Fixed"/>) or the initial value (learned kinds).</summary>
     public double FixedValue { get; }
 
     /// <summary>Number of channels of a per-channel scale; 0 otherwise.</summary>
@@ -46,35 +46,35 @@ public sealed class TunerScale : nn.Module<Tensor, Tensor>
     public Parameter? Parameter => scale;
 
     /// <summary>A constant scale s (1 by default).</summary>
-    public static TunerScale Fixed(double value = 1.0) => new(ScaleKind.Fixed, value, 0);
+    public static TunerScale Fixed(double value = 1.0) => new(TunerScaleKind.Fixed, value, 0);
 
     /// <summary>One learned scalar initialised at <paramref name="initial"/> (0 makes any tuner start as the backbone).</summary>
-    public static TunerScale LearnedScalar(double initial = 1.0) => new(ScaleKind.LearnedScalar, initial, 0);
+    public static TunerScale LearnedScalar(double initial = 1.0) => new(TunerScaleKind.LearnedScalar, initial, 0);
 
     /// <summary>A learned scale per output channel, initialised at <paramref name="initial"/>.</summary>
     public static TunerScale LearnedPerChannel(long channels, double initial = 1.0)
     {
         if (channels <= 0) throw new ArgumentOutOfRangeException(nameof(channels), channels, "A per-channel scale needs a positive channel count.");
-        return new(ScaleKind.LearnedPerChannel, initial, channels);
+        return new(TunerScaleKind.LearnedPerChannel, initial, channels);
     }
 
-    /// <summary>The exact λ-weighting for Res-Prefix/Res-Prompt (see <see cref="ScaleKind.Lambda"/>).</summary>
-    public static TunerScale Lambda() => new(ScaleKind.Lambda, double.NaN, 0);
+    /// <summary>The exact λ-weighting for Res-Prefix/Res-Prompt (see <see cref="TunerScaleKind.Lambda"/>).</summary>
+    public static TunerScale Lambda() => new(TunerScaleKind.Lambda, double.NaN, 0);
 
     /// <summary>Scales a tuner output.</summary>
     public override Tensor forward(Tensor r) => Kind switch
     {
-        ScaleKind.Fixed => FixedValue == 1.0 ? r : r * FixedValue,
-        ScaleKind.LearnedScalar or ScaleKind.LearnedPerChannel => r * scale!,
+        TunerScaleKind.Fixed => FixedValue == 1.0 ? r : r * FixedValue,
+        TunerScaleKind.LearnedScalar or TunerScaleKind.LearnedPerChannel => r * scale!,
         _ => throw new InvalidOperationException("A λ scale has no standalone value: it is applied by ResParallel together with the frozen attention."),
     };
 
     /// <summary>The factor as a tensor broadcastable over an <c>[out, in]</c> weight update (for merging).</summary>
     internal Tensor AsRowFactor(Device device, ScalarType dtype) => Kind switch
     {
-        ScaleKind.Fixed => full(1, 1, FixedValue, dtype, device),
-        ScaleKind.LearnedScalar => scale!.detach().reshape(1, 1).to(dtype, device),
-        ScaleKind.LearnedPerChannel => scale!.detach().reshape(-1, 1).to(dtype, device),
+        TunerScaleKind.Fixed => full(1, 1, FixedValue, dtype, device),
+        TunerScaleKind.LearnedScalar => scale!.detach().reshape(1, 1).to(dtype, device),
+        TunerScaleKind.LearnedPerChannel => scale!.detach().reshape(-1, 1).to(dtype, device),
         _ => throw new InvalidOperationException("A λ scale cannot be merged."),
     };
 

@@ -36,7 +36,7 @@ public sealed class ChannelAdapter : nn.Module<Tensor, Tensor>
     /// <param name="zeroInit">Zero-initialise the up projection so the tuner starts as the identity of the backbone.</param>
     /// <param name="stride">Stride of the down projection (positive): the operator's spatial downsampling factor.</param>
     /// <param name="name">Module name used in messages.</param>
-    public ChannelAdapter(long inChannels, long hiddenDim, long? outChannels = null, AdapterActivation activation = AdapterActivation.Gelu,
+    public ChannelAdapter(long inChannels, long hiddenDim, long? outChannels = null, AdapterActivationKind activation = AdapterActivationKind.Gelu,
         double dropout = 0.0, bool zeroInit = true, long stride = 1, string name = "channel_adapter")
         : base(name)
     {
@@ -80,7 +80,7 @@ public sealed class ChannelAdapter : nn.Module<Tensor, Tensor>
     public long OutChannels { get; }
 
     /// <summary>The non-linearity.</summary>
-    public AdapterActivation Activation { get; }
+    public AdapterActivationKind Activation { get; }
 
     /// <summary>Stride of the down projection (1: same spatial size as the input).</summary>
     public long Stride { get; }

@@ -28,7 +28,7 @@ public static class ChannelAdapterFactory
     /// <exception cref="InvalidOperationException">The module tells no channels and none are given, or a Conv2d's stride differs
     /// between height and width; the message names the tap and the module.</exception>
     public static ChannelAdapter For(nn.Module module, string tap, long hiddenDim, long inChannels = 0, long outChannels = 0, long stride = 0,
-        AdapterActivation activation = AdapterActivation.Gelu, double dropout = 0.0, bool zeroInit = true, string name = "channel_adapter")
+        AdapterActivationKind activation = AdapterActivationKind.Gelu, double dropout = 0.0, bool zeroInit = true, string name = "channel_adapter")
     {
         ArgumentNullException.ThrowIfNull(module);
         var (cin, cout, s) = module switch

@@ -29,7 +29,7 @@ public sealed class ResAdapter : nn.Module<Tensor, Tensor>
     /// <param name="dropout">Dropout probability applied to the bottleneck, in [0, 1).</param>
     /// <param name="zeroInit">Zero-initialise the up projection so the tuner starts as the identity of the backbone.</param>
     /// <param name="name">Module name used in messages.</param>
-    public ResAdapter(long inFeatures, long hiddenDim, long? outFeatures = null, AdapterActivation activation = AdapterActivation.Gelu,
+    public ResAdapter(long inFeatures, long hiddenDim, long? outFeatures = null, AdapterActivationKind activation = AdapterActivationKind.Gelu,
         double dropout = 0.0, bool zeroInit = true, string name = "res_adapter")
         : base(name)
     {
@@ -71,7 +71,7 @@ public sealed class ResAdapter : nn.Module<Tensor, Tensor>
     public long OutFeatures { get; }
 
     /// <summary>The non-linearity.</summary>
-    public AdapterActivation Activation { get; }
+    public AdapterActivationKind Activation { get; }
 
     /// <summary>The down projection (<c>InFeatures → HiddenDim</c>).</summary>
     public Linear Down => down;

@@ -42,20 +42,20 @@ namespace Demo.Models
                 for (int i0 = 0; i0 < list0.Count; i0++)
                 {
                     var module = list0[i0];
-                    taps.GetOrAdd($"layer2.{i0}", module).Add("channel_adapter", global::ResTuning.Tuners.ChannelAdapterFactory.For(module, "layer2.*", hiddenDim: 8, inChannels: 0, outChannels: 0, stride: 0, activation: global::ResTuning.Tuners.AdapterActivation.Gelu, dropout: 0.0, zeroInit: true, name: "channel_adapter"), global::ResTuning.Parallel.TunerScale.LearnedScalar(initial: 1.0));
+                    taps.GetOrAdd($"layer2.{i0}", module).Add("channel_adapter", global::ResTuning.Tuners.ChannelAdapterFactory.For(module, "layer2.*", hiddenDim: 8, inChannels: 0, outChannels: 0, stride: 0, activation: global::ResTuning.AdapterActivationKind.Gelu, dropout: 0.0, zeroInit: true, name: "channel_adapter"), global::ResTuning.Parallel.TunerScale.LearnedScalar(initial: 1.0));
                 }
             }
 
             // [ChannelAdapter("conv1", Dim = 4, Activation = AdapterActivationKind.Relu, Name = "stem")]
             {
                 var module = backbone.Conv1;
-                taps.GetOrAdd("conv1", module).Add("stem", global::ResTuning.Tuners.ChannelAdapterFactory.For(module, "conv1", hiddenDim: 4, inChannels: 0, outChannels: 0, stride: 0, activation: global::ResTuning.Tuners.AdapterActivation.Relu, dropout: 0.0, zeroInit: true, name: "stem"), global::ResTuning.Parallel.TunerScale.Fixed(value: 1.0));
+                taps.GetOrAdd("conv1", module).Add("stem", global::ResTuning.Tuners.ChannelAdapterFactory.For(module, "conv1", hiddenDim: 4, inChannels: 0, outChannels: 0, stride: 0, activation: global::ResTuning.AdapterActivationKind.Relu, dropout: 0.0, zeroInit: true, name: "stem"), global::ResTuning.Parallel.TunerScale.Fixed(value: 1.0));
             }
 
             // [ChannelAdapter("layer1.0.bn1", Dim = 2, In = 64, Dropout = 0.1)]
             {
                 var module = global::ResTuning.ModuleNavigation.Element(backbone.Layer1, 0, "layer1.0.bn1", "layer1").Bn1;
-                taps.GetOrAdd("layer1.0.bn1", module).Add("channel_adapter", global::ResTuning.Tuners.ChannelAdapterFactory.For(module, "layer1.0.bn1", hiddenDim: 2, inChannels: 64, outChannels: 0, stride: 0, activation: global::ResTuning.Tuners.AdapterActivation.Gelu, dropout: 0.1, zeroInit: true, name: "channel_adapter"), global::ResTuning.Parallel.TunerScale.Fixed(value: 1.0));
+                taps.GetOrAdd("layer1.0.bn1", module).Add("channel_adapter", global::ResTuning.Tuners.ChannelAdapterFactory.For(module, "layer1.0.bn1", hiddenDim: 2, inChannels: 64, outChannels: 0, stride: 0, activation: global::ResTuning.AdapterActivationKind.Gelu, dropout: 0.1, zeroInit: true, name: "channel_adapter"), global::ResTuning.Parallel.TunerScale.Fixed(value: 1.0));
             }
         }
     }

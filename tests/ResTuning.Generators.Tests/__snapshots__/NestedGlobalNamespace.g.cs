@@ -39,7 +39,7 @@ partial class Outer
             // [ResAdapter("blocks.0.mlp", In = 16)]
             {
                 var module = backbone.blocks[0].mlp;
-                taps.GetOrAdd("blocks.0.mlp", module).Add("adapter", new global::ResTuning.Tuners.ResAdapter(inFeatures: 16, hiddenDim: 64, outFeatures: 16, activation: global::ResTuning.Tuners.AdapterActivation.Gelu, dropout: 0.0, zeroInit: true, name: "adapter"), global::ResTuning.Parallel.TunerScale.Fixed(value: 1.0));
+                taps.GetOrAdd("blocks.0.mlp", module).Add("adapter", new global::ResTuning.Tuners.ResAdapter(inFeatures: 16, hiddenDim: 64, outFeatures: 16, activation: global::ResTuning.AdapterActivationKind.Gelu, dropout: 0.0, zeroInit: true, name: "adapter"), global::ResTuning.Parallel.TunerScale.Fixed(value: 1.0));
             }
         }
 

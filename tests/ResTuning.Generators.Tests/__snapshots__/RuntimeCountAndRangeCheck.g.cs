@@ -42,7 +42,7 @@ namespace Demo.Models
                 for (int i0 = 0; i0 < list0.Count; i0++)
                 {
                     var module = list0[i0].mlp;
-                    taps.GetOrAdd($"extra.{i0}.mlp", module).Add("adapter", new global::ResTuning.Tuners.ResAdapter(inFeatures: 16, hiddenDim: 64, outFeatures: 16, activation: global::ResTuning.Tuners.AdapterActivation.Gelu, dropout: 0.0, zeroInit: true, name: "adapter"), global::ResTuning.Parallel.TunerScale.LearnedPerChannel(channels: 16, initial: 1.0));
+                    taps.GetOrAdd($"extra.{i0}.mlp", module).Add("adapter", new global::ResTuning.Tuners.ResAdapter(inFeatures: 16, hiddenDim: 64, outFeatures: 16, activation: global::ResTuning.AdapterActivationKind.Gelu, dropout: 0.0, zeroInit: true, name: "adapter"), global::ResTuning.Parallel.TunerScale.LearnedPerChannel(channels: 16, initial: 1.0));
                 }
             }
 

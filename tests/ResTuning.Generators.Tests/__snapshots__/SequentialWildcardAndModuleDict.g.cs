@@ -42,7 +42,7 @@ namespace Demo.Models
                 for (int i0 = 0; i0 < list0.Count; i0++)
                 {
                     var module = ((global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>)list0[i0]);
-                    taps.GetOrAdd($"neck.{i0}", module).Add("adapter", new global::ResTuning.Tuners.ResAdapter(inFeatures: 16, hiddenDim: 4, outFeatures: 16, activation: global::ResTuning.Tuners.AdapterActivation.Gelu, dropout: 0.0, zeroInit: true, name: "adapter"), global::ResTuning.Parallel.TunerScale.Fixed(value: 1.0));
+                    taps.GetOrAdd($"neck.{i0}", module).Add("adapter", new global::ResTuning.Tuners.ResAdapter(inFeatures: 16, hiddenDim: 4, outFeatures: 16, activation: global::ResTuning.AdapterActivationKind.Gelu, dropout: 0.0, zeroInit: true, name: "adapter"), global::ResTuning.Parallel.TunerScale.Fixed(value: 1.0));
                 }
             }
 
@@ -53,7 +53,7 @@ namespace Demo.Models
                 for (int i0 = 0; i0 < 1; i0++)
                 {
                     var module = ((global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>)list0[i0]);
-                    taps.GetOrAdd($"neck.{i0}", module).Add("narrow", new global::ResTuning.Tuners.ResAdapter(inFeatures: 16, hiddenDim: 2, outFeatures: 16, activation: global::ResTuning.Tuners.AdapterActivation.Gelu, dropout: 0.0, zeroInit: true, name: "narrow"), global::ResTuning.Parallel.TunerScale.Fixed(value: 1.0));
+                    taps.GetOrAdd($"neck.{i0}", module).Add("narrow", new global::ResTuning.Tuners.ResAdapter(inFeatures: 16, hiddenDim: 2, outFeatures: 16, activation: global::ResTuning.AdapterActivationKind.Gelu, dropout: 0.0, zeroInit: true, name: "narrow"), global::ResTuning.Parallel.TunerScale.Fixed(value: 1.0));
                 }
             }
 

@@ -48,7 +48,7 @@ namespace Demo.Models
                 for (int i0 = 0; i0 < list0.Count; i0++)
                 {
                     var module = list0[i0].attn;
-                    taps.GetOrAdd($"blocks.{i0}.attn", module).Add("adapter", new global::ResTuning.Tuners.ResAdapter(inFeatures: ((global::ResTuning.Operators.IAttentionOperator)module).EmbedDim, hiddenDim: 4, outFeatures: ((global::ResTuning.Operators.IAttentionOperator)module).EmbedDim, activation: global::ResTuning.Tuners.AdapterActivation.Gelu, dropout: 0.0, zeroInit: true, name: "adapter"), global::ResTuning.Parallel.TunerScale.LearnedScalar(initial: 0.0));
+                    taps.GetOrAdd($"blocks.{i0}.attn", module).Add("adapter", new global::ResTuning.Tuners.ResAdapter(inFeatures: ((global::ResTuning.Operators.IAttentionOperator)module).EmbedDim, hiddenDim: 4, outFeatures: ((global::ResTuning.Operators.IAttentionOperator)module).EmbedDim, activation: global::ResTuning.AdapterActivationKind.Gelu, dropout: 0.0, zeroInit: true, name: "adapter"), global::ResTuning.Parallel.TunerScale.LearnedScalar(initial: 0.0));
                 }
             }
 
@@ -68,7 +68,7 @@ namespace Demo.Models
                 for (int i0 = 0; i0 < list0.Count; i0++)
                 {
                     var module = list0[i0].attn;
-                    taps.GetOrAdd($"blocks.{i0}.attn", module).Add("relu_adapter", new global::ResTuning.Tuners.ResAdapter(inFeatures: ((global::ResTuning.Operators.IAttentionOperator)module).EmbedDim, hiddenDim: 2, outFeatures: ((global::ResTuning.Operators.IAttentionOperator)module).EmbedDim, activation: global::ResTuning.Tuners.AdapterActivation.Relu, dropout: 0.0, zeroInit: true, name: "relu_adapter"), global::ResTuning.Parallel.TunerScale.Fixed(value: 1.0));
+                    taps.GetOrAdd($"blocks.{i0}.attn", module).Add("relu_adapter", new global::ResTuning.Tuners.ResAdapter(inFeatures: ((global::ResTuning.Operators.IAttentionOperator)module).EmbedDim, hiddenDim: 2, outFeatures: ((global::ResTuning.Operators.IAttentionOperator)module).EmbedDim, activation: global::ResTuning.AdapterActivationKind.Relu, dropout: 0.0, zeroInit: true, name: "relu_adapter"), global::ResTuning.Parallel.TunerScale.Fixed(value: 1.0));
                 }
             }
         }

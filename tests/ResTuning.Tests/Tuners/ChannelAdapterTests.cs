@@ -20,14 +20,14 @@ public class ChannelAdapterTests
     }
 
     [Theory]
-    [InlineData(AdapterActivation.Relu)]
-    [InlineData(AdapterActivation.Gelu)]
-    public void Output_equals_per_pixel_reference(AdapterActivation activation)
+    [InlineData(AdapterActivationKind.Relu)]
+    [InlineData(AdapterActivationKind.Gelu)]
+    public void Output_equals_per_pixel_reference(AdapterActivationKind activation)
     {
         using var _ = Torch.Scope(seed: 310, ScalarType.Float64);
         var adapter = new ChannelAdapter(6, 3, 5, activation, zeroInit: false);
         var x = randn(2, 6, 5, 4);
-        Func<Tensor, Tensor> act = activation == AdapterActivation.Relu ? t => t.clamp_min(0) : t => nn.functional.gelu(t);
+        Func<Tensor, Tensor> act = activation == AdapterActivationKind.Relu ? t => t.clamp_min(0) : t => nn.functional.gelu(t);
         var output = adapter.call(x);
         Assert.Equal(new long[] { 2, 5, 5, 4 }, output.shape);
         Assert.True(Torch.MaxAbsDiff(output, Reference(adapter, x, act)) <= 1e-12);
@@ -46,7 +46,7 @@ public class ChannelAdapterTests
     public void Stride_reads_every_other_pixel()
     {
         using var _ = Torch.Scope(seed: 312, ScalarType.Float64);
-        var adapter = new ChannelAdapter(4, 3, 8, AdapterActivation.Relu, zeroInit: false, stride: 2);
+        var adapter = new ChannelAdapter(4, 3, 8, AdapterActivationKind.Relu, zeroInit: false, stride: 2);
         var x = randn(2, 4, 7, 6);
         var subsampled = x[TensorIndex.Colon, TensorIndex.Colon, TensorIndex.Slice(null, null, 2), TensorIndex.Slice(null, null, 2)];
         var output = adapter.call(x);

@@ -29,7 +29,7 @@ public class GradientCheckTests
     {
         using var _ = Torch.Scope(seed: 71, ScalarType.Float64);
         var linear = nn.Linear(6, 4);
-        CheckParallel(new ResParallel(linear).Add("adapter", new ResAdapter(6, 3, 4, AdapterActivation.Silu, zeroInit: false)), randn(3, 6));
+        CheckParallel(new ResParallel(linear).Add("adapter", new ResAdapter(6, 3, 4, AdapterActivationKind.Silu, zeroInit: false)), randn(3, 6));
     }
 
     [Fact]
