@@ -1,3 +1,4 @@
+using TorchSharp.Utils;
 using System;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -12,9 +13,13 @@ namespace ResTuning.Backbones;
 /// </summary>
 public sealed class BertEmbeddings : nn.Module<Tensor, Tensor>
 {
+    [ComponentName(Name = "word_embeddings")]
     private readonly Embedding wordEmbeddings;
+    [ComponentName(Name = "position_embeddings")]
     private readonly Embedding positionEmbeddings;
+    [ComponentName(Name = "token_type_embeddings")]
     private readonly Embedding tokenTypeEmbeddings;
+    [ComponentName(Name = "LayerNorm")]
     private readonly LayerNorm layerNorm;
     private readonly Dropout dropout;
     private readonly BertPassContext context;

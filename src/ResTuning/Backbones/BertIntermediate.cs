@@ -1,3 +1,4 @@
+using TorchSharp.Utils;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -7,6 +8,7 @@ namespace ResTuning.Backbones;
 public sealed class BertIntermediate : nn.Module<Tensor, Tensor>
 {
     private readonly Linear dense;
+    [ComponentName(Name = "intermediate_act_fn")]
     private readonly GELU act;
 
     internal BertIntermediate(BertConfig config, string name = "intermediate") : base(name)

@@ -1,3 +1,4 @@
+using TorchSharp.Utils;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -13,6 +14,7 @@ namespace ResTuning.Backbones;
 public sealed class BertOutput : nn.Module<Tensor, Tensor, Tensor>
 {
     private readonly Linear dense;
+    [ComponentName(Name = "LayerNorm")]
     private readonly LayerNorm layerNorm;
     private readonly Dropout dropout;
 

@@ -109,5 +109,13 @@ public sealed class BertSelfAttention : nn.Module<Tensor, Tensor>, IAttentionOpe
         return bias.dtype == x.dtype ? bias : bias.to(x.dtype);
     }
 
+    /// <summary>
+    /// Registers nothing by reflection (the constructor registers <c>query</c>, <c>key</c> and <c>value</c>): TorchSharp's default
+    /// would also register the output projection held here, which belongs to <c>attention.output</c>.
+    /// </summary>
+    protected override void RegisterComponents()
+    {
+    }
+
     private Tensor ToHeads(Tensor t) => t.reshape(t.shape[0], t.shape[1], NumHeads, HeadDim).transpose(1, 2);
 }
