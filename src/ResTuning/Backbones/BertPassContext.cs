@@ -22,19 +22,23 @@ internal sealed class BertPassContext : IDisposable
     public void Dispose() => current.Dispose();
 
     /// <summary>One forward's inputs besides the token ids.</summary>
-    /// <param name="Mask">Which tokens are real, bool <c>[B, T]</c>.</param>
-    /// <param name="TokenTypes">Segment ids <c>[B, T]</c>, or null for all zeros.</param>
-    internal sealed record Pass(Tensor Mask, Tensor? TokenTypes)
+    internal sealed class Pass(Tensor mask, Tensor? tokenTypes)
     {
         private Tensor? bias;
+
+        /// <summary>Which tokens are real, bool <c>[B, T]</c>.</summary>
+        public Tensor Mask => mask;
+
+        /// <summary>Segment ids <c>[B, T]</c>, or null for all zeros.</summary>
+        public Tensor? TokenTypes => tokenTypes;
 
         /// <summary>
         /// The additive score bias over the keys, <c>[B, 1, 1, T]</c>: 0 at real tokens, the float32 minimum at padding, as HF's
         /// extended attention mask (a padded key's softmax weight underflows to exactly 0; a finite value keeps a row of padding
-        /// from turning into NaN).
+        /// from turning into NaN). Made on first use and freed when the pass ends.
         /// </summary>
-        public Tensor KeyBias => bias ??= zeros(Mask.shape, ScalarType.Float32, Mask.device)
-            .masked_fill(Mask.logical_not(), float.MinValue).reshape(Mask.shape[0], 1, 1, Mask.shape[1]).DetachFromDisposeScope();
+        public Tensor KeyBias => bias ??= zeros(mask.shape, ScalarType.Float32, mask.device)
+            .masked_fill(mask.logical_not(), float.MinValue).reshape(mask.shape[0], 1, 1, mask.shape[1]).DetachFromDisposeScope();
 
         public void Release()
         {

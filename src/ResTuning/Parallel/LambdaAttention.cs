@@ -26,7 +26,7 @@ internal static class LambdaAttention
         void Attend(Tensor keys, Tensor values, Tensor? bias = null)
         {
             var scores = q.matmul(keys.transpose(-2, -1)) * scale;
-            if (bias is not null) scores = scores + bias;
+            if (bias is not null) scores = scores + bias.to(scores.dtype);
             masses.Add(scores.logsumexp(-1, keepdim: true));
             outputs.Add(scores.softmax(-1).matmul(values));
         }
