@@ -1,7 +1,6 @@
 using System;
 using System.IO;
 using System.Linq;
-using System.Reflection;
 using ResTuning.Backbones;
 using static TorchSharp.torch;
 
@@ -47,11 +46,7 @@ public sealed class ImageNetResNet18 : IDisposable
     /// The package's <c>tools/DnnImageModels</c> folder in the NuGet package folder this assembly was built against
     /// (<c>$(NuGetPackageRoot)microsoft.ml.dnnimagefeaturizer.resnet18/0.24.0/tools/DnnImageModels</c>), or null when unknown.
     /// </summary>
-    public static string? DefaultModelFolder { get; } = typeof(ImageNetResNet18).Assembly
-        .GetCustomAttributes<AssemblyMetadataAttribute>()
-        .FirstOrDefault(a => a.Key == "ResTuning.Onnx.DnnImageModelsFolder")?.Value is { Length: > 0 } folder
-        ? folder
-        : null;
+    public static string? DefaultModelFolder { get; } = PackageFiles.Recorded("ResTuning.Onnx.DnnImageModelsFolder");
 
     /// <summary>The ResNet with the pretrained weights, in eval mode (BatchNorm uses the running statistics). Its forward gives the pooled features <c>[N, 512]</c>, or logits when it was loaded with a new head.</summary>
     public ResNet Model { get; }
@@ -93,10 +88,8 @@ public sealed class ImageNetResNet18 : IDisposable
         preprocessPath ??= Path.GetFullPath(Path.Combine(Path.GetDirectoryName(Path.GetFullPath(modelPath))!, "..", PreprocessFile));
         foreach (var file in new[] { modelPath, preprocessPath })
             if (!File.Exists(file))
-                throw new FileNotFoundException(
-                    $"'{file}' does not exist. It comes from the NuGet package {PackageId} {PackageVersion}: add " +
-                    $"<PackageDownload Include=\"{PackageId}\" Version=\"[{PackageVersion}]\" /> to your project and run 'dotnet restore', " +
-                    "or pass the paths of ResNet18.onnx and ResNetPreprocess.onnx from an extracted copy of the package (tools/DnnImageModels).", file);
+                throw PackageFiles.Missing(file, PackageId, PackageVersion,
+                    "pass the paths of ResNet18.onnx and ResNetPreprocess.onnx from an extracted copy of the package (tools/DnnImageModels)");
 
         Tensor mean;
         using (var prep = OnnxModel.Load(preprocessPath))

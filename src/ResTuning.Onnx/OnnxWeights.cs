@@ -23,10 +23,13 @@ public static class OnnxWeights
     /// <param name="nameMap">ONNX initializer name → state-dict name.</param>
     /// <param name="ignored">ONNX initializers deliberately left out (e.g. shape constants of Reshape nodes).</param>
     /// <param name="skipEntry">State-dict entries that need no ONNX tensor; null for the <c>num_batches_tracked</c> default.</param>
+    /// <param name="convert">Turns an initializer (by its ONNX name) into the tensor to load, e.g. the transpose of a MatMul weight
+    /// stored input × output for an <c>nn.Linear</c>; null to load every initializer as it is. The checks see the converted tensors.</param>
     /// <exception cref="OnnxFormatException">The map names initializers the file lacks or entries the module lacks, maps two initializers to
     /// one entry, leaves initializers unused or entries unfilled; the message lists each group.</exception>
     /// <exception cref="CheckpointException">A mapped tensor's shape or dtype kind does not fit its entry, or it holds NaN/Inf (from <see cref="StateDictLoader"/>).</exception>
-    public static void LoadInto(this OnnxModel model, nn.Module module, IReadOnlyDictionary<string, string> nameMap, IEnumerable<string>? ignored = null, Func<string, bool>? skipEntry = null)
+    public static void LoadInto(this OnnxModel model, nn.Module module, IReadOnlyDictionary<string, string> nameMap, IEnumerable<string>? ignored = null, Func<string, bool>? skipEntry = null,
+        Func<string, Tensor, Tensor>? convert = null)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(module);
@@ -54,8 +57,17 @@ public static class OnnxWeights
         if (problems.Count > 0)
             throw new OnnxFormatException(model.Source, $"does not match the {module.GetType().Name}; nothing was loaded. " + string.Join("; ", problems) + ".");
 
-        var renamed = nameMap.ToDictionary(kv => kv.Value, kv => initializers[kv.Key], StringComparer.Ordinal);
-        StateDictLoader.Load(module, renamed, model.Source, names: renamed.Keys, strict: true);
+        var renamed = nameMap.ToDictionary(kv => kv.Value, kv => convert is null ? initializers[kv.Key] : convert(kv.Key, initializers[kv.Key]), StringComparer.Ordinal);
+        try
+        {
+            StateDictLoader.Load(module, renamed, model.Source, names: renamed.Keys, strict: true);
+        }
+        finally
+        {
+            // Converted tensors are this call's; the initializers stay the model's.
+            foreach (var kv in nameMap)
+                if (!ReferenceEquals(renamed[kv.Value], initializers[kv.Key])) renamed[kv.Value].Dispose();
+        }
     }
 
     private static bool IsBatchCounter(string name) =>

@@ -50,6 +50,18 @@ public sealed class ReadmeExampleTests
             result.Sources.Select(s => s.HintName).OrderBy(n => n, StringComparer.Ordinal));
     }
 
+    [Fact]
+    public void The_bert_example_compiles_cleanly_with_the_generator_and_the_analyzer()
+    {
+        var example = CSharpBlockAfter(File.ReadAllText(Path.Combine(RepoRoot.Folder, "README.md")), "The tap points:");
+
+        var result = Harness.Run(example);
+
+        Assert.Empty(result.ConfigurationDiagnostics);
+        Assert.DoesNotContain(result.CompilerProblems(), d => d.Id != "CS1591");
+        Assert.Equal(new[] { "MiniLMBypass.g.cs", "MiniLMTuned.g.cs" }, result.Sources.Select(s => s.HintName).OrderBy(n => n, StringComparer.Ordinal));
+    }
+
     private static string CSharpBlockAfter(string markdown, string heading)
     {
         var at = markdown.IndexOf(heading, StringComparison.Ordinal);

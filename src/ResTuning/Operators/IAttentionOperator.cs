@@ -33,4 +33,12 @@ public interface IAttentionOperator
     /// without its bias (a parallel branch adds no second bias).
     /// </summary>
     Tensor ProjectOutput(Tensor heads, bool includeBias);
+
+    /// <summary>
+    /// The additive bias on the scores over this attention's own keys in the pass in progress (e.g. a padding mask,
+    /// <c>[B, 1, 1, N]</c>, broadcast over heads and queries), or null when every key is visible (the default). The exact
+    /// λ form of Res-Prefix/Res-Prompt adds it to the frozen keys' scores; a tuner's own keys are always visible. The
+    /// tensor belongs to the attention: do not dispose it.
+    /// </summary>
+    Tensor? KeyBias => null;
 }

@@ -23,14 +23,16 @@ internal static class LambdaAttention
 
         var outputs = new List<Tensor>(tuners.Count + 1);
         var masses = new List<Tensor>(tuners.Count + 1);
-        void Attend(Tensor keys, Tensor values)
+        void Attend(Tensor keys, Tensor values, Tensor? bias = null)
         {
             var scores = q.matmul(keys.transpose(-2, -1)) * scale;
+            if (bias is not null) scores = scores + bias.to(scores.dtype);
             masses.Add(scores.logsumexp(-1, keepdim: true));
             outputs.Add(scores.softmax(-1).matmul(values));
         }
 
-        Attend(k, v);
+        // Masked frozen keys (padding) get no mass in either part; the tuners' keys are always visible.
+        Attend(k, v, attention.KeyBias);
         foreach (var tuner in tuners)
         {
             var (tk, tv) = tuner.KeysValues(x.shape[0]);

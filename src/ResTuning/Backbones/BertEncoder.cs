@@ -1,0 +1,34 @@
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace ResTuning.Backbones;
+
+/// <summary>BERT's layer stack in Hugging Face's layout: <c>layer</c>, a list of <see cref="BertLayer"/>.</summary>
+public sealed class BertEncoder : nn.Module<Tensor, Tensor>
+{
+    private readonly ModuleList<BertLayer> layer;
+
+    internal BertEncoder(BertConfig config, BertPassContext context, string name = "encoder") : base(name)
+    {
+        layer = new ModuleList<BertLayer>();
+        for (var i = 0; i < config.NumLayers; i++) layer.Add(new BertLayer(config, context));
+        register_module("layer", layer);
+    }
+
+    /// <summary>The layers, in order (registered as <c>layer</c>; DSL tap paths such as <c>encoder.layer.*.ffn</c> go through it).</summary>
+    public ModuleList<BertLayer> Layer => layer;
+
+    /// <inheritdoc />
+    public override Tensor forward(Tensor states)
+    {
+        var current = states;
+        foreach (var module in layer)
+        {
+            var next = module.call(current);
+            // Each layer output in between is freed once the next exists; the caller's input stays theirs.
+            Temporaries.Free(current, next, states);
+            current = next;
+        }
+        return current;
+    }
+}
