@@ -1,0 +1,53 @@
+using System.Text.Json.Serialization;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using ResTuning.Serving.Batching;
+using ResTuning.Serving.Endpoints;
+using ResTuning.Serving.Monitoring;
+
+namespace ResTuning.Serving;
+
+/// <summary>Builds the server: options, the inference worker, problem details, and the routes.</summary>
+public static class ServingApp
+{
+    /// <summary>Creates the application from command-line <paramref name="args"/> (and the usual configuration sources).</summary>
+    public static WebApplication Create(string[] args)
+    {
+        var builder = WebApplication.CreateBuilder(args);
+        Configure(builder);
+        var app = builder.Build();
+        Map(app);
+        return app;
+    }
+
+    /// <summary>Registers the services.</summary>
+    public static void Configure(WebApplicationBuilder builder)
+    {
+        var options = builder.Configuration.GetSection(ServingOptions.Section).Get<ServingOptions>() ?? new ServingOptions();
+        builder.Services.Configure<ServingOptions>(builder.Configuration.GetSection(ServingOptions.Section));
+        // Kestrel's own limit backs up RequestBody's (one byte over, so RequestBody answers with its problem details).
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = options.MaxBodyBytes + 1);
+        builder.Services.AddSingleton<ServingMetrics>();
+        builder.Services.AddSingleton<InferenceWorker>();
+        builder.Services.AddHostedService(services => services.GetRequiredService<InferenceWorker>());
+        builder.Services.AddProblemDetails();
+        builder.Services.ConfigureHttpJsonOptions(json => json.SerializerOptions.DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull);
+    }
+
+    /// <summary>Maps the routes.</summary>
+    public static void Map(WebApplication app)
+    {
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.MapPost(PredictEndpoint.Route, PredictEndpoint.Handle);
+        app.MapGet(TaskEndpoints.Route, TaskEndpoints.List);
+        app.MapPut(TaskEndpoints.Route + "/{name}", TaskEndpoints.Put);
+        app.MapDelete(TaskEndpoints.Route + "/{name}", TaskEndpoints.Delete);
+        app.MapGet(HealthEndpoints.Live, HealthEndpoints.Healthz);
+        app.MapGet(HealthEndpoints.Ready, HealthEndpoints.Readyz);
+        app.MapGet(HealthEndpoints.Metrics, HealthEndpoints.Scrape);
+    }
+}
