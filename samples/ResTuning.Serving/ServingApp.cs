@@ -1,3 +1,4 @@
+using System;
 using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -29,7 +30,7 @@ public static class ServingApp
         var options = builder.Configuration.GetSection(ServingOptions.Section).Get<ServingOptions>() ?? new ServingOptions();
         builder.Services.Configure<ServingOptions>(builder.Configuration.GetSection(ServingOptions.Section));
         // Kestrel's own limit backs up RequestBody's (one byte over, so RequestBody answers with its problem details).
-        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = options.MaxBodyBytes + 1);
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = Math.Max(options.MaxBodyBytes, options.MaxCheckpointBytes) + 1);
         builder.Services.AddSingleton<ServingMetrics>();
         builder.Services.AddSingleton<InferenceWorker>();
         builder.Services.AddHostedService(services => services.GetRequiredService<InferenceWorker>());

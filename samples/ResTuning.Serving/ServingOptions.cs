@@ -41,8 +41,11 @@ public sealed class ServingOptions
     /// <summary>Longest a prediction may take from arrival to answer; past it the request is answered 503 and its slot freed.</summary>
     public int RequestTimeoutMs { get; set; } = 30_000;
 
-    /// <summary>Largest request body (image or checkpoint) in bytes.</summary>
+    /// <summary>Largest image body of <c>POST /predict</c> in bytes.</summary>
     public long MaxBodyBytes { get; set; } = 8 * 1024 * 1024;
+
+    /// <summary>Largest task checkpoint (<c>PUT /tasks/{name}</c> body or task-folder file) in bytes.</summary>
+    public long MaxCheckpointBytes { get; set; } = 64 * 1024 * 1024;
 
     /// <summary>Largest image in pixels (width × height), checked from the header before decoding.</summary>
     public long MaxPixels { get; set; } = 4096L * 4096;
@@ -59,6 +62,7 @@ public sealed class ServingOptions
         if (MaxQueue < 1) throw new ArgumentOutOfRangeException(nameof(MaxQueue), MaxQueue, "Give at least 1.");
         if (RequestTimeoutMs < 1) throw new ArgumentOutOfRangeException(nameof(RequestTimeoutMs), RequestTimeoutMs, "Give at least 1.");
         if (MaxBodyBytes < 1) throw new ArgumentOutOfRangeException(nameof(MaxBodyBytes), MaxBodyBytes, "Give at least 1.");
+        if (MaxCheckpointBytes < 1) throw new ArgumentOutOfRangeException(nameof(MaxCheckpointBytes), MaxCheckpointBytes, "Give at least 1.");
         if (MaxPixels < 1) throw new ArgumentOutOfRangeException(nameof(MaxPixels), MaxPixels, "Give at least 1.");
         if (string.IsNullOrWhiteSpace(TaskFolder)) throw new ArgumentException("Name a task folder.", nameof(TaskFolder));
     }

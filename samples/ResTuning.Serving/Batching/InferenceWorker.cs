@@ -87,6 +87,13 @@ public sealed class InferenceWorker : IHostedService, IDisposable
         return command.Completion.Task;
     }
 
+    /// <summary>Counts and logs a task file refused before it reached the worker (e.g. a FIFO in the task folder).</summary>
+    public void ReportRefusal(string name, string reason)
+    {
+        metrics.Swap(name, "refused");
+        logger.LogWarning("Task {Task}: {Reason}", name, reason);
+    }
+
     /// <summary>Writes <paramref name="bytes"/> to a new file only the server uses, for a <see cref="PutTask"/>.</summary>
     public string WritePrivate(byte[] bytes)
     {
@@ -103,11 +110,11 @@ public sealed class InferenceWorker : IHostedService, IDisposable
             backbone = ServingBackbone.Load(options);
             var folder = Path.GetFullPath(options.TaskFolder);
             if (options.SeedTasks) DefaultTasks.SeedIfEmpty(folder, backbone, options, logger);
-            foreach (var command in TaskFolderWatcher.Scan(folder, this, logger))
+            foreach (var command in TaskFolderWatcher.Scan(folder, this))
                 Apply(command);
             ready = true;
             logger.LogInformation("Serving {Count} task(s) on {Backbone} at {Size} px: {Tasks}", current.Tasks.Count, backbone.Name, options.ImageSize, string.Join(", ", current.Tasks.Keys));
-            if (options.WatchTaskFolder && Directory.Exists(folder)) watcher = new TaskFolderWatcher(folder, this, logger);
+            if (options.WatchTaskFolder && Directory.Exists(folder)) watcher = new TaskFolderWatcher(folder, this);
             Loop();
         }
         catch (Exception e)

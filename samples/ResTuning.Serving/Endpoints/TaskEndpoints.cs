@@ -33,7 +33,7 @@ public static class TaskEndpoints
             if (!TaskLoader.NamePattern().IsMatch(name))
                 throw new RequestRejectedException(400, "bad-task-name", "Bad task name", $"'{name}' is not a task name: a letter or digit, then letters, digits, '.', '_' or '-' (at most 64).");
             RequestBody.RequireContentType(http.Request, "application/octet-stream");
-            var body = await RequestBody.ReadAsync(http.Request, worker.Options.MaxBodyBytes, http.RequestAborted);
+            var body = await RequestBody.ReadAsync(http.Request, worker.Options.MaxCheckpointBytes, http.RequestAborted);
             var existed = worker.Current.Tasks.ContainsKey(name);
             var labelList = string.IsNullOrWhiteSpace(labels) ? null : labels.Split(',', StringSplitOptions.TrimEntries);
             var task = await worker.SendAsync(new PutTask { Name = name, Checkpoint = worker.WritePrivate(body), Labels = labelList, Origin = "upload" });

@@ -50,7 +50,8 @@ public static class ImageDecoder
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
-            throw new RequestRejectedException(400, "undecodable-image", "Undecodable image", $"The {format} cannot be decoded ({e.Message}): the file is corrupt or truncated.");
+            // stb's own message is a bare code (often unprintable): the format and the reason are what the client can act on.
+            throw new RequestRejectedException(400, "undecodable-image", "Undecodable image", $"The {format} cannot be decoded ({e.GetType().Name}): the file is corrupt or truncated.");
         }
         if (image?.Data is not { } data || data.Length < (long)image.Width * image.Height * 3)
             throw new RequestRejectedException(400, "undecodable-image", "Undecodable image", $"The {format} cannot be decoded: the file is corrupt or truncated.");

@@ -46,8 +46,13 @@ public static class DefaultTasks
     public static string WriteFresh(string folder, string name, int classes, ServingBackbone backbone, int seed)
     {
         ArgumentNullException.ThrowIfNull(backbone);
-        manual_seed(seed);
-        using var model = new TaskBypass(backbone.Model, backbone.Source, new PooledHead(backbone.Model.FeatureDim, classes));
+        TaskBypass model;
+        lock (ServingBackbone.SeededDraws)
+        {
+            manual_seed(seed);
+            model = new TaskBypass(backbone.Model, backbone.Source, new PooledHead(backbone.Model.FeatureDim, classes));
+        }
+        using var _ = model;
         var path = Path.Combine(folder, name + TaskFolderWatcher.Extension);
         model.SaveTuners(path);
         return path;

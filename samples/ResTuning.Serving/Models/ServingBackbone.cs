@@ -20,6 +20,12 @@ public sealed class ServingBackbone : IDisposable
 
     private readonly Tensor? mean;
 
+    /// <summary>
+    /// Held while seeded weights are drawn: libtorch's random generator is one per process, so two servers (or a server and
+    /// a test) seeding it at once would interleave their draws and get weights other than their seed's.
+    /// </summary>
+    public static object SeededDraws { get; } = new();
+
     private ServingBackbone(string name, ResNet model, Tensor? mean)
     {
         Name = name;
@@ -59,8 +65,12 @@ public sealed class ServingBackbone : IDisposable
                 pretrained.MeanImage.Dispose();
                 return new ServingBackbone(ImageNet, pretrained.Model, meanAtSize.DetachFromDisposeScope());
             case Random:
-                manual_seed(options.Seed);
-                var net = new ResNet(ImageNetResNet18.Config);
+                ResNet net;
+                lock (SeededDraws)
+                {
+                    manual_seed(options.Seed);
+                    net = new ResNet(ImageNetResNet18.Config);
+                }
                 foreach (var p in net.parameters()) p.requires_grad = false;
                 return new ServingBackbone(Random, net, mean: null);
             default:

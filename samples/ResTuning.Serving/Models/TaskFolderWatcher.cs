@@ -5,7 +5,6 @@ using System.IO;
 using System.Linq;
 using System.Text;
 using System.Threading;
-using Microsoft.Extensions.Logging;
 using ResTuning.Serving.Batching;
 
 namespace ResTuning.Serving.Models;
@@ -26,16 +25,14 @@ public sealed class TaskFolderWatcher : IDisposable
     private static readonly TimeSpan Debounce = TimeSpan.FromMilliseconds(300);
     private readonly string folder;
     private readonly InferenceWorker worker;
-    private readonly ILogger logger;
     private readonly FileSystemWatcher watcher;
     private readonly ConcurrentDictionary<string, Timer> pending = new(StringComparer.Ordinal);
 
     /// <summary>Starts watching <paramref name="folder"/>.</summary>
-    public TaskFolderWatcher(string folder, InferenceWorker worker, ILogger logger)
+    public TaskFolderWatcher(string folder, InferenceWorker worker)
     {
         this.folder = folder;
         this.worker = worker;
-        this.logger = logger;
         watcher = new FileSystemWatcher(folder, "*" + Extension) { IncludeSubdirectories = false };
         watcher.Created += (_, e) => Schedule(e.FullPath);
         watcher.Changed += (_, e) => Schedule(e.FullPath);
@@ -49,14 +46,14 @@ public sealed class TaskFolderWatcher : IDisposable
     }
 
     /// <summary>A command per task checkpoint in <paramref name="folder"/> (refused files are logged and skipped).</summary>
-    public static IEnumerable<TaskCommand> Scan(string folder, InferenceWorker worker, ILogger logger)
+    public static IEnumerable<TaskCommand> Scan(string folder, InferenceWorker worker)
     {
         if (!Directory.Exists(folder)) yield break;
         foreach (var path in Directory.EnumerateFiles(folder, "*" + Extension).Order(StringComparer.Ordinal))
         {
             var command = Read(path, worker, out var refusal);
             if (command is not null) yield return command;
-            else logger.LogWarning("Task folder: {Path} refused: {Reason}", path, refusal);
+            else worker.ReportRefusal(Path.GetFileNameWithoutExtension(path), refusal!);
         }
     }
 
@@ -67,7 +64,7 @@ public sealed class TaskFolderWatcher : IDisposable
         try
         {
             TaskLoader.CheckName(name);
-            var bytes = RegularFile.ReadBytes(path, worker.Options.MaxBodyBytes);
+            var bytes = RegularFile.ReadBytes(path, worker.Options.MaxCheckpointBytes);
             var labelsPath = Path.Combine(Path.GetDirectoryName(path)!, name + LabelsSuffix);
             IReadOnlyList<string>? labels = File.Exists(labelsPath)
                 ? Encoding.UTF8.GetString(RegularFile.ReadBytes(labelsPath, 1 << 20)).Split('\n').Select(l => l.Trim()).Where(l => l.Length > 0).ToArray()
@@ -98,10 +95,11 @@ public sealed class TaskFolderWatcher : IDisposable
         var name = Path.GetFileNameWithoutExtension(path);
         if (pending.TryRemove(name, out var timer)) await timer.DisposeAsync();
         string? refusal = null;
-        TaskCommand? command = File.Exists(path) ? Read(path, worker, out refusal) : new DeleteTask { Name = name, OnlyFrom = "folder" };
+        // Whatever still exists under the name is read (and refused unless a regular file); what is gone is removed.
+        TaskCommand? command = File.Exists(path) || Directory.Exists(path) ? Read(path, worker, out refusal) : new DeleteTask { Name = name, OnlyFrom = "folder" };
         if (command is null)
         {
-            logger.LogWarning("Task folder: {Path} refused: {Reason}", path, refusal);
+            worker.ReportRefusal(name, refusal!);
             return;
         }
         try

@@ -60,7 +60,10 @@ public static partial class TaskLoader
         if (labels is not null && labels.Count != classes)
             throw new CheckpointRefusedException($"{labels.Count} labels were given for a head of {classes} classes.");
 
-        var model = new TaskBypass(backbone.Model, backbone.Source, new PooledHead(backbone.Model.FeatureDim, classes));
+        // Initialising the new modules draws from the process's generator: not while another thread draws seeded weights.
+        TaskBypass model;
+        lock (ServingBackbone.SeededDraws)
+            model = new TaskBypass(backbone.Model, backbone.Source, new PooledHead(backbone.Model.FeatureDim, classes));
         try
         {
             model.LoadTuners(checkpoint);
@@ -77,5 +80,10 @@ public static partial class TaskLoader
     }
 
     // The runtime names its (private, temporary) file; the client knows the checkpoint by what it sent.
-    private static string Reason(CheckpointException e) => e.Message.Replace($"'{e.Path}'", "the checkpoint", StringComparison.Ordinal);
+    private static string Reason(CheckpointException e)
+    {
+        var prefix = $"Checkpoint '{e.Path}': ";
+        var reason = e.Message.StartsWith(prefix, StringComparison.Ordinal) ? e.Message[prefix.Length..] : e.Message;
+        return "The checkpoint " + reason.Replace($"'{e.Path}'", "the checkpoint", StringComparison.Ordinal);
+    }
 }
