@@ -14,6 +14,9 @@ namespace ResTuning.Serving;
 /// <summary>Builds the server: options, the inference worker, problem details, and the routes.</summary>
 public static class ServingApp
 {
+    /// <summary>The HTTP port when none is configured (<c>--urls</c>, <c>ASPNETCORE_URLS</c>, <c>ASPNETCORE_HTTP_PORTS</c>); the container's port.</summary>
+    public const int DefaultPort = 8080;
+
     /// <summary>Creates the application from command-line <paramref name="args"/> (and the usual configuration sources).</summary>
     public static WebApplication Create(string[] args)
     {
@@ -28,6 +31,9 @@ public static class ServingApp
     public static void Configure(WebApplicationBuilder builder)
     {
         var options = builder.Configuration.GetSection(ServingOptions.Section).Get<ServingOptions>() ?? new ServingOptions();
+        // The same port from any working directory (appsettings.json is found only from the project's folder).
+        if (string.IsNullOrEmpty(builder.Configuration["urls"]) && string.IsNullOrEmpty(builder.Configuration["http_ports"]))
+            builder.WebHost.UseUrls($"http://0.0.0.0:{DefaultPort}");
         builder.Services.Configure<ServingOptions>(builder.Configuration.GetSection(ServingOptions.Section));
         // Kestrel's own limit backs up RequestBody's (one byte over, so RequestBody answers with its problem details).
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = Math.Max(options.MaxBodyBytes, options.MaxCheckpointBytes) + 1);

@@ -17,6 +17,13 @@ public sealed class ServingOptions
     /// </summary>
     public string Backbone { get; set; } = ServingBackbone.ImageNet;
 
+    /// <summary>
+    /// For <c>resnet18-imagenet</c>: the folder holding <c>ResNet18Onnx/ResNet18.onnx</c> and <c>ResNetPrepOnnx/ResNetPreprocess.onnx</c>
+    /// (the package's <c>tools/DnnImageModels</c>); null reads them from the NuGet package folder the build restored (a container
+    /// has no NuGet cache: the Dockerfile copies the folder into the image and names it here).
+    /// </summary>
+    public string? BackboneFolder { get; set; }
+
     /// <summary>Side of the square image the backbone reads; every request image is resized to it (the main job uses 80 px).</summary>
     public int ImageSize { get; set; } = 80;
 

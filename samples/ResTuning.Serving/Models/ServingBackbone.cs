@@ -1,4 +1,5 @@
 using System;
+using System.IO;
 using ResTuning.Backbones;
 using ResTuning.Bypass;
 using ResTuning.Onnx;
@@ -52,7 +53,9 @@ public sealed class ServingBackbone : IDisposable
         switch (options.Backbone)
         {
             case ImageNet:
-                var pretrained = ImageNetResNet18.Load();
+                var pretrained = options.BackboneFolder is { } folder
+                    ? ImageNetResNet18.Load(Path.Combine(folder, ImageNetResNet18.ModelFile), Path.Combine(folder, ImageNetResNet18.PreprocessFile))
+                    : ImageNetResNet18.Load();
                 // The ImageNet mean image at the served size, once: Preprocess resizes it per call otherwise.
                 Tensor meanAtSize;
                 using (no_grad())
