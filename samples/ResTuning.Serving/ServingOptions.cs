@@ -57,6 +57,12 @@ public sealed class ServingOptions
     /// <summary>Largest image in pixels (width × height), checked from the header before decoding.</summary>
     public long MaxPixels { get; set; } = 4096L * 4096;
 
+    /// <summary>
+    /// One backbone pass per batch for every task (the point of the bypass). False runs each task's own backbone pass, as
+    /// separate models would: only for measuring the saving (the load benchmark).
+    /// </summary>
+    public bool SharedPass { get; set; } = true;
+
     /// <summary>Seed of the random backbone and of seeded tasks.</summary>
     public int Seed { get; set; } = 1;
 

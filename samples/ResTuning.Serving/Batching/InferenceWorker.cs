@@ -231,7 +231,10 @@ public sealed class InferenceWorker : IHostedService, IDisposable
             using (NewDisposeScope())
             {
                 using var images = tensor(pixels, new long[] { runnable.Count, 3, size, size });
-                var outputs = set.GroupFor(union).forward(backbone!.ToInput(images));
+                var input = backbone!.ToInput(images);
+                var outputs = options.SharedPass
+                    ? set.GroupFor(union).forward(input)
+                    : union.Select(name => set.Tasks[name].Model.forward(input)).ToArray();
                 logits = outputs.Select(o => o.to(ScalarType.Float32).contiguous().data<float>().ToArray()).ToArray();
             }
             var seconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
