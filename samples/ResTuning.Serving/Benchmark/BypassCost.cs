@@ -12,8 +12,11 @@ namespace ResTuning.Serving.Benchmark;
 /// </summary>
 public static class BypassCost
 {
-    /// <summary>Median milliseconds of the backbone pass (to the last tap) and of one task on its taps, and their ratio c.</summary>
-    public static (double BackboneMs, double TaskMs, double C) Measure(ServingBackbone backbone, TaskBypass task, int batch, int size, int repeats = 15)
+    /// <summary>
+    /// Median milliseconds of the backbone pass (to the last tap), of one task on its taps, their ratio c, and of the task
+    /// model's own forward (its backbone pass and bypass: what one separate model costs, ≈ backbone + task).
+    /// </summary>
+    public static (double BackboneMs, double TaskMs, double C, double ModelMs) Measure(ServingBackbone backbone, TaskBypass task, int batch, int size, int repeats = 15)
     {
         ArgumentNullException.ThrowIfNull(backbone);
         ArgumentNullException.ThrowIfNull(task);
@@ -28,7 +31,8 @@ public static class BypassCost
         var kept = backbone.Source.Collect(input, task.LastTap);
         var taskMs = Median(repeats, () => task.Run(kept).Dispose());
         foreach (var tap in kept) tap.Dispose();
-        return (backboneMs, taskMs, taskMs / backboneMs);
+        var modelMs = Median(repeats, () => task.forward(input).Dispose());
+        return (backboneMs, taskMs, taskMs / backboneMs, modelMs);
     }
 
     private static double Median(int repeats, Action run)

@@ -50,7 +50,7 @@ public static class LoadBenchmark
                 var cost = BypassCost.Measure(backbone, task, options.Batch, options.Size);
                 c = cost.C;
                 Console.WriteLine(FormattableString.Invariant(
-                    $"{options.Backbone} at {options.Size} px, batch {options.Batch}: backbone pass {cost.BackboneMs:F1} ms, one task's bypass {cost.TaskMs:F2} ms, c = {c:F3}"));
+                    $"{options.Backbone} at {options.Size} px, batch {options.Batch}: backbone pass {cost.BackboneMs:F1} ms, one task's bypass {cost.TaskMs:F2} ms, c = {c:F3}; one task model's own forward {cost.ModelMs:F1} ms"));
             }
             var n = options.Tasks;
             var scenarios = new[]
