@@ -18,7 +18,7 @@ namespace ResTuning.Serving.Benchmark;
 /// </summary>
 public static class LoadBenchmark
 {
-    private sealed record Scenario(string Name, string Folder, int Batch, int WaitMs, bool SharedPass);
+    private sealed record Scenario(string Name, string Folder, int Batch, int WaitMs, bool SharedPass, bool Probe = false);
 
     /// <summary>Runs the benchmark; returns the exit code.</summary>
     public static async Task<int> RunAsync(string[] args)
@@ -55,7 +55,7 @@ public static class LoadBenchmark
             var n = options.Tasks;
             var scenarios = new[]
             {
-                new Scenario("1 task", one, options.Batch, options.WaitMs, true),
+                new Scenario("1 task", one, options.Batch, options.WaitMs, true, Probe: true),
                 new Scenario($"{n} tasks, one backbone pass", many, options.Batch, options.WaitMs, true),
                 new Scenario($"{n} tasks, a backbone pass each (= {n} separate models)", many, options.Batch, options.WaitMs, false),
                 new Scenario("1 task, batch size 1", one, 1, 0, true),
@@ -101,7 +101,15 @@ public static class LoadBenchmark
             var address = new Uri($"http://127.0.0.1:{port}");
             using (var probe = new HttpClient { BaseAddress = address })
                 while ((await probe.GetAsync("/readyz")).StatusCode != HttpStatusCode.OK) await Task.Delay(100);
-            return await LoadDriver.RunAsync(address, PngOf(options), options.Concurrency, TimeSpan.FromSeconds(options.Warmup), TimeSpan.FromSeconds(options.Seconds));
+            var load = LoadDriver.RunAsync(address, PngOf(options), options.Concurrency, TimeSpan.FromSeconds(options.Warmup), TimeSpan.FromSeconds(options.Seconds));
+            if (scenario.Probe)
+            {
+                // Mid-load: every kind of bad input should be a quick 4xx while the worker is busy.
+                await Task.Delay(TimeSpan.FromSeconds(options.Warmup + options.Seconds / 2));
+                foreach (var (name, status, ms) in await BadInputProbe.RunAsync(address, options.Size))
+                    Console.WriteLine(FormattableString.Invariant($"    under load, {name}: {status} in {ms:F0} ms"));
+            }
+            return await load;
         }
         finally
         {
