@@ -15,7 +15,8 @@ namespace ResTuning.Serving.Benchmark;
 /// <param name="P99Ms">99th-percentile latency.</param>
 /// <param name="MeanBatch">Mean backbone batch the answers ran in.</param>
 /// <param name="Failures">Non-200 answers or errors (whole run).</param>
-public sealed record LoadResult(double RequestsPerSecond, double P50Ms, double P99Ms, double MeanBatch, int Failures);
+/// <param name="WorkerMsPerBatch">The worker's mean time per batch (backbone pass and tasks), from <c>/metrics</c>; warm-up included.</param>
+public sealed record LoadResult(double RequestsPerSecond, double P50Ms, double P99Ms, double MeanBatch, int Failures, double WorkerMsPerBatch = double.NaN);
 
 /// <summary>A closed-loop HTTP load: <c>concurrency</c> clients each send the next request when the last one is answered.</summary>
 public static class LoadDriver
