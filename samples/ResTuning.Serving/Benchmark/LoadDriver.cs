@@ -31,6 +31,7 @@ public static class LoadDriver
         var to = from + (long)(measured.TotalSeconds * Stopwatch.Frequency);
         var samples = new ConcurrentBag<(double Ms, int Batch)>();
         var failures = 0;
+        var completed = 0;
         await Task.WhenAll(Enumerable.Range(0, concurrency).Select(_ => Task.Run(async () =>
         {
             while (Stopwatch.GetTimestamp() < to)
@@ -48,10 +49,16 @@ public static class LoadDriver
                         System.Threading.Interlocked.Increment(ref failures);
                         continue;
                     }
-                    if (sent >= from && done <= to)
+                    // Throughput counts every answer completed in the window; latency only requests sent in it too (an
+                    // answer sent during warm-up waited in a queue the window did not fill).
+                    if (done >= from && done <= to)
                     {
-                        using var json = JsonDocument.Parse(body);
-                        samples.Add((Stopwatch.GetElapsedTime(sent, done).TotalMilliseconds, json.RootElement.GetProperty("batchSize").GetInt32()));
+                        System.Threading.Interlocked.Increment(ref completed);
+                        if (sent >= from)
+                        {
+                            using var json = JsonDocument.Parse(body);
+                            samples.Add((Stopwatch.GetElapsedTime(sent, done).TotalMilliseconds, json.RootElement.GetProperty("batchSize").GetInt32()));
+                        }
                     }
                 }
                 catch (HttpRequestException)
@@ -62,7 +69,7 @@ public static class LoadDriver
         })));
         var latencies = samples.Select(s => s.Ms).Order().ToArray();
         if (latencies.Length == 0) return new LoadResult(0, double.NaN, double.NaN, double.NaN, failures);
-        return new LoadResult(latencies.Length / measured.TotalSeconds, Percentile(latencies, 0.50), Percentile(latencies, 0.99),
+        return new LoadResult(completed / measured.TotalSeconds, Percentile(latencies, 0.50), Percentile(latencies, 0.99),
             samples.Average(s => s.Batch), failures);
     }
 
