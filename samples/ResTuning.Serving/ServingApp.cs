@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using ResTuning.Serving.Batching;
 using ResTuning.Serving.Endpoints;
 using ResTuning.Serving.Monitoring;
@@ -37,6 +38,8 @@ public static class ServingApp
         builder.Services.Configure<ServingOptions>(builder.Configuration.GetSection(ServingOptions.Section));
         // Kestrel's own limit backs up RequestBody's (one byte over, so RequestBody answers with its problem details).
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = Math.Max(options.MaxBodyBytes, options.MaxCheckpointBytes) + 1);
+        // Two log lines per request cost more than a prediction's bookkeeping; /metrics counts requests instead.
+        builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
         builder.Services.AddSingleton<ServingMetrics>();
         builder.Services.AddSingleton<InferenceWorker>();
         builder.Services.AddHostedService(services => services.GetRequiredService<InferenceWorker>());
