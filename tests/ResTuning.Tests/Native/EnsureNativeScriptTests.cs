@@ -157,7 +157,7 @@ public sealed class EnsureNativeScriptTests : IDisposable
         // The set-up is keyed on UsesTorchNatives / NeedsTorchNativeSetup: a project that runs TorchSharp without either
         // would fail on a fresh Debian 12 machine. Known ones by name; and any program (every README command is one) that
         // references the runtime.
-        var known = new[] { "ResTuning.Samples", "ResTuning.Benchmarks", "ResTuning.Tests", "ResTuning.Generators.Tests", "ResTuning.Samples.Tests", "ResTuning.Package.Tests", "ResTuning.Onnx.Tests" };
+        var known = new[] { "ResTuning.Samples", "ResTuning.Benchmarks", "ResTuning.Tests", "ResTuning.Generators.Tests", "ResTuning.Samples.Tests", "ResTuning.Package.Tests", "ResTuning.Onnx.Tests", "ResTuning.Serving", "ResTuning.Serving.Tests" };
         var root = RepoRoot();
         var projects = new[] { "samples", "tests" }
             .SelectMany(d => Directory.GetFiles(Path.Combine(root, d), "*.csproj", SearchOption.AllDirectories))

@@ -1,0 +1,12 @@
+using System.Linq;
+using ResTuning.Serving;
+using ResTuning.Serving.Benchmark;
+
+// restuning-serving [--Serving:Option=value ...]   the HTTP server (see ServingOptions and README "Serving")
+// restuning-serving bench [options]                the load benchmark (LoadBenchmark.Usage); not part of CI
+if (args.FirstOrDefault() == "bench") return await LoadBenchmark.RunAsync(args.Skip(1).ToArray());
+await ServingApp.Create(args).RunAsync();
+return 0;
+
+/// <summary>The server's entry point (public for <c>WebApplicationFactory&lt;Program&gt;</c> in the tests).</summary>
+public partial class Program;
