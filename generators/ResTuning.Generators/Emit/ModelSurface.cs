@@ -11,10 +11,8 @@ internal static class ModelSurface
     public const string Tensor = ModelFile.Tensor;
     public const string TensorModule = ModelFile.TensorModule;
     public const string TapSource = "global::ResTuning.Bypass.HookTapSource";
-    public const string BypassChain = "global::ResTuning.Bypass.ResTuningBypass";
     public const string Outputs = "global::TorchSharp.torch.Tensor[]";
     public const string NameList = "global::System.Collections.Generic.IReadOnlyList<string>";
-    public const string TapList = "global::System.Collections.Generic.IReadOnlyList<" + Tensor + ">";
 
     // ----- Parallel models: ResTuning.Parallel.ParallelModel<TBackbone> -----
 
@@ -30,10 +28,11 @@ internal static class ModelSurface
     /// <summary>PEFT's merging verbs, declared when a LoRA is: <c>Merge()</c> and <c>Unmerge()</c> return <see cref="NameList"/>.</summary>
     public static string MergeAndUnloadSignature(string backboneType) => $"public {backboneType} MergeAndUnload()";
 
-    // ----- Bypass models: ResTuning.TunedModel<Tensor> (TunedModel<Tensor, Tensor> over a two-input backbone) -----
+    // ----- Bypass models: ResTuning.Bypass.BypassModel<TBackbone> (TwoInputBypassModel<TBackbone> over a two-input backbone) -----
 
-    /// <summary>The base class of a bypass model over a backbone with <paramref name="inputs"/> inputs.</summary>
-    public static string BypassBase(int inputs) => ModelFile.TunedModel(inputs == 2 ? Tensor + ", " + Tensor : Tensor);
+    /// <summary>The base class of a bypass model over a backbone with <paramref name="inputs"/> inputs; it holds the backbone, the taps, the chain, forward and Run.</summary>
+    public static string BypassBase(string backboneType, int inputs) =>
+        inputs == 2 ? $"global::ResTuning.Bypass.TwoInputBypassModel<{backboneType}>" : $"global::ResTuning.Bypass.BypassModel<{backboneType}>";
 
     /// <summary>The parameters of a bypass model's constructor that hooks its own taps.</summary>
     public static string BypassParameters(string backboneType) => $"{backboneType} backbone, {TensorModule}? head = null";
@@ -42,18 +41,12 @@ internal static class ModelSurface
     public static string BypassSharedParameters(string backboneType) => $"{backboneType} backbone, {TapSource} source, {TensorModule}? head = null";
 
     /// <summary>The arguments a bypass model's constructor passes to its base, after the module name.</summary>
-    public static string BypassBaseArguments(int inputs) => inputs == 2 ? "backbone" : "backbone, registerBackbone: false";
-
-    /// <summary>A bypass model's forward override (without its body).</summary>
-    public static string BypassForward(int inputs) => inputs == 2
-        ? $"public override {Tensor} forward({Tensor} input, {Tensor} input2)"
-        : $"public override {Tensor} forward({Tensor} input)";
+    public static string BypassBaseArguments(bool sharedSource) => sharedSource
+        ? "backbone, source, ownsSource: false, Factories, head"
+        : "backbone, CreateTapSource(backbone), ownsSource: true, Factories, head";
 
     /// <summary>A bypass model's static tap-source factory (without its body).</summary>
     public static string CreateTapSourceSignature(string backboneType) => $"public static {TapSource} CreateTapSource({backboneType} backbone)";
-
-    /// <summary>A bypass model's run on taps already collected (without its body).</summary>
-    public const string RunSignature = "public " + Tensor + " Run(" + TapList + " taps)";
 
     // ----- Multi-task models: ResTuning.TunedModel<Tensor[]> -----
 

@@ -15,7 +15,7 @@ internal static class ShellEmitter
         var baseType = spec.Mode switch
         {
             ModelMode.Parallel => ModelSurface.ParallelBase(spec.BackboneType),
-            ModelMode.Bypass => ModelSurface.BypassBase(spec.Inputs),
+            ModelMode.Bypass => ModelSurface.BypassBase(spec.BackboneType, spec.Inputs),
             _ => ModelSurface.MultiTaskBase,
         };
         var modelName = CSharpText.String(spec.Type.Name);
@@ -40,16 +40,11 @@ internal static class ShellEmitter
                     }
                     break;
                 case ModelMode.Bypass:
-                    Constructor(w, constructor, ModelSurface.BypassParameters(spec.BackboneType), name, ModelSurface.BypassBaseArguments(spec.Inputs));
-                    Constructor(w, constructor, ModelSurface.BypassSharedParameters(spec.BackboneType), name, ModelSurface.BypassBaseArguments(spec.Inputs));
-                    Member(w, $"public {spec.BackboneType} Backbone", error);
-                    Member(w, $"public {ModelSurface.TapSource} Source", error);
-                    Member(w, $"public {ModelSurface.BypassChain} Bypass", error);
+                    // The base's members (Backbone, Source, Bypass, forward, Run, LastTap) are the normal model's; its
+                    // constructor never runs, so it gets placeholders.
+                    Constructor(w, constructor, ModelSurface.BypassParameters(spec.BackboneType), name, "backbone, null!, false, null!, head");
+                    Constructor(w, constructor, ModelSurface.BypassSharedParameters(spec.BackboneType), name, "backbone, source, false, null!, head");
                     Member(w, ModelSurface.CreateTapSourceSignature(spec.BackboneType), error);
-                    Member(w, ModelSurface.BypassForward(spec.Inputs), error);
-                    Member(w, ModelSurface.RunSignature, error);
-                    Member(w, "public int LastTap", error);
-                    RemoveHooks(w);
                     break;
                 default:
                     Constructor(w, constructor, ModelSurface.MultiTaskParameters(spec.BackboneType), name, ModelSurface.MultiTaskBaseArguments);

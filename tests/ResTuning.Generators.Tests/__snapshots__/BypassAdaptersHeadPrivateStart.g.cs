@@ -7,30 +7,16 @@ namespace Demo.Models
     /// Res-Tuning-Bypass over a frozen <see cref="global::Demo.TinyVit"/>: the backbone runs once without autograd,
     /// its detached taps feed a separate chain <c>b_l = lateral(x_l) + vertical(b_(l-1))</c>, and gradients never enter it.
     /// The backbone is not a registered submodule: this model's state dict holds the bypass and its head only.
-    /// Trainable parameters, counts and checkpoints come from the runtime base.
+    /// Backbone, taps, forward, trainable parameters, counts and checkpoints come from the runtime base.
     /// </summary>
     [global::System.CodeDom.Compiler.GeneratedCode("ResTuning.Generators", "0.1.0.0")]
-    partial class Tuned : global::ResTuning.TunedModel<global::TorchSharp.torch.Tensor>
+    partial class Tuned : global::ResTuning.Bypass.BypassModel<global::Demo.TinyVit>
     {
-        private readonly global::Demo.TinyVit backbone;
-        private readonly global::ResTuning.Bypass.HookTapSource source;
-        private readonly global::ResTuning.Bypass.ResTuningBypass bypass;
-        private readonly bool ownsSource;
-
-        /// <summary>The frozen backbone (not registered, so not in this model's state dict; move it to a device yourself).</summary>
-        public global::Demo.TinyVit Backbone => backbone;
-
-        /// <summary>The backbone's taps x_0..x_L, read through forward hooks.</summary>
-        public global::ResTuning.Bypass.HookTapSource Source => source;
-
-        /// <summary>The bypass chain and head, registered as <c>bypass</c>.</summary>
-        public global::ResTuning.Bypass.ResTuningBypass Bypass => bypass;
-
         /// <summary>Freezes <paramref name="backbone"/>, hooks its taps and creates the bypass.</summary>
         /// <param name="backbone">The backbone, with its pretrained weights loaded; never disposed by this model.</param>
         /// <param name="head">Replaces the generated head (applied to b_L, or to the backbone's output after re-entry).</param>
         public Tuned(global::Demo.TinyVit backbone, global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>? head = null)
-            : this(backbone, CreateTapSource(backbone), head, ownsSource: true)
+            : base("Tuned", backbone, CreateTapSource(backbone), ownsSource: true, Factories, head)
         {
         }
 
@@ -39,23 +25,12 @@ namespace Demo.Models
         /// <param name="source">Its taps, from <see cref="CreateTapSource"/>.</param>
         /// <param name="head">Replaces the generated head.</param>
         public Tuned(global::Demo.TinyVit backbone, global::ResTuning.Bypass.HookTapSource source, global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>? head = null)
-            : this(backbone, source, head, ownsSource: false)
+            : base("Tuned", backbone, source, ownsSource: false, Factories, head)
         {
         }
 
-        private Tuned(global::Demo.TinyVit backbone, global::ResTuning.Bypass.HookTapSource source, global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>? head, bool ownsSource) : base("Tuned", backbone, registerBackbone: false)
-        {
-            this.backbone = backbone;
-            this.source = source ?? throw new global::System.ArgumentNullException(nameof(source));
-            this.ownsSource = ownsSource;
-            if (!ReferenceEquals(source.Backbone, backbone))
-            {
-                throw new global::System.ArgumentException("The tap source hooks another backbone; create it with CreateTapSource(backbone).", nameof(source));
-            }
-            var stages = CreateStages(source.TapNames.Count - 1);
-            bypass = new global::ResTuning.Bypass.ResTuningBypass(source, stages, head ?? CreateHead(stages.Count), reenterAt: null, name: "bypass");
-            register_module("bypass", bypass);
-        }
+        /// <summary>What the attributes decide: the stages, the head and where b_L re-enters (null: to the head).</summary>
+        private static readonly global::ResTuning.Bypass.BypassFactories Factories = new(CreateStages, CreateHead, ReenterAt: null);
 
         /// <summary>
         /// Hooks the taps of <paramref name="backbone"/> (and freezes it): x_0 is the output of <c>stem</c>, x_1..x_L are the outputs of <c>blocks.*</c>.
@@ -106,25 +81,6 @@ namespace Demo.Models
 
         /// <summary>The generated head: a class-token classifier over b_L with 10 classes.</summary>
         private static global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>? CreateHead(int lastTap) => new global::ResTuning.Bypass.ClassTokenHead(Width(lastTap), 10);
-
-        /// <summary>Runs the backbone once without autograd (stopping after the last tap, or re-entering), then the bypass.</summary>
-        /// <param name="input">The backbone's input.</param>
-        /// <returns>The head's output (or b_L when there is no head).</returns>
-        public override global::TorchSharp.torch.Tensor forward(global::TorchSharp.torch.Tensor input) => bypass.call(input);
-
-        /// <summary>Runs the bypass on taps collected by <see cref="Source"/> (one backbone pass shared by several tasks).</summary>
-        /// <param name="taps">x_0..x_L, at least <see cref="LastTap"/> + 1 of them.</param>
-        /// <returns>The head's output (or b_L when there is no head).</returns>
-        public global::TorchSharp.torch.Tensor Run(global::System.Collections.Generic.IReadOnlyList<global::TorchSharp.torch.Tensor> taps) => bypass.Run(taps);
-
-        /// <summary>Index of the last tap this bypass reads.</summary>
-        public int LastTap => bypass.LastTap;
-
-        /// <summary>Removes the tap hooks (and unfreezes the backbone) when this model created its tap source; a shared source is its owner's.</summary>
-        protected override void RemoveHooks()
-        {
-            if (ownsSource) source.Dispose();
-        }
 
         /// <summary>Number of trainable parameters (bypass and head), computed at compile time from the widths and the tap count.</summary>
         public const long TrainableParameterCount = 2442;
