@@ -11,7 +11,6 @@ internal static class ModelSurface
     public const string Tensor = ModelFile.Tensor;
     public const string TensorModule = ModelFile.TensorModule;
     public const string TapSource = "global::ResTuning.Bypass.HookTapSource";
-    public const string Outputs = "global::TorchSharp.torch.Tensor[]";
     public const string NameList = "global::System.Collections.Generic.IReadOnlyList<string>";
 
     // ----- Parallel models: ResTuning.Parallel.ParallelModel<TBackbone> -----
@@ -48,25 +47,11 @@ internal static class ModelSurface
     /// <summary>A bypass model's static tap-source factory (without its body).</summary>
     public static string CreateTapSourceSignature(string backboneType) => $"public static {TapSource} CreateTapSource({backboneType} backbone)";
 
-    // ----- Multi-task models: ResTuning.TunedModel<Tensor[]> -----
+    // ----- Multi-task models: ResTuning.Bypass.MultiTaskModel<TBackbone> -----
 
-    /// <summary>The base class of a multi-task model.</summary>
-    public static string MultiTaskBase => ModelFile.TunedModel(Outputs);
+    /// <summary>The base class of a multi-task model; it holds the backbone, the shared taps, ForwardAll and forward.</summary>
+    public static string MultiTaskBase(string backboneType) => $"global::ResTuning.Bypass.MultiTaskModel<{backboneType}>";
 
     /// <summary>The parameters of a multi-task model's constructor.</summary>
     public static string MultiTaskParameters(string backboneType) => $"{backboneType} backbone";
-
-    /// <summary>The arguments a multi-task model's constructor passes to its base, after the module name.</summary>
-    public const string MultiTaskBaseArguments = "backbone, registerBackbone: false";
-
-    /// <summary>A multi-task model's forward override (without its body).</summary>
-    public const string MultiTaskForward = "public override " + Outputs + " forward(" + Tensor + " input)";
-
-    /// <summary>A multi-task model's <c>ForwardAll</c> (without its body).</summary>
-    public const string ForwardAllSignature = "public " + Outputs + " ForwardAll(" + Tensor + " input)";
-
-    // ----- Every mode -----
-
-    /// <summary>The override every model declares to remove its hooks (without its body).</summary>
-    public const string RemoveHooksSignature = "protected override void RemoveHooks()";
 }

@@ -16,7 +16,7 @@ internal static class ShellEmitter
         {
             ModelMode.Parallel => ModelSurface.ParallelBase(spec.BackboneType),
             ModelMode.Bypass => ModelSurface.BypassBase(spec.BackboneType, spec.Inputs),
-            _ => ModelSurface.MultiTaskBase,
+            _ => ModelSurface.MultiTaskBase(spec.BackboneType),
         };
         var modelName = CSharpText.String(spec.Type.Name);
         var error = $"throw global::ResTuning.InvalidModel.Error({modelName})";
@@ -47,14 +47,9 @@ internal static class ShellEmitter
                     Member(w, ModelSurface.CreateTapSourceSignature(spec.BackboneType), error);
                     break;
                 default:
-                    Constructor(w, constructor, ModelSurface.MultiTaskParameters(spec.BackboneType), name, ModelSurface.MultiTaskBaseArguments);
-                    Member(w, $"public {spec.BackboneType} Backbone", error);
-                    Member(w, $"public {ModelSurface.TapSource} Source", error);
+                    Constructor(w, constructor, ModelSurface.MultiTaskParameters(spec.BackboneType), name, "backbone, null!");
                     var names = MultiTaskEmitter.RegisteredNames(spec.TaskNames);
                     for (var i = 0; i < spec.Tasks.Count; i++) Member(w, $"public {spec.Tasks[i]} {CSharpText.Identifier(names[i])}", error);
-                    Member(w, ModelSurface.ForwardAllSignature, error);
-                    Member(w, ModelSurface.MultiTaskForward, error);
-                    RemoveHooks(w);
                     break;
             }
         });
@@ -75,12 +70,5 @@ internal static class ShellEmitter
         w.Line("/// <summary>Throws: this model has ResTuning configuration errors.</summary>");
         w.Line($"{signature} => {error};");
         w.Line();
-    }
-
-    /// <summary>No instance of a shell exists, so there are no hooks to remove.</summary>
-    private static void RemoveHooks(SourceWriter w)
-    {
-        w.Line("/// <summary>Nothing to remove: no instance of this model is ever created.</summary>");
-        w.Line($"{ModelSurface.RemoveHooksSignature} {{ }}");
     }
 }

@@ -7,9 +7,9 @@ namespace ResTuning.Bypass;
 /// Frees collected taps once the bypass has run on them. The taps are detached leaves: autograd keeps its own
 /// references to what backward needs, so releasing the handles here frees only what nothing needs any more, as PyTorch's
 /// reference counting would. Without this, a training step or a loop over several bypasses keeps every tap of every
-/// pass until its dispose scope ends. Generated multi-task models call it too.
+/// pass until its dispose scope ends. Multi-task models (MultiTaskModel, MultiTaskBypass) call it too.
 /// </summary>
-public static class TapRelease
+internal static class TapRelease
 {
     /// <summary>Runs <paramref name="use"/> on <paramref name="taps"/>, then disposes every tap that is not its result.</summary>
     /// <typeparam name="T">What <paramref name="use"/> returns: a tensor or an array of tensors.</typeparam>

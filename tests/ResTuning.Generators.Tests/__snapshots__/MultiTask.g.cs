@@ -6,53 +6,27 @@ namespace Demo.Models
     /// <summary>
     /// Multi-task inference and training on one frozen <see cref="global::Demo.TinyVit"/>: the backbone runs once per input
     /// and every task's bypass (with its head) runs on the same detached taps. The backbone is counted once and never disposed.
+    /// Backbone, taps, ForwardAll and forward come from the runtime base.
     /// </summary>
     [global::System.CodeDom.Compiler.GeneratedCode("ResTuning.Generators", "0.1.0.0")]
-    partial class AllTasks : global::ResTuning.TunedModel<global::TorchSharp.torch.Tensor[]>
+    partial class AllTasks : global::ResTuning.Bypass.MultiTaskModel<global::Demo.TinyVit>
     {
-        private readonly global::Demo.TinyVit backbone;
-        private readonly global::ResTuning.Bypass.HookTapSource source;
         private readonly global::Demo.Models.Shapes task0;
         private readonly global::Demo.Models.Colors task1;
 
-        /// <summary>The frozen backbone (not registered).</summary>
-        public global::Demo.TinyVit Backbone => backbone;
-
-        /// <summary>The taps every task reads.</summary>
-        public global::ResTuning.Bypass.HookTapSource Source => source;
-
-        /// <summary>Task 0, registered as <c>Shapes</c>.</summary>
+        /// <summary>Task 0, registered as <c>Shapes</c>; output 0 of <c>ForwardAll</c>.</summary>
         public global::Demo.Models.Shapes Shapes => task0;
 
-        /// <summary>Task 1, registered as <c>Colors</c>.</summary>
+        /// <summary>Task 1, registered as <c>Colors</c>; output 1 of <c>ForwardAll</c>.</summary>
         public global::Demo.Models.Colors Colors => task1;
 
         /// <summary>Freezes <paramref name="backbone"/>, hooks its taps once and creates every task on them.</summary>
         /// <param name="backbone">The shared backbone, with its pretrained weights loaded; never disposed by this model.</param>
-        public AllTasks(global::Demo.TinyVit backbone) : base("AllTasks", backbone, registerBackbone: false)
+        public AllTasks(global::Demo.TinyVit backbone)
+            : base("AllTasks", backbone, global::Demo.Models.Shapes.CreateTapSource(backbone))
         {
-            this.backbone = backbone;
-            source = global::Demo.Models.Shapes.CreateTapSource(backbone);
-            task0 = new global::Demo.Models.Shapes(backbone, source);
-            register_module("Shapes", task0);
-            task1 = new global::Demo.Models.Colors(backbone, source);
-            register_module("Colors", task1);
+            task0 = AddTask("Shapes", new global::Demo.Models.Shapes(backbone, Source));
+            task1 = AddTask("Colors", new global::Demo.Models.Colors(backbone, Source));
         }
-
-        /// <summary>Runs the backbone once (up to the deepest tap any task reads) and every task on its taps.</summary>
-        /// <param name="input">The backbone's input.</param>
-        /// <returns>One output per task, in declaration order.</returns>
-        public global::TorchSharp.torch.Tensor[] ForwardAll(global::TorchSharp.torch.Tensor input)
-        {
-            return global::ResTuning.Bypass.TapRelease.After(source.Collect(input, global::System.Math.Max(task0.LastTap, task1.LastTap)), taps => new global::TorchSharp.torch.Tensor[] { task0.Run(taps), task1.Run(taps) });
-        }
-
-        /// <summary>Same as <see cref="ForwardAll"/>.</summary>
-        /// <param name="input">The backbone's input.</param>
-        /// <returns>One output per task.</returns>
-        public override global::TorchSharp.torch.Tensor[] forward(global::TorchSharp.torch.Tensor input) => ForwardAll(input);
-
-        /// <summary>Removes the shared tap hooks and unfreezes the backbone (the tasks are disposed as registered children).</summary>
-        protected override void RemoveHooks() => source.Dispose();
     }
 }
