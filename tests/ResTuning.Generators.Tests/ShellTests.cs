@@ -101,7 +101,7 @@ public sealed class ShellTests
 
         Assert.Equal(ids.Split(' '), result.ConfigurationDiagnostics.Where(d => d.Severity == DiagnosticSeverity.Error).Select(d => d.Id).Distinct().Order());
         var shell = Assert.Single(result.Sources, s => s.HintName == "Demo.Models.Tuned.g.cs").SourceText.ToString();
-        Assert.Contains("global::ResTuning.InvalidModel", shell, StringComparison.Ordinal);
+        Assert.Contains("global::ResTuning.CompilerServices.InvalidModel", shell, StringComparison.Ordinal);
         Assert.Empty(result.CompilerProblems());
     }
 

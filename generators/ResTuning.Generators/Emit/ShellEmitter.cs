@@ -4,7 +4,7 @@ namespace ResTuning.Generators.Emit;
 
 /// <summary>
 /// Emits the shell of a model whose RT errors stop its generation: the normal model's base class, constructors and
-/// public members (all from <see cref="ModelSurface"/>), each throwing <c>ResTuning.InvalidModel.Error</c>. The
+/// public members (all from <see cref="ModelSurface"/>), each throwing <c>ResTuning.CompilerServices.InvalidModel.Error</c>. The
 /// constructors throw before their base constructor runs, so the backbone passed in is left untouched. Using the class
 /// then compiles, and the RT diagnostics are the only errors of the build.
 /// </summary>
@@ -19,8 +19,8 @@ internal static class ShellEmitter
             _ => ModelSurface.MultiTaskBase(spec.BackboneType),
         };
         var modelName = CSharpText.String(spec.Type.Name);
-        var error = $"throw global::ResTuning.InvalidModel.Error({modelName})";
-        var name = $"global::ResTuning.InvalidModel.Throw<string>({modelName})";
+        var error = $"throw global::ResTuning.CompilerServices.InvalidModel.Error({modelName})";
+        var name = $"global::ResTuning.CompilerServices.InvalidModel.Throw<string>({modelName})";
         var constructor = CSharpText.Identifier(spec.Type.Name);
         return ModelFile.Emit(spec.Type, baseType, new[]
         {

@@ -27,7 +27,7 @@ internal static class TapWalk
                     pathParts.Add(CSharpText.InterpolatedText(segment.Text));
                     break;
                 case StepKind.RegistryChild:
-                    expression = $"global::ResTuning.ModuleNavigation.Child<{step.ResultTypeOrModule()}>({expression}, {CSharpText.String(step.Name)})";
+                    expression = $"global::ResTuning.CompilerServices.ModuleNavigation.Child<{step.ResultTypeOrModule()}>({expression}, {CSharpText.String(step.Name)})";
                     pathParts.Add(CSharpText.InterpolatedText(segment.Text));
                     break;
                 case StepKind.RuntimeChild:
@@ -75,7 +75,7 @@ internal static class TapWalk
         for (var i = 0; i < loops; i++) w.Close();
     }
 
-    private const string Navigation = "global::ResTuning.ModuleNavigation";
+    private const string Navigation = "global::ResTuning.CompilerServices.ModuleNavigation";
 
     /// <summary>The tap's text and the list's name, as the runtime helper's message arguments.</summary>
     private static string Names(ResolvedTap tap, AccessStep step) => $"{CSharpText.String(tap.Path.Text)}, {CSharpText.String(step.Name)}";

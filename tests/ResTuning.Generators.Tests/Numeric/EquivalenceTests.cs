@@ -275,10 +275,10 @@ public sealed class EquivalenceTests : IDisposable
     [Fact]
     public void Module_navigation_names_the_missing_child()
     {
-        var error = Assert.Throws<InvalidOperationException>(() => ResTuning.ModuleNavigation.Child<Linear>(new NumMlp(), "fc3"));
+        var error = Assert.Throws<InvalidOperationException>(() => ResTuning.CompilerServices.ModuleNavigation.Child<Linear>(new NumMlp(), "fc3"));
         Assert.Contains("no registered child 'fc3'", error.Message);
         Assert.Contains("fc1, fc2", error.Message);
-        Assert.IsType<Linear>(ResTuning.ModuleNavigation.Child<Linear>(new NumMlp(), "fc2"));
+        Assert.IsType<Linear>(ResTuning.CompilerServices.ModuleNavigation.Child<Linear>(new NumMlp(), "fc2"));
     }
 
     [Fact]

@@ -48,7 +48,7 @@ internal static class Harness
         public IReadOnlyList<GeneratedSourceResult> Models => Sources.Where(s => !IsShell(s)).ToList();
 
         /// <summary>Whether <paramref name="source"/> is the shell of a model with RT errors (members that throw), not a model.</summary>
-        public static bool IsShell(GeneratedSourceResult source) => source.SourceText.ToString().Contains("global::ResTuning.InvalidModel.", StringComparison.Ordinal);
+        public static bool IsShell(GeneratedSourceResult source) => source.SourceText.ToString().Contains("global::ResTuning.CompilerServices.InvalidModel.", StringComparison.Ordinal);
 
         /// <summary>Compiler diagnostics of the output (input + generated), warnings and errors, minus missing XML docs in the test inputs.</summary>
         public IReadOnlyList<Diagnostic> CompilerProblems()

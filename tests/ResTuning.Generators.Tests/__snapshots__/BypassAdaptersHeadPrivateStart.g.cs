@@ -43,7 +43,7 @@ namespace Demo.Models
             global::ResTuning.BackboneRegistration.EnsureRegistered(backbone, nameof(backbone));
             (string Name, global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor> Module)? start = null;
             {
-                var module = global::ResTuning.ModuleNavigation.Child<global::TorchSharp.Modules.Sequential>(backbone, "stem");
+                var module = global::ResTuning.CompilerServices.ModuleNavigation.Child<global::TorchSharp.Modules.Sequential>(backbone, "stem");
                 start = ("stem", module);
             }
             var taps = new global::System.Collections.Generic.List<(string Name, global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor> Module)>();

@@ -54,7 +54,7 @@ namespace Demo.Models
             }
             // extra.0
             {
-                var module = global::ResTuning.ModuleNavigation.Element(backbone.extra, 0, "extra.0", "extra");
+                var module = global::ResTuning.CompilerServices.ModuleNavigation.Element(backbone.extra, 0, "extra.0", "extra");
                 taps.Add(("extra.0", module));
             }
             var reentry = new global::System.Collections.Generic.List<(string Name, global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor> Module)>();

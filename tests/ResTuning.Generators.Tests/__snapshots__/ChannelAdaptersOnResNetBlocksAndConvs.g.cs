@@ -54,7 +54,7 @@ namespace Demo.Models
 
             // [ChannelAdapter("layer1.0.bn1", Dim = 2, In = 64, Dropout = 0.1)]
             {
-                var module = global::ResTuning.ModuleNavigation.Element(backbone.Layer1, 0, "layer1.0.bn1", "layer1").Bn1;
+                var module = global::ResTuning.CompilerServices.ModuleNavigation.Element(backbone.Layer1, 0, "layer1.0.bn1", "layer1").Bn1;
                 taps.GetOrAdd("layer1.0.bn1", module).Add("channel_adapter", global::ResTuning.Tuners.ChannelAdapterFactory.For(module, "layer1.0.bn1", hiddenDim: 2, inChannels: 64, outChannels: 0, stride: 0, activation: global::ResTuning.AdapterActivationKind.Gelu, dropout: 0.1, zeroInit: true, name: "channel_adapter"), global::ResTuning.Parallel.TunerScale.Fixed(value: 1.0));
             }
         }

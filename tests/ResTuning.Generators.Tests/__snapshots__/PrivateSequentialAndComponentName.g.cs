@@ -54,7 +54,7 @@ namespace Demo.Models
 
             // [ResAdapter("stem.0", In = 16, Dim = 4, ZeroInit = false)]
             {
-                var module = ((global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>)global::ResTuning.ModuleNavigation.Element(global::ResTuning.ModuleNavigation.Child<global::TorchSharp.Modules.Sequential>(backbone, "stem"), 0, "stem.0", "stem"));
+                var module = ((global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>)global::ResTuning.CompilerServices.ModuleNavigation.Element(global::ResTuning.CompilerServices.ModuleNavigation.Child<global::TorchSharp.Modules.Sequential>(backbone, "stem"), 0, "stem.0", "stem"));
                 taps.GetOrAdd("stem.0", module).Add("adapter", new global::ResTuning.Tuners.ResAdapter(inFeatures: 16, hiddenDim: 4, outFeatures: 16, activation: global::ResTuning.AdapterActivationKind.Gelu, dropout: 0.0, zeroInit: false, name: "adapter"), global::ResTuning.Parallel.TunerScale.Fixed(value: 1.0));
             }
         }

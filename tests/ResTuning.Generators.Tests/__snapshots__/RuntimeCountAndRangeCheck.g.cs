@@ -49,7 +49,7 @@ namespace Demo.Models
             // [LoRA("extra.0..1.mlp.fc1", Rank = 2)]
             {
                 var list0 = backbone.extra;
-                global::ResTuning.ModuleNavigation.EnsureRange(list0.Count, 0, 1, "extra.0..1.mlp.fc1", "extra");
+                global::ResTuning.CompilerServices.ModuleNavigation.EnsureRange(list0.Count, 0, 1, "extra.0..1.mlp.fc1", "extra");
                 for (int i0 = 0; i0 < 1; i0++)
                 {
                     var module = list0[i0].mlp.fc1;

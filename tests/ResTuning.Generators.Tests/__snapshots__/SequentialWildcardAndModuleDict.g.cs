@@ -49,7 +49,7 @@ namespace Demo.Models
             // [ResAdapter("neck.0..1", In = 16, Dim = 2, Name = "narrow")]
             {
                 var list0 = backbone.neck;
-                global::ResTuning.ModuleNavigation.EnsureRange(list0.Count, 0, 1, "neck.0..1", "neck");
+                global::ResTuning.CompilerServices.ModuleNavigation.EnsureRange(list0.Count, 0, 1, "neck.0..1", "neck");
                 for (int i0 = 0; i0 < 1; i0++)
                 {
                     var module = ((global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>)list0[i0]);

@@ -1,17 +1,20 @@
 using System;
+using System.ComponentModel;
 using System.Collections.Generic;
 using System.Globalization;
 using System.Linq;
 using TorchSharp;
 using TorchSharp.Modules;
 
-namespace ResTuning;
+namespace ResTuning.CompilerServices;
 
 /// <summary>
 /// Reaches a registered child of a module by name, through TorchSharp's module registry (no reflection), and elements of
 /// the lists a tap path indexes. Generated code uses it for backbone fields it cannot access directly (e.g. private
 /// fields) and for indices and ranges into lists whose length is only known at run time, so an error names the tap.
+/// Meant for generated code (hence <c>CompilerServices</c>, hidden from completion).
 /// </summary>
+[EditorBrowsable(EditorBrowsableState.Never)]
 public static class ModuleNavigation
 {
     /// <summary>Element <paramref name="index"/> of the module list a tap path indexes.</summary>

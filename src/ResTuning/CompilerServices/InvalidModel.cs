@@ -1,12 +1,15 @@
 using System;
+using System.ComponentModel;
 
-namespace ResTuning;
+namespace ResTuning.CompilerServices;
 
 /// <summary>
 /// What the generated shell of a model with ResTuning configuration errors calls. The generator gives such a model its
 /// normal base class, constructors and members, each throwing, so that the build reports the RT diagnostics and not a
 /// follow-on error at every use of the class; should the model be built anyway (its RT errors suppressed), these throw.
+/// Meant for generated code (hence <c>CompilerServices</c>, hidden from completion).
 /// </summary>
+[EditorBrowsable(EditorBrowsableState.Never)]
 public static class InvalidModel
 {
     /// <summary>The error a shell member throws.</summary>
