@@ -27,15 +27,15 @@ internal sealed partial class ModelParser
         // The mode attribute as its own type: what the user left out keeps the attribute's default.
         var mode = AttributeReader.Read<ResTuningBypassAttribute<object>>(modeAttribute) ?? new ResTuningBypassAttribute<object>();
         var classes = mode.Classes;
-        if (classes < 0) diagnostics.Add(ParameterError(modeAttribute, nameof(mode.Classes), "[ResTuningBypass]", nameof(mode.Classes), ParameterRange.NonNegative, classes));
+        if (!ParameterRange.NonNegative.Allows(classes)) diagnostics.Add(ParameterError(modeAttribute, nameof(mode.Classes), "[ResTuningBypass]", nameof(mode.Classes), ParameterRange.NonNegative, classes));
         var features = mode.Features;
         if (features < 0)
             diagnostics.Add(ParameterError(modeAttribute, nameof(mode.Features), "[ResTuningBypass]", nameof(mode.Features), ParameterRange.BypassFeatures(widthsGiven: mode.Widths is not null), features));
         var widths = (mode.Widths ?? Array.Empty<int>()).ToList();
         for (var i = 0; i < widths.Count; i++)
-            if (widths[i] <= 0) diagnostics.Add(ParameterError(modeAttribute, nameof(mode.Widths), "[ResTuningBypass]", $"Widths[{i}]", ParameterRange.Positive, widths[i]));
+            if (!ParameterRange.Positive.Allows(widths[i])) diagnostics.Add(ParameterError(modeAttribute, nameof(mode.Widths), "[ResTuningBypass]", $"Widths[{i}]", ParameterRange.Positive, widths[i]));
         var lambda = mode.Lambda;
-        if (!double.IsNaN(lambda) && !(lambda >= 0 && lambda <= 1))
+        if (!double.IsNaN(lambda) && !ParameterRange.UnitInterval.Allows(lambda))
             diagnostics.Add(ParameterError(modeAttribute, nameof(mode.Lambda), "[ResTuningBypass]", nameof(mode.Lambda), ParameterRange.UnitInterval, lambda));
 
         AttributeData? tapsAttribute = null;
@@ -128,11 +128,11 @@ internal sealed partial class ModelParser
         switch (kind)
         {
             case TunerKind.Adapter:
-                if (read.Dim <= 0) diagnostics.Add(ParameterError(attribute, nameof(read.Dim), label, nameof(read.Dim), ParameterRange.Positive, read.Dim));
+                if (!ParameterRange.Positive.Allows(read.Dim)) diagnostics.Add(ParameterError(attribute, nameof(read.Dim), label, nameof(read.Dim), ParameterRange.Positive, read.Dim));
                 break;
             case TunerKind.LoRA:
-                if (read.Rank <= 0) diagnostics.Add(ParameterError(attribute, nameof(read.Rank), label, nameof(read.Rank), ParameterRange.Positive, read.Rank));
-                if (!(read.Alpha > 0)) diagnostics.Add(ParameterError(attribute, nameof(read.Alpha), label, nameof(read.Alpha), ParameterRange.Positive, read.Alpha));
+                if (!ParameterRange.Positive.Allows(read.Rank)) diagnostics.Add(ParameterError(attribute, nameof(read.Rank), label, nameof(read.Rank), ParameterRange.Positive, read.Rank));
+                if (!ParameterRange.Positive.Allows(read.Alpha)) diagnostics.Add(ParameterError(attribute, nameof(read.Alpha), label, nameof(read.Alpha), ParameterRange.Positive, read.Alpha));
                 break;
             case TunerKind.Identity:
                 break;
@@ -146,7 +146,7 @@ internal sealed partial class ModelParser
                     ((int)kind).ToString(CultureInfo.InvariantCulture)));
                 break;
         }
-        if (!(read.Dropout >= 0 && read.Dropout < 1)) diagnostics.Add(ParameterError(attribute, nameof(read.Dropout), label, nameof(read.Dropout), ParameterRange.Dropout, read.Dropout));
+        if (!ParameterRange.Dropout.Allows(read.Dropout)) diagnostics.Add(ParameterError(attribute, nameof(read.Dropout), label, nameof(read.Dropout), ParameterRange.Dropout, read.Dropout));
         return BypassTuner(read, residual);
     }
 

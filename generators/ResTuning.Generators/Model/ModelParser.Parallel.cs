@@ -25,7 +25,7 @@ internal sealed partial class ModelParser
         if (typeSpec is not null) CheckExposed(backbone, TypeArgumentLocation(modeAttribute));
         var mode = AttributeReader.Read<ResTuningAttribute<object>>(modeAttribute) ?? new ResTuningAttribute<object>();
         var features = mode.Features;
-        if (features < 0) diagnostics.Add(ParameterError(modeAttribute, nameof(mode.Features), "[ResTuning]", nameof(mode.Features), ParameterRange.PositiveOrInfer, features));
+        if (!ParameterRange.PositiveOrInfer.Allows(features)) diagnostics.Add(ParameterError(modeAttribute, nameof(mode.Features), "[ResTuning]", nameof(mode.Features), ParameterRange.PositiveOrInfer, features));
 
         var tuners = new List<TunerSpec>();
         var trainable = new List<TrainableSpec>();

@@ -13,12 +13,21 @@ namespace ResTuning.Generators.Model;
 internal sealed class ParameterRange
 {
     private readonly Func<object, string?> nearestValid;
+    private readonly ValidRange? valid;
 
-    private ParameterRange(string text, Func<object, string?> nearestValid)
+    private ParameterRange(string text, Func<object, string?> nearestValid, ValidRange? valid = null)
     {
         Text = text;
         this.nearestValid = nearestValid;
+        this.valid = valid;
     }
+
+    /// <summary>
+    /// True when <paramref name="value"/> is valid: the shared <see cref="ValidRange"/>'s test, the one the runtime's guards
+    /// run too (only for ranges built from one).
+    /// </summary>
+    /// <exception cref="InvalidOperationException">This range is not a numeric <see cref="ValidRange"/>.</exception>
+    public bool Allows(double value) => valid is { } range ? range.Contains(value) : throw new InvalidOperationException($"'{Text}' is not a numeric range.");
 
     /// <summary>What the value must be, as RT0008 says it.</summary>
     public string Text { get; }
@@ -30,19 +39,19 @@ internal sealed class ParameterRange
     public static readonly ParameterRange FalseWithUpsample = new("false when Upsample is true (the taps either grow or shrink)", actual => actual is true ? "false" : null);
 
     /// <summary>Dims, lengths, ranks, alpha: nearest valid value 1.</summary>
-    public static readonly ParameterRange Positive = Numeric("positive", v => v > 0 ? null : 1);
+    public static readonly ParameterRange Positive = Numeric(ValidRange.Positive, 1);
 
     /// <summary>Widths that 0 infers (<c>In</c>, <c>Out</c>, <c>Features</c>): nearest valid value 0.</summary>
-    public static readonly ParameterRange PositiveOrInfer = Numeric("positive, or 0 to infer", v => v >= 0 ? null : 0);
+    public static readonly ParameterRange PositiveOrInfer = Numeric(ValidRange.PositiveOrInfer, 0);
 
     /// <summary>Init scales, <c>Classes</c>: nearest valid value 0.</summary>
-    public static readonly ParameterRange NonNegative = Numeric("0 or positive", v => v >= 0 ? null : 0);
+    public static readonly ParameterRange NonNegative = Numeric(ValidRange.NonNegative, 0);
 
     /// <summary>Dropout: an invalid dropout falls back to 0 (no dropout), not to the open bound 1.</summary>
-    public static readonly ParameterRange Dropout = Numeric("in [0, 1)", v => v >= 0 && v < 1 ? null : 0);
+    public static readonly ParameterRange Dropout = Numeric(ValidRange.Dropout, 0);
 
     /// <summary>λ: clamped into [0, 1].</summary>
-    public static readonly ParameterRange UnitInterval = Numeric("in [0, 1]", v => v < 0 ? 0 : v > 1 ? 1 : null);
+    public static readonly ParameterRange UnitInterval = Numeric(ValidRange.UnitInterval, v => ValidRange.UnitInterval.Contains(v) ? null : v < 0 ? 0 : 1);
 
     /// <summary>A scale value: NaN or infinite falls back to the attribute's default, 1.</summary>
     public static readonly ParameterRange Finite = new("finite", actual => actual is double d && (double.IsNaN(d) || double.IsInfinity(d)) ? "1.0" : null);
@@ -71,6 +80,11 @@ internal sealed class ParameterRange
 
     // Without Widths no value is obviously right: the width of the taps is the user's to state.
     private static readonly ParameterRange FeaturesWithoutWidths = new("positive, or 0 when Widths is set", _ => null);
+
+    /// <summary>A shared <see cref="ValidRange"/> (the runtime guards the same one), suggesting <paramref name="fallback"/> for a value outside it.</summary>
+    private static ParameterRange Numeric(ValidRange range, double fallback) => Numeric(range, v => range.Contains(v) ? null : fallback);
+
+    private static ParameterRange Numeric(ValidRange range, Func<double, double?> nearest) => new(range.Text, Numeric(range.Text, nearest).nearestValid, range);
 
     /// <summary>A range over numbers: <paramref name="nearest"/> maps the value to the nearest valid one (null when valid).</summary>
     private static ParameterRange Numeric(string text, Func<double, double?> nearest) => new(text, actual =>

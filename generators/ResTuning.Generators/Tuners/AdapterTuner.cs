@@ -19,9 +19,9 @@ internal sealed record AdapterTuner(int Dim, int In, int Out, double Dropout, bo
     public static TunerKindSpec Read(TunerReading r)
     {
         var a = (ResAdapterAttribute)r.Attribute;
-        r.Require(a.Dim > 0, nameof(a.Dim), ParameterRange.Positive, a.Dim);
-        r.Require(a.In >= 0, nameof(a.In), ParameterRange.PositiveOrInfer, a.In);
-        r.Require(a.Out >= 0, nameof(a.Out), ParameterRange.PositiveOrInfer, a.Out);
+        r.Require(nameof(a.Dim), ParameterRange.Positive, a.Dim);
+        r.Require(nameof(a.In), ParameterRange.PositiveOrInfer, a.In);
+        r.Require(nameof(a.Out), ParameterRange.PositiveOrInfer, a.Out);
         r.Require(Enum.IsDefined(typeof(AdapterActivationKind), a.Activation), nameof(a.Activation), ParameterRange.ActivationKind, (int)a.Activation);
         r.RequireDropout(a.Dropout);
         return new AdapterTuner(a.Dim, a.In, a.Out, a.Dropout, a.ZeroInit, a.Activation);

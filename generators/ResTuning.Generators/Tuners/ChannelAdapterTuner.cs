@@ -22,10 +22,10 @@ internal sealed record ChannelAdapterTuner(int Dim, int In, int Out, int Stride,
     public static TunerKindSpec Read(TunerReading r)
     {
         var a = (ChannelAdapterAttribute)r.Attribute;
-        r.Require(a.Dim > 0, nameof(a.Dim), ParameterRange.Positive, a.Dim);
-        r.Require(a.In >= 0, nameof(a.In), ParameterRange.PositiveOrInfer, a.In);
-        r.Require(a.Out >= 0, nameof(a.Out), ParameterRange.PositiveOrInfer, a.Out);
-        r.Require(a.Stride >= 0, nameof(a.Stride), ParameterRange.PositiveOrInfer, a.Stride);
+        r.Require(nameof(a.Dim), ParameterRange.Positive, a.Dim);
+        r.Require(nameof(a.In), ParameterRange.PositiveOrInfer, a.In);
+        r.Require(nameof(a.Out), ParameterRange.PositiveOrInfer, a.Out);
+        r.Require(nameof(a.Stride), ParameterRange.PositiveOrInfer, a.Stride);
         r.Require(Enum.IsDefined(typeof(AdapterActivationKind), a.Activation), nameof(a.Activation), ParameterRange.ActivationKind, (int)a.Activation);
         r.RequireDropout(a.Dropout);
         return new ChannelAdapterTuner(a.Dim, a.In, a.Out, a.Stride, a.Dropout, a.ZeroInit, a.Activation);

@@ -27,8 +27,8 @@ internal sealed record CustomTuner(string Type, string TypeName, int In, int Out
     public static TunerKindSpec Read(TunerReading r)
     {
         var a = (CustomTunerAttribute<object>)r.Attribute;
-        r.Require(a.In >= 0, nameof(a.In), ParameterRange.PositiveOrInfer, a.In);
-        r.Require(a.Out >= 0, nameof(a.Out), ParameterRange.PositiveOrInfer, a.Out);
+        r.Require(nameof(a.In), ParameterRange.PositiveOrInfer, a.In);
+        r.Require(nameof(a.Out), ParameterRange.PositiveOrInfer, a.Out);
         var tuner = r.Data.AttributeClass is { TypeArguments.Length: 1 } cls ? cls.TypeArguments[0] : null;
         if (tuner is not null && tuner is not IErrorTypeSymbol && ContractProblem(tuner, r.Known) is { } problem)
             r.Report(DiagnosticInfo.Create(DiagnosticDescriptors.CustomTunerContract, ModelParser.TypeArgumentLocation(r.Data), r.Label, tuner.ToDisplayString(), problem));

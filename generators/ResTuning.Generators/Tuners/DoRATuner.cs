@@ -22,8 +22,8 @@ internal sealed record DoRATuner(int Rank, double Alpha, double Dropout) : Tuner
     public static TunerKindSpec Read(TunerReading r)
     {
         var a = (DoRAAttribute)r.Attribute;
-        r.Require(a.Rank > 0, nameof(a.Rank), ParameterRange.Positive, a.Rank);
-        r.Require(a.Alpha > 0, nameof(a.Alpha), ParameterRange.Positive, a.Alpha);
+        r.Require(nameof(a.Rank), ParameterRange.Positive, a.Rank);
+        r.Require(nameof(a.Alpha), ParameterRange.Positive, a.Alpha);
         r.RequireDropout(a.Dropout);
         return new DoRATuner(a.Rank, a.Alpha, a.Dropout);
     }

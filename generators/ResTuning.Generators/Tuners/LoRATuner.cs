@@ -19,8 +19,8 @@ internal sealed record LoRATuner(int Rank, double Alpha, double Dropout, bool Ze
     public static TunerKindSpec Read(TunerReading r)
     {
         var a = (LoRAAttribute)r.Attribute;
-        r.Require(a.Rank > 0, nameof(a.Rank), ParameterRange.Positive, a.Rank);
-        r.Require(a.Alpha > 0, nameof(a.Alpha), ParameterRange.Positive, a.Alpha);
+        r.Require(nameof(a.Rank), ParameterRange.Positive, a.Rank);
+        r.Require(nameof(a.Alpha), ParameterRange.Positive, a.Alpha);
         r.RequireDropout(a.Dropout);
         return new LoRATuner(a.Rank, a.Alpha, a.Dropout, a.ZeroInit);
     }

@@ -19,8 +19,8 @@ internal sealed record PrefixTuner(int Length, bool ZeroInit, double InitStd) : 
     public static TunerKindSpec Read(TunerReading r)
     {
         var a = (ResPrefixAttribute)r.Attribute;
-        r.Require(a.Length > 0, nameof(a.Length), ParameterRange.Positive, a.Length);
-        r.Require(a.InitStd >= 0, nameof(a.InitStd), ParameterRange.NonNegative, a.InitStd);
+        r.Require(nameof(a.Length), ParameterRange.Positive, a.Length);
+        r.Require(nameof(a.InitStd), ParameterRange.NonNegative, a.InitStd);
         return new PrefixTuner(a.Length, a.ZeroInit, a.InitStd);
     }
 

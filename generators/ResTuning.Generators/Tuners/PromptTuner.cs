@@ -19,8 +19,8 @@ internal sealed record PromptTuner(int Length, double InitRange) : TunerKindSpec
     public static TunerKindSpec Read(TunerReading r)
     {
         var a = (ResPromptAttribute)r.Attribute;
-        r.Require(a.Length > 0, nameof(a.Length), ParameterRange.Positive, a.Length);
-        r.Require(a.InitRange >= 0, nameof(a.InitRange), ParameterRange.NonNegative, a.InitRange);
+        r.Require(nameof(a.Length), ParameterRange.Positive, a.Length);
+        r.Require(nameof(a.InitRange), ParameterRange.NonNegative, a.InitRange);
         return new PromptTuner(a.Length, a.InitRange);
     }
 

@@ -41,9 +41,16 @@ internal sealed class TunerReading
         if (!valid) diagnostics.Add(ModelParser.ParameterError(Data, property, Label, property, range, actual));
     }
 
+    /// <summary>RT0008 on <paramref name="property"/> when <paramref name="actual"/> is outside <paramref name="range"/> (its shared <see cref="ValidRange"/>, the runtime's guard).</summary>
+    public void Require(string property, ParameterRange range, double actual) =>
+        Require(range.Allows(actual), property, range, actual);
+
+    /// <summary>The same for an integer parameter (its fix writes an integer).</summary>
+    public void Require(string property, ParameterRange range, int actual) =>
+        Require(range.Allows(actual), property, range, actual);
+
     /// <summary>RT0008 on a dropout outside [0, 1) (NaN included).</summary>
-    public void RequireDropout(double dropout) =>
-        Require(dropout >= 0 && dropout < 1, nameof(LoRAAttribute.Dropout), ParameterRange.Dropout, dropout);
+    public void RequireDropout(double dropout) => Require(nameof(LoRAAttribute.Dropout), ParameterRange.Dropout, dropout);
 
     /// <summary>Adds a diagnostic of the kind's own.</summary>
     public void Report(DiagnosticInfo diagnostic) => diagnostics.Add(diagnostic);

@@ -40,11 +40,11 @@ public sealed class ChannelAdapter : nn.Module<Tensor, Tensor>
         double dropout = 0.0, bool zeroInit = true, long stride = 1, string name = "channel_adapter")
         : base(name)
     {
-        if (inChannels <= 0) throw new ArgumentOutOfRangeException(nameof(inChannels), inChannels, "Channel adapter input channels must be positive.");
-        if (hiddenDim <= 0) throw new ArgumentOutOfRangeException(nameof(hiddenDim), hiddenDim, "Channel adapter hidden dim must be positive.");
-        if (outChannels is <= 0) throw new ArgumentOutOfRangeException(nameof(outChannels), outChannels, "Channel adapter output channels must be positive.");
-        if (dropout < 0 || dropout >= 1) throw new ArgumentOutOfRangeException(nameof(dropout), dropout, "Dropout must be in [0, 1).");
-        if (stride <= 0) throw new ArgumentOutOfRangeException(nameof(stride), stride, "Channel adapter stride must be positive.");
+        RangeGuard.Check(ValidRange.Positive, inChannels, nameof(inChannels), "Channel adapter input channels");
+        RangeGuard.Check(ValidRange.Positive, hiddenDim, nameof(hiddenDim), "Channel adapter hidden dim");
+        RangeGuard.CheckIfGiven(ValidRange.Positive, outChannels, nameof(outChannels), "Channel adapter output channels");
+        RangeGuard.Check(ValidRange.Dropout, dropout, nameof(dropout), "Dropout");
+        RangeGuard.Check(ValidRange.Positive, stride, nameof(stride), "Channel adapter stride");
 
         InChannels = inChannels;
         HiddenDim = hiddenDim;

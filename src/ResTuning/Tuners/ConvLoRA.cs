@@ -63,15 +63,15 @@ public sealed class ConvLoRA : nn.Module<Tensor, Tensor>
         long[] dilation, double dropout, bool zeroInit, string name)
         : base(name)
     {
-        if (inChannels <= 0) throw new ArgumentOutOfRangeException(nameof(inChannels), inChannels, "ConvLoRA input channels must be positive.");
-        if (outChannels <= 0) throw new ArgumentOutOfRangeException(nameof(outChannels), outChannels, "ConvLoRA output channels must be positive.");
-        if (rank <= 0) throw new ArgumentOutOfRangeException(nameof(rank), rank, "LoRA rank must be positive.");
-        if (!(alpha > 0)) throw new ArgumentOutOfRangeException(nameof(alpha), alpha, "LoRA alpha must be positive.");
+        RangeGuard.Check(ValidRange.Positive, inChannels, nameof(inChannels), "ConvLoRA input channels");
+        RangeGuard.Check(ValidRange.Positive, outChannels, nameof(outChannels), "ConvLoRA output channels");
+        RangeGuard.Check(ValidRange.Positive, rank, nameof(rank), "LoRA rank");
+        RangeGuard.Check(ValidRange.Positive, alpha, nameof(alpha), "LoRA alpha");
         if (kernelSize.Any(k => k <= 0)) throw new ArgumentOutOfRangeException(nameof(kernelSize), Format(kernelSize), "ConvLoRA kernel size must be positive.");
         if (stride.Any(s => s <= 0)) throw new ArgumentOutOfRangeException(nameof(stride), Format(stride), "ConvLoRA stride must be positive.");
         if (padding.Any(p => p < 0)) throw new ArgumentOutOfRangeException(nameof(padding), Format(padding), "ConvLoRA padding must be non-negative.");
         if (dilation.Any(d => d <= 0)) throw new ArgumentOutOfRangeException(nameof(dilation), Format(dilation), "ConvLoRA dilation must be positive.");
-        if (dropout < 0 || dropout >= 1) throw new ArgumentOutOfRangeException(nameof(dropout), dropout, "Dropout must be in [0, 1).");
+        RangeGuard.Check(ValidRange.Dropout, dropout, nameof(dropout), "Dropout");
 
         InChannels = inChannels;
         OutChannels = outChannels;

@@ -49,9 +49,9 @@ public sealed class DoRA : nn.Module<Tensor, Tensor>
         : base(name)
     {
         this.linear = linear ?? throw new ArgumentNullException(nameof(linear));
-        if (rank <= 0) throw new ArgumentOutOfRangeException(nameof(rank), rank, "DoRA rank must be positive.");
-        if (!(alpha > 0)) throw new ArgumentOutOfRangeException(nameof(alpha), alpha, "DoRA alpha must be positive.");
-        if (dropout < 0 || dropout >= 1) throw new ArgumentOutOfRangeException(nameof(dropout), dropout, "Dropout must be in [0, 1).");
+        RangeGuard.Check(ValidRange.Positive, rank, nameof(rank), "DoRA rank");
+        RangeGuard.Check(ValidRange.Positive, alpha, nameof(alpha), "DoRA alpha");
+        RangeGuard.Check(ValidRange.Dropout, dropout, nameof(dropout), "Dropout");
 
         InFeatures = linear.in_features;
         OutFeatures = linear.out_features;

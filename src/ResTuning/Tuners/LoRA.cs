@@ -30,11 +30,11 @@ public sealed class LoRA : nn.Module<Tensor, Tensor>
     public LoRA(long inFeatures, long outFeatures, long rank, double alpha, double dropout = 0.0, bool zeroInit = true, string name = "lora")
         : base(name)
     {
-        if (inFeatures <= 0) throw new ArgumentOutOfRangeException(nameof(inFeatures), inFeatures, "LoRA input width must be positive.");
-        if (outFeatures <= 0) throw new ArgumentOutOfRangeException(nameof(outFeatures), outFeatures, "LoRA output width must be positive.");
-        if (rank <= 0) throw new ArgumentOutOfRangeException(nameof(rank), rank, "LoRA rank must be positive.");
-        if (!(alpha > 0)) throw new ArgumentOutOfRangeException(nameof(alpha), alpha, "LoRA alpha must be positive.");
-        if (dropout < 0 || dropout >= 1) throw new ArgumentOutOfRangeException(nameof(dropout), dropout, "Dropout must be in [0, 1).");
+        RangeGuard.Check(ValidRange.Positive, inFeatures, nameof(inFeatures), "LoRA input width");
+        RangeGuard.Check(ValidRange.Positive, outFeatures, nameof(outFeatures), "LoRA output width");
+        RangeGuard.Check(ValidRange.Positive, rank, nameof(rank), "LoRA rank");
+        RangeGuard.Check(ValidRange.Positive, alpha, nameof(alpha), "LoRA alpha");
+        RangeGuard.Check(ValidRange.Dropout, dropout, nameof(dropout), "Dropout");
 
         InFeatures = inFeatures;
         OutFeatures = outFeatures;

@@ -33,10 +33,10 @@ public sealed class ResAdapter : nn.Module<Tensor, Tensor>
         double dropout = 0.0, bool zeroInit = true, string name = "res_adapter")
         : base(name)
     {
-        if (inFeatures <= 0) throw new ArgumentOutOfRangeException(nameof(inFeatures), inFeatures, "Res-Adapter input width must be positive.");
-        if (hiddenDim <= 0) throw new ArgumentOutOfRangeException(nameof(hiddenDim), hiddenDim, "Res-Adapter hidden dim must be positive.");
-        if (outFeatures is <= 0) throw new ArgumentOutOfRangeException(nameof(outFeatures), outFeatures, "Res-Adapter output width must be positive.");
-        if (dropout < 0 || dropout >= 1) throw new ArgumentOutOfRangeException(nameof(dropout), dropout, "Dropout must be in [0, 1).");
+        RangeGuard.Check(ValidRange.Positive, inFeatures, nameof(inFeatures), "Res-Adapter input width");
+        RangeGuard.Check(ValidRange.Positive, hiddenDim, nameof(hiddenDim), "Res-Adapter hidden dim");
+        RangeGuard.CheckIfGiven(ValidRange.Positive, outFeatures, nameof(outFeatures), "Res-Adapter output width");
+        RangeGuard.Check(ValidRange.Dropout, dropout, nameof(dropout), "Dropout");
 
         InFeatures = inFeatures;
         HiddenDim = hiddenDim;
