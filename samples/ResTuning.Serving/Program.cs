@@ -4,7 +4,9 @@ using ResTuning.Serving.Benchmark;
 
 // restuning-serving [--Serving:Option=value ...]   the HTTP server (see ServingOptions and README "Serving")
 // restuning-serving bench [options]                the load benchmark (LoadBenchmark.Usage); not part of CI
+// restuning-serving soak [options]                 the soak benchmark (SoakOptions.Usage); not part of CI
 if (args.FirstOrDefault() == "bench") return await LoadBenchmark.RunAsync(args.Skip(1).ToArray());
+if (args.FirstOrDefault() == "soak") return await SoakBenchmark.RunAsync(args.Skip(1).ToArray());
 await ServingApp.Create(args).RunAsync();
 return 0;
 

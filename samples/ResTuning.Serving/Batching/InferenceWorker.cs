@@ -19,7 +19,7 @@ namespace ResTuning.Serving.Batching;
 /// The one thread that does TorchSharp work: it loads the backbone and the task folder, then runs batches from the
 /// <see cref="BatchQueue"/> (one backbone pass per batch for every task asked for) and task commands between them. A swap
 /// publishes a new <see cref="TaskSet"/> and disposes the replaced task's model; since batches run here too, a batch in
-/// flight always finishes on the weights it started with.
+/// flight always finishes on the weights it started with. A parallel-tuned task runs its own backbone pass here as well.
 /// </summary>
 public sealed class InferenceWorker : IHostedService, IDisposable
 {
@@ -126,7 +126,7 @@ public sealed class InferenceWorker : IHostedService, IDisposable
         }
         finally
         {
-            foreach (var task in current.Tasks.Values) task.Model.Dispose();
+            foreach (var task in current.Tasks.Values) task.Release();
             backbone?.Dispose();
             try { if (Directory.Exists(privateFolder)) Directory.Delete(privateFolder, recursive: true); }
             catch (IOException) { }
@@ -155,12 +155,12 @@ public sealed class InferenceWorker : IHostedService, IDisposable
                     ServedTask task;
                     try
                     {
-                        if (put.SkipIfUnchanged && old is not null && old.Origin == put.Origin && SameWeights(old, put.Checkpoint))
+                        if (put.SkipIfUnchanged && old is not null && old.Origin == put.Origin && old.Kind == put.Kind && SameWeights(old, put.Checkpoint))
                         {
                             command.Completion.TrySetResult(old);
                             return;
                         }
-                        task = TaskLoader.Load(backbone!, put.Name, put.Checkpoint, put.Labels, (old?.Version ?? 0) + 1, put.Origin);
+                        task = TaskLoader.Load(backbone!, put.Name, put.Checkpoint, put.Labels, (old?.Version ?? 0) + 1, put.Origin, put.Kind);
                     }
                     finally
                     {
@@ -168,16 +168,16 @@ public sealed class InferenceWorker : IHostedService, IDisposable
                     }
                     if (put.Labels is null && old is not null && old.Classes == task.Classes) task = task with { Labels = old.Labels };
                     current = set.With(task);
-                    old?.Model.Dispose();
+                    old?.Release();
                     metrics.Swap(task.Name, "loaded");
-                    logger.LogInformation("Task {Task} v{Version} loaded ({Classes} classes, from {Origin})", task.Name, task.Version, task.Classes, task.Origin);
+                    logger.LogInformation("Task {Task} v{Version} loaded ({Kind}, {Classes} classes, from {Origin})", task.Name, task.Version, task.Kind.Name(), task.Classes, task.Origin);
                     command.Completion.TrySetResult(task);
                     break;
                 case DeleteTask delete:
                     if (old is null || (delete.OnlyFrom is not null && old.Origin != delete.OnlyFrom))
                         throw new KeyNotFoundException($"No task '{command.Name}' is served{(delete.OnlyFrom is null ? "" : $" from the {delete.OnlyFrom}")}.");
                     current = set.Without(command.Name);
-                    old.Model.Dispose();
+                    old.Release();
                     metrics.Swap(command.Name, "removed");
                     logger.LogInformation("Task {Task} removed", command.Name);
                     command.Completion.TrySetResult(null);
@@ -232,9 +232,16 @@ public sealed class InferenceWorker : IHostedService, IDisposable
             {
                 using var images = tensor(pixels, new long[] { runnable.Count, 3, size, size });
                 var input = backbone!.ToInput(images);
-                var outputs = options.SharedPass
-                    ? set.GroupFor(union).forward(input)
-                    : union.Select(name => set.Tasks[name].Model.forward(input)).ToArray();
+                // Bypass tasks: one backbone pass for all of them. Parallel-tuned tasks: each its own pass, on this thread too.
+                var outputs = new Tensor[union.Length];
+                var shared = Enumerable.Range(0, union.Length).Where(t => options.SharedPass && set.Tasks[union[t]].Kind == TaskKind.Bypass).ToArray();
+                if (shared.Length > 0)
+                {
+                    var groupOutputs = set.GroupFor(shared.Select(t => union[t]).ToArray()).forward(input);
+                    for (var k = 0; k < shared.Length; k++) outputs[shared[k]] = groupOutputs[k];
+                }
+                for (var t = 0; t < union.Length; t++)
+                    outputs[t] ??= set.Tasks[union[t]].Model.forward(input);
                 logits = outputs.Select(o => o.to(ScalarType.Float32).contiguous().data<float>().ToArray()).ToArray();
             }
             var seconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
@@ -266,7 +273,7 @@ public sealed class InferenceWorker : IHostedService, IDisposable
         var total = exp.Sum();
         var probabilities = exp.Select(v => (float)(v / total)).ToArray();
         var best = Array.IndexOf(logits, max);
-        return new TaskPrediction(task.Name, task.Version, task.Labels[best], best, probabilities, logits);
+        return new TaskPrediction(task.Name, task.Version, task.Pass, task.Labels[best], best, probabilities, logits);
     }
 
     /// <inheritdoc />

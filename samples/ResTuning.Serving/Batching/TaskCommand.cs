@@ -23,6 +23,9 @@ public sealed class PutTask : TaskCommand
     /// <summary>Labels, or null to keep the current ones when the class count matches (else the class indices).</summary>
     public IReadOnlyList<string>? Labels { get; init; }
 
+    /// <summary>What the checkpoint holds: a bypass (the default) or a parallel-tuned model.</summary>
+    public TaskKind Kind { get; init; } = TaskKind.Bypass;
+
     /// <summary><c>folder</c> or <c>upload</c>.</summary>
     public required string Origin { get; init; }
 

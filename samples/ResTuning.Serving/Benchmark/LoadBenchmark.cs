@@ -3,9 +3,7 @@ using System.Collections.Generic;
 using System.Globalization;
 using System.Linq;
 using System.IO;
-using System.Net;
 using System.Net.Http;
-using System.Net.Sockets;
 using System.Threading.Tasks;
 using ResTuning.Bypass;
 using ResTuning.Serving.Models;
@@ -86,11 +84,8 @@ public static class LoadBenchmark
 
     private static async Task<LoadResult> RunScenario(Scenario scenario, LoadOptions options)
     {
-        var port = FreePort();
-        var app = ServingApp.Create(new[]
+        await using var server = await InProcessServer.StartAsync(new[]
         {
-            $"--urls=http://127.0.0.1:{port}",
-            "--Logging:LogLevel:Default=Warning",
             $"--Serving:Backbone={options.Backbone}",
             $"--Serving:ImageSize={options.Size}",
             $"--Serving:TaskFolder={scenario.Folder}",
@@ -101,29 +96,18 @@ public static class LoadBenchmark
             $"--Serving:SharedPass={scenario.SharedPass}",
             $"--Serving:MaxQueue={Math.Max(256, options.Concurrency * 2)}",
         });
-        await app.StartAsync();
-        try
+        var address = server.Address;
+        var load = LoadDriver.RunAsync(address, PngOf(options.Size), options.Concurrency, TimeSpan.FromSeconds(options.Warmup), TimeSpan.FromSeconds(options.Seconds));
+        if (scenario.Probe)
         {
-            var address = new Uri($"http://127.0.0.1:{port}");
-            using (var probe = new HttpClient { BaseAddress = address })
-                while ((await probe.GetAsync("/readyz")).StatusCode != HttpStatusCode.OK) await Task.Delay(100);
-            var load = LoadDriver.RunAsync(address, PngOf(options), options.Concurrency, TimeSpan.FromSeconds(options.Warmup), TimeSpan.FromSeconds(options.Seconds));
-            if (scenario.Probe)
-            {
-                // Mid-load: every kind of bad input should be a quick 4xx while the worker is busy.
-                await Task.Delay(TimeSpan.FromSeconds(options.Warmup + options.Seconds / 2));
-                foreach (var (name, status, ms) in await BadInputProbe.RunAsync(address, options.Size))
-                    Console.WriteLine(FormattableString.Invariant($"    under load, {name}: {status} in {ms:F0} ms"));
-            }
-            var result = await load;
-            using (var scrape = new HttpClient { BaseAddress = address })
-                return result with { WorkerMsPerBatch = WorkerMsPerBatch(await scrape.GetStringAsync("/metrics")) };
+            // Mid-load: every kind of bad input should be a quick 4xx while the worker is busy.
+            await Task.Delay(TimeSpan.FromSeconds(options.Warmup + options.Seconds / 2));
+            foreach (var (name, status, ms) in await BadInputProbe.RunAsync(address, options.Size))
+                Console.WriteLine(FormattableString.Invariant($"    under load, {name}: {status} in {ms:F0} ms"));
         }
-        finally
-        {
-            await app.StopAsync();
-            await app.DisposeAsync();
-        }
+        var result = await load;
+        using var scrape = new HttpClient { BaseAddress = address };
+        return result with { WorkerMsPerBatch = WorkerMsPerBatch(await scrape.GetStringAsync("/metrics")) };
     }
 
     private static double WorkerMsPerBatch(string metrics)
@@ -132,11 +116,12 @@ public static class LoadBenchmark
         return 1000 * Value("restuning_batch_duration_seconds_sum") / Value("restuning_batch_duration_seconds_count");
     }
 
-    private static byte[] PngOf(LoadOptions options)
+    /// <summary>A seeded random RGB image of <paramref name="size"/>² pixels as PNG: the benchmarks' request body.</summary>
+    public static byte[] PngOf(int size)
     {
-        var rgb = new byte[options.Size * options.Size * 3];
+        var rgb = new byte[size * size * 3];
         new Random(1).NextBytes(rgb);
-        return PngEncoder.Rgb(rgb, options.Size, options.Size);
+        return PngEncoder.Rgb(rgb, size, size);
     }
 
     private static void Print(LoadOptions options, double c, List<(Scenario Scenario, LoadResult Result)> results)
@@ -161,12 +146,5 @@ public static class LoadBenchmark
         Console.WriteLine(string.Create(inv, $"{n} tasks / 1 task: {shared / single:F2} (target ≥ 0.9 × {(1 + c) / (1 + n * c):F2} = {0.9 * (1 + c) / (1 + n * c):F2})"));
         Console.WriteLine(string.Create(inv, $"one pass / separate passes: {shared / separate:F2} (target ≥ 4)"));
         Console.WriteLine(string.Create(inv, $"batching / batch size 1: {single / unbatched:F2} (target ≥ 2)"));
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

@@ -10,8 +10,8 @@ using ResTuning.Serving.Models;
 namespace ResTuning.Serving.Endpoints;
 
 /// <summary>
-/// <c>GET /tasks</c>, <c>PUT /tasks/{name}</c> (a tuner checkpoint as the body, <c>?labels=a,b</c> optional: adds the task or
-/// replaces its tuners atomically, after verification) and <c>DELETE /tasks/{name}</c>.
+/// <c>GET /tasks</c>, <c>PUT /tasks/{name}</c> (a tuner checkpoint as the body, <c>?labels=a,b</c> optional, <c>?kind=</c>
+/// <c>bypass</c> (default), <c>lora</c> or <c>restuning</c>: adds the task or replaces its tuners atomically, after verification) and <c>DELETE /tasks/{name}</c>.
 /// </summary>
 public static class TaskEndpoints
 {
@@ -26,17 +26,20 @@ public static class TaskEndpoints
     }
 
     /// <summary>Adds or replaces task <paramref name="name"/> from the checkpoint in the body.</summary>
-    public static async Task<IResult> Put(HttpContext http, InferenceWorker worker, string name, string? labels)
+    public static async Task<IResult> Put(HttpContext http, InferenceWorker worker, string name, string? labels, string? kind)
     {
         try
         {
             if (!TaskLoader.NamePattern().IsMatch(name))
                 throw new RequestRejectedException(400, "bad-task-name", "Bad task name", $"'{name}' is not a task name: a letter or digit, then letters, digits, '.', '_' or '-' (at most 64).");
+            TaskKind taskKind;
+            try { taskKind = TaskKinds.Parse(kind); }
+            catch (CheckpointRefusedException e) { throw new RequestRejectedException(400, "bad-task-kind", "Bad task kind", e.Message); }
             RequestBody.RequireContentType(http.Request, "application/octet-stream");
             var body = await RequestBody.ReadAsync(http.Request, worker.Options.MaxCheckpointBytes, http.RequestAborted);
             var existed = worker.Current.Tasks.ContainsKey(name);
             var labelList = string.IsNullOrWhiteSpace(labels) ? null : labels.Split(',', StringSplitOptions.TrimEntries);
-            var task = await worker.SendAsync(new PutTask { Name = name, Checkpoint = worker.WritePrivate(body), Labels = labelList, Origin = "upload" });
+            var task = await worker.SendAsync(new PutTask { Name = name, Checkpoint = worker.WritePrivate(body), Labels = labelList, Kind = taskKind, Origin = "upload" });
             var info = TaskInfo.Of(task!);
             return existed ? Results.Json(info) : Results.Created($"{Route}/{name}", info);
         }
@@ -80,8 +83,10 @@ public sealed record TaskList(string Backbone, int ImageSize, long Version, IRea
 /// <param name="Integrity">Its checkpoint's integrity hash.</param>
 /// <param name="Origin"><c>folder</c> or <c>upload</c>.</param>
 /// <param name="LoadedAt">When it was published.</param>
-public sealed record TaskInfo(string Name, int Classes, IReadOnlyList<string> Labels, int Version, string Integrity, string Origin, DateTimeOffset LoadedAt)
+/// <param name="Kind"><c>bypass</c>, <c>lora</c> or <c>restuning</c>.</param>
+/// <param name="Pass"><c>shared</c> (the batch's one backbone pass) or <c>own</c> (its own backbone pass).</param>
+public sealed record TaskInfo(string Name, int Classes, IReadOnlyList<string> Labels, int Version, string Integrity, string Origin, DateTimeOffset LoadedAt, string Kind, string Pass)
 {
     /// <summary>The info of <paramref name="task"/>.</summary>
-    public static TaskInfo Of(ServedTask task) => new(task.Name, task.Classes, task.Labels, task.Version, task.Integrity, task.Origin, task.LoadedAt);
+    public static TaskInfo Of(ServedTask task) => new(task.Name, task.Classes, task.Labels, task.Version, task.Integrity, task.Origin, task.LoadedAt, task.Kind.Name(), task.Pass);
 }

@@ -10,8 +10,9 @@ using ResTuning.Serving.Batching;
 namespace ResTuning.Serving.Models;
 
 /// <summary>
-/// The task folder as a source of tasks: <c>{task}.safetensors</c> (with optional <c>{task}.labels.txt</c>, one label per
-/// line). <see cref="Scan"/> reads it at start-up; an instance watches it and reloads a task when its file is written
+/// The task folder as a source of tasks: <c>{task}.safetensors</c> (a bypass task), <c>{task}.lora.safetensors</c> or
+/// <c>{task}.restuning.safetensors</c> (a parallel-tuned task, its own backbone pass), with optional <c>{task}.labels.txt</c>
+/// (one label per line). <see cref="Scan"/> reads it at start-up; an instance watches it and reloads a task when its file is written
 /// (events are debounced: a copy fires several), removing it when the file is deleted.
 /// </summary>
 public sealed class TaskFolderWatcher : IDisposable
@@ -53,14 +54,14 @@ public sealed class TaskFolderWatcher : IDisposable
         {
             var command = Read(path, worker, out var refusal);
             if (command is not null) yield return command;
-            else worker.ReportRefusal(Path.GetFileNameWithoutExtension(path), refusal!);
+            else worker.ReportRefusal(TaskKinds.FromFileStem(Path.GetFileNameWithoutExtension(path)).Task, refusal!);
         }
     }
 
     private static PutTask? Read(string path, InferenceWorker worker, out string? refusal)
     {
         refusal = null;
-        var name = Path.GetFileNameWithoutExtension(path);
+        var (name, kind) = TaskKinds.FromFileStem(Path.GetFileNameWithoutExtension(path));
         try
         {
             TaskLoader.CheckName(name);
@@ -69,7 +70,7 @@ public sealed class TaskFolderWatcher : IDisposable
             IReadOnlyList<string>? labels = File.Exists(labelsPath)
                 ? Encoding.UTF8.GetString(RegularFile.ReadBytes(labelsPath, 1 << 20)).Split('\n').Select(l => l.Trim()).Where(l => l.Length > 0).ToArray()
                 : null;
-            return new PutTask { Name = name, Checkpoint = worker.WritePrivate(bytes), Labels = labels, Origin = "folder", SkipIfUnchanged = true };
+            return new PutTask { Name = name, Checkpoint = worker.WritePrivate(bytes), Labels = labels, Kind = kind, Origin = "folder", SkipIfUnchanged = true };
         }
         catch (Exception e) when (e is CheckpointRefusedException or IOException or UnauthorizedAccessException)
         {
@@ -92,8 +93,9 @@ public sealed class TaskFolderWatcher : IDisposable
 
     private async void Fire(string path)
     {
-        var name = Path.GetFileNameWithoutExtension(path);
-        if (pending.TryRemove(name, out var timer)) await timer.DisposeAsync();
+        var stem = Path.GetFileNameWithoutExtension(path);
+        if (pending.TryRemove(stem, out var timer)) await timer.DisposeAsync();
+        var name = TaskKinds.FromFileStem(stem).Task;
         string? refusal = null;
         // Whatever still exists under the name is read (and refused unless a regular file); what is gone is removed.
         TaskCommand? command = File.Exists(path) || Directory.Exists(path) ? Read(path, worker, out refusal) : new DeleteTask { Name = name, OnlyFrom = "folder" };

@@ -37,14 +37,14 @@ public sealed class TaskSet
     /// <summary>This set without the task <paramref name="name"/>.</summary>
     public TaskSet Without(string name) => new(Tasks.Remove(name), Version + 1);
 
-    /// <summary>The group running <paramref name="tasks"/> (names in this set, in order) on one backbone pass. Worker thread only.</summary>
+    /// <summary>The group running <paramref name="tasks"/> (bypass tasks of this set, in order) on one backbone pass. Worker thread only.</summary>
     public MultiTaskBypass GroupFor(IReadOnlyList<string> tasks)
     {
         var key = string.Join('\n', tasks);
         if (!groups.TryGetValue(key, out var group))
         {
             // Wrappers only: the task modules stay owned by their ServedTask (a retired set's groups are never disposed).
-            group = new MultiTaskBypass(tasks.Select(t => (ResTuningBypass)Tasks[t].Model.Bypass));
+            group = new MultiTaskBypass(tasks.Select(t => (ResTuningBypass)((TaskBypass)Tasks[t].Model).Bypass));
             groups[key] = group;
         }
         return group;

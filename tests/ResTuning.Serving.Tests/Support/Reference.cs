@@ -53,5 +53,46 @@ public sealed class Reference : IDisposable
         }
     }
 
+    /// <summary>Logits of the parallel-tuned task (LoRA or Res-Tuning) in <paramref name="checkpoint"/>, on its own copy of the backbone.</summary>
+    public float[] ParallelLogits(string checkpoint, TaskKind kind, int classes, byte[] rgb, int size)
+    {
+        using var own = OwnBackbone(classes);
+        using var model = Parallel(kind, own);
+        ((ITunedModel)model).LoadTuners(checkpoint);
+        model.eval();
+        using var scope = NewDisposeScope();
+        using var _ = no_grad();
+        var image = tensor(rgb.Select(b => (float)b).ToArray(), new long[] { 1, size, size, 3 }).permute(0, 3, 1, 2);
+        return model.forward(image / 255f - 0.5f).data<float>().ToArray();
+    }
+
+    /// <summary>Writes a checkpoint of a parallel-tuned task of <paramref name="classes"/> classes, every tuner nudged by seeded noise.</summary>
+    public void WriteParallelCheckpoint(string path, TaskKind kind, int classes, int seed)
+    {
+        lock (ServingBackbone.SeededDraws)
+        {
+            manual_seed(seed);
+            using var own = OwnBackbone(classes);
+            using var model = Parallel(kind, own);
+            using (no_grad())
+                foreach (var p in ((ITunedModel)model).TrainableParameters()) p.add_(randn_like(p) * 0.05);
+            ((ITunedModel)model).SaveTuners(path);
+        }
+    }
+
+    private ResNet OwnBackbone(int classes)
+    {
+        ResNet own;
+        lock (ServingBackbone.SeededDraws) own = new ResNet(ImageNetResNet18.Config with { Classes = classes });
+        using var _ = no_grad();
+        var target = own.state_dict();
+        foreach (var (name, value) in net.state_dict())
+            if (!name.StartsWith("fc.", StringComparison.Ordinal)) target[name].copy_(value);
+        return own;
+    }
+
+    private static nn.Module<Tensor, Tensor> Parallel(TaskKind kind, ResNet own) =>
+        kind == TaskKind.LoRA ? new TaskLoRA(own) : new TaskResTuning(own);
+
     public void Dispose() => net.Dispose();
 }
