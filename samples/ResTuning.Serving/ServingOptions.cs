@@ -63,6 +63,13 @@ public sealed class ServingOptions
     /// </summary>
     public bool SharedPass { get; set; } = true;
 
+    /// <summary>
+    /// Seconds between trims of the native heap by the inference worker (glibc's <c>malloc_trim</c>, also after every task
+    /// change); 0 never trims. libtorch frees a batch's tensors into glibc's heap, which keeps the freed pages: without trims
+    /// the resident set creeps up for minutes while nothing leaks (the soak benchmark measured +11 % over ten minutes).
+    /// </summary>
+    public int TrimNativeHeapSeconds { get; set; } = 10;
+
     /// <summary>Seed of the random backbone and of seeded tasks.</summary>
     public int Seed { get; set; } = 1;
 
@@ -72,6 +79,7 @@ public sealed class ServingOptions
         if (ImageSize < 32) throw new ArgumentOutOfRangeException(nameof(ImageSize), ImageSize, "The ResNet halves the resolution five times: give at least 32 px.");
         if (MaxBatchSize < 1) throw new ArgumentOutOfRangeException(nameof(MaxBatchSize), MaxBatchSize, "Give at least 1.");
         if (MaxWaitMs < 0) throw new ArgumentOutOfRangeException(nameof(MaxWaitMs), MaxWaitMs, "Give 0 or more.");
+        if (TrimNativeHeapSeconds < 0) throw new ArgumentOutOfRangeException(nameof(TrimNativeHeapSeconds), TrimNativeHeapSeconds, "Give 0 (never trim) or more.");
         if (MaxQueue < 1) throw new ArgumentOutOfRangeException(nameof(MaxQueue), MaxQueue, "Give at least 1.");
         if (RequestTimeoutMs < 1) throw new ArgumentOutOfRangeException(nameof(RequestTimeoutMs), RequestTimeoutMs, "Give at least 1.");
         if (MaxBodyBytes < 1) throw new ArgumentOutOfRangeException(nameof(MaxBodyBytes), MaxBodyBytes, "Give at least 1.");

@@ -136,10 +136,20 @@ public sealed class InferenceWorker : IHostedService, IDisposable
     private void Loop()
     {
         var maxWait = TimeSpan.FromMilliseconds(options.MaxWaitMs);
+        var lastTrim = Stopwatch.GetTimestamp();
         while (Queue.Take(options.MaxBatchSize, maxWait) is { } work)
         {
+            var changedTasks = work is TaskCommand;
             if (work is TaskCommand command) Apply(command);
             else RunBatch((List<PendingPrediction>)work);
+            // Between batches, on the thread that does the allocating: hands the freed pages of the batches (and of a
+            // replaced task's weights) back to the kernel, so the resident set follows what is in use.
+            if (options.TrimNativeHeapSeconds > 0 && (changedTasks || Stopwatch.GetElapsedTime(lastTrim).TotalSeconds >= options.TrimNativeHeapSeconds))
+            {
+                var trimStarted = Stopwatch.GetTimestamp();
+                if (NativeHeap.Trim()) metrics.Trimmed(Stopwatch.GetElapsedTime(trimStarted));
+                lastTrim = Stopwatch.GetTimestamp();
+            }
         }
     }
 

@@ -10,6 +10,7 @@ using System.Net.Http.Headers;
 using System.Threading;
 using System.Threading.Tasks;
 using ResTuning.Serving.Models;
+using ResTuning.Serving.Monitoring;
 
 namespace ResTuning.Serving.Benchmark;
 
@@ -60,9 +61,15 @@ public static class SoakBenchmark
                 $"--Serving:TaskFolder={tasks}",
                 "--Serving:SeedTasks=false",
                 "--Serving:WatchTaskFolder=false",
+                $"--Serving:TrimNativeHeapSeconds={options.TrimNativeHeapSeconds}",
                 $"--Serving:MaxQueue={Math.Max(256, options.Concurrency * 2)}",
             });
             var windows = await Drive(server.Address, options, checkpoints);
+            using (var client = new HttpClient { BaseAddress = server.Address })
+            {
+                var trimLines = (await client.GetStringAsync("/metrics")).Split('\n').Where(l => l.StartsWith("restuning_native_heap_trim", StringComparison.Ordinal));
+                Console.WriteLine($"native heap trims: {string.Join("; ", trimLines)}");
+            }
             Console.WriteLine(SoakReport.Summary(windows.Windows, windows.FailedSwaps));
             return SoakReport.Passes(windows.Windows, windows.FailedSwaps) ? 0 : 1;
         }
@@ -91,7 +98,7 @@ public static class SoakBenchmark
         var end = start + count * windowTicks;
         Window? WindowAt(long timestamp) => timestamp >= start && timestamp < end ? windows[(timestamp - start) / windowTicks] : null;
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"soak: {options.Backbone} at {options.Size} px, 2 tasks, concurrency {options.Concurrency}, {count} window(s) of {options.WindowSeconds:0.#} s, '{SwappedTask}' swapped every {options.SwapEverySeconds:0.#} s"));
+            $"soak: {options.Backbone} at {options.Size} px, 2 tasks, concurrency {options.Concurrency}, {count} window(s) of {options.WindowSeconds:0.#} s, '{SwappedTask}' swapped every {options.SwapEverySeconds:0.#} s, native heap trimmed {(options.TrimNativeHeapSeconds == 0 ? "never" : $"every {options.TrimNativeHeapSeconds} s")}"));
 
         var clients = Enumerable.Range(0, options.Concurrency).Select(_ => Task.Run(async () =>
         {
@@ -147,6 +154,8 @@ public static class SoakBenchmark
             var wait = Stopwatch.GetElapsedTime(Stopwatch.GetTimestamp(), start + (i + 1) * windowTicks);
             if (wait > TimeSpan.Zero) await Task.Delay(wait);
             var rss = ResidentMemory.CurrentKiB() ?? 0;
+            var heap = NativeHeap.Current();
+            var managed = GC.GetGCMemoryInfo().TotalCommittedBytes;
             // Answers of requests in flight at the boundary may still land in this window: wait for them (the last
             // window: for every client to stop).
             if (i == count - 1) await Task.WhenAll(clients.Append(swapper));
@@ -156,7 +165,8 @@ public static class SoakBenchmark
             var line = new SoakWindow(i + 1, Volatile.Read(ref w.Requests), Volatile.Read(ref w.Failed),
                 Percentile(latencies, 0.50), Percentile(latencies, 0.99), Volatile.Read(ref w.Swaps), rss);
             report.Add(line);
-            Console.WriteLine(line);
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"{line}; managed committed {managed / 1048576.0:F1} MiB, native in use {(heap?.InUse ?? 0) / 1048576.0:F1} MiB, free held {(heap?.FreeHeld ?? 0) / 1048576.0:F1} MiB"));
         }
         return (report, failedSwaps);
     }

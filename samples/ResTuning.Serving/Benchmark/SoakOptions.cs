@@ -7,7 +7,7 @@ namespace ResTuning.Serving.Benchmark;
 public sealed record SoakOptions
 {
     /// <summary>How the options are written.</summary>
-    public const string Usage = "soak [--minutes N] [--swap-every-seconds S] [--concurrency C] [--backbone resnet18-imagenet|resnet18-random] [--size N] [--window-seconds N]";
+    public const string Usage = "soak [--minutes N] [--swap-every-seconds S] [--concurrency C] [--backbone resnet18-imagenet|resnet18-random] [--size N] [--window-seconds N] [--trim-native-heap-seconds N]";
 
     /// <summary>How long to run, in minutes (the target: 10).</summary>
     public double Minutes { get; init; } = 10;
@@ -26,6 +26,9 @@ public sealed record SoakOptions
 
     /// <summary>Length of one reported window in seconds: a minute, unless a short check wants shorter ones.</summary>
     public double WindowSeconds { get; init; } = 60;
+
+    /// <summary>The server's <see cref="ServingOptions.TrimNativeHeapSeconds"/> (0: never trim, to see the heap creep).</summary>
+    public int TrimNativeHeapSeconds { get; init; } = new ServingOptions().TrimNativeHeapSeconds;
 
     /// <summary>Parses <paramref name="args"/>.</summary>
     /// <exception cref="ArgumentException">An unknown option or a value out of range.</exception>
@@ -46,11 +49,12 @@ public sealed record SoakOptions
                 "--backbone" => options with { Backbone = Value() },
                 "--size" => options with { Size = int.Parse(Value(), CultureInfo.InvariantCulture) },
                 "--window-seconds" => options with { WindowSeconds = Number() },
+                "--trim-native-heap-seconds" => options with { TrimNativeHeapSeconds = int.Parse(Value(), CultureInfo.InvariantCulture) },
                 _ => throw new ArgumentException($"Unknown option '{args[i]}'. Usage: {Usage}"),
             };
         }
-        if (options.Minutes <= 0 || options.SwapEverySeconds <= 0 || options.Concurrency < 1 || options.WindowSeconds <= 0)
-            throw new ArgumentException($"--minutes, --swap-every-seconds, --concurrency and --window-seconds must be positive. Usage: {Usage}");
+        if (options.Minutes <= 0 || options.SwapEverySeconds <= 0 || options.Concurrency < 1 || options.WindowSeconds <= 0 || options.TrimNativeHeapSeconds < 0)
+            throw new ArgumentException($"--minutes, --swap-every-seconds, --concurrency and --window-seconds must be positive, --trim-native-heap-seconds 0 or more. Usage: {Usage}");
         if (options.Minutes * 60 < 2 * options.WindowSeconds)
             throw new ArgumentException($"Run at least two windows ({2 * options.WindowSeconds / 60:0.##} minutes): growth is measured from the first to the last.");
         return options;

@@ -11,7 +11,7 @@ namespace ResTuning.Serving.Monitoring;
 
 /// <summary>
 /// The server's counters, written by hand in Prometheus' text exposition format (version 0.0.4) at <c>GET /metrics</c>:
-/// requests by outcome, batch sizes, end-to-end latency overall and per task, task swaps, queue depth.
+/// requests by outcome, batch sizes, end-to-end latency overall and per task, task swaps, queue depth, the native heap (in use, freed but held) and its trims.
 /// </summary>
 public sealed class ServingMetrics
 {
@@ -25,6 +25,15 @@ public sealed class ServingMetrics
     private readonly Histogram batchSizes = new(Histogram.BatchSizes());
     private readonly Histogram batchSeconds = new(Histogram.LatencySeconds());
     private long backbonePasses;
+    private long trims;
+    private long trimTicks;
+
+    /// <summary>Counts one trim of the native heap by the inference worker and the time it took.</summary>
+    public void Trimmed(TimeSpan took)
+    {
+        Interlocked.Increment(ref trims);
+        Interlocked.Add(ref trimTicks, took.Ticks);
+    }
 
     /// <summary>Counts one <c>/predict</c> request ending with <paramref name="outcome"/> (<c>ok</c>, <c>rejected</c>, <c>overloaded</c>, <c>timeout</c>, <c>cancelled</c>).</summary>
     public void Request(string outcome) => requests.AddOrUpdate(outcome, 1, (_, n) => n + 1);
@@ -77,6 +86,17 @@ public sealed class ServingMetrics
             text.Append(CultureInfo.InvariantCulture, $"restuning_task_swaps_total{{{labels}}} {n}\n");
         Header(text, "restuning_queue_depth", "gauge", "Requests waiting for the worker.");
         text.Append(CultureInfo.InvariantCulture, $"restuning_queue_depth {queueDepth}\n");
+        if (NativeHeap.Current() is { } heap)
+        {
+            Header(text, "restuning_native_heap_in_use_bytes", "gauge", "Native heap (libtorch's tensors) allocated and not freed (glibc mallinfo2).");
+            text.Append(CultureInfo.InvariantCulture, $"restuning_native_heap_in_use_bytes {heap.InUse}\n");
+            Header(text, "restuning_native_heap_free_held_bytes", "gauge", "Native heap freed but still held by the process (fragmentation; trimmed every Serving:TrimNativeHeapSeconds).");
+            text.Append(CultureInfo.InvariantCulture, $"restuning_native_heap_free_held_bytes {heap.FreeHeld}\n");
+        }
+        Header(text, "restuning_native_heap_trims_total", "counter", "malloc_trim calls by the inference worker.");
+        text.Append(CultureInfo.InvariantCulture, $"restuning_native_heap_trims_total {Interlocked.Read(ref trims)}\n");
+        Header(text, "restuning_native_heap_trim_seconds_total", "counter", "Worker time spent in malloc_trim.");
+        text.Append(CultureInfo.InvariantCulture, $"restuning_native_heap_trim_seconds_total {TimeSpan.FromTicks(Interlocked.Read(ref trimTicks)).TotalSeconds}\n");
         Header(text, "restuning_task_version", "gauge", "Version of each served task's weights.");
         foreach (var task in tasks.Tasks.Values)
             text.Append(CultureInfo.InvariantCulture, $"restuning_task_version{{task=\"{Escape(task.Name)}\"}} {task.Version}\n");
