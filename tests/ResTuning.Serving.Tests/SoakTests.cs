@@ -23,7 +23,11 @@ public sealed class SoakTests
     {
         Assert.Equal(123456, ResidentMemory.Parse("Name:\tdotnet\nVmPeak:\t  999999 kB\nVmRSS:\t  123456 kB\nThreads:\t9\n"));
         Assert.Null(ResidentMemory.Parse("Name:\tdotnet\n"));
-        if (OperatingSystem.IsLinux()) Assert.InRange(ResidentMemory.CurrentKiB()!.Value, 1024, long.MaxValue);
+        if (!OperatingSystem.IsLinux()) return;
+        Assert.InRange(ResidentMemory.CurrentKiB()!.Value, 1024, long.MaxValue);
+        var parts = ResidentMemory.CurrentParts()!.Value;
+        Assert.InRange(parts.Threads, 1, 10_000);
+        Assert.InRange(parts.AnonKiB + parts.FileKiB, 1024, ResidentMemory.CurrentKiB()!.Value + 64 * 1024);
     }
 
     [Fact]

@@ -156,6 +156,7 @@ public static class SoakBenchmark
             var rss = ResidentMemory.CurrentKiB() ?? 0;
             var heap = NativeHeap.Current();
             var managed = GC.GetGCMemoryInfo().TotalCommittedBytes;
+            var parts = ResidentMemory.CurrentParts();
             // Answers of requests in flight at the boundary may still land in this window: wait for them (the last
             // window: for every client to stop).
             if (i == count - 1) await Task.WhenAll(clients.Append(swapper));
@@ -166,7 +167,8 @@ public static class SoakBenchmark
                 Percentile(latencies, 0.50), Percentile(latencies, 0.99), Volatile.Read(ref w.Swaps), rss);
             report.Add(line);
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"{line}; managed committed {managed / 1048576.0:F1} MiB, native in use {(heap?.InUse ?? 0) / 1048576.0:F1} MiB, free held {(heap?.FreeHeld ?? 0) / 1048576.0:F1} MiB"));
+                $"{line}; managed committed {managed / 1048576.0:F1} MiB, native in use {(heap?.InUse ?? 0) / 1048576.0:F1} MiB, free held {(heap?.FreeHeld ?? 0) / 1048576.0:F1} MiB; " +
+                $"RSS anonymous {(parts?.AnonKiB ?? 0) / 1024.0:F1} MiB, file-backed {(parts?.FileKiB ?? 0) / 1024.0:F1} MiB, {parts?.Threads ?? 0} threads"));
         }
         return (report, failedSwaps);
     }
