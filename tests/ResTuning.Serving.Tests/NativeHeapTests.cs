@@ -49,6 +49,15 @@ public sealed class NativeHeapTests
     }
 
     [Fact]
+    public void The_arena_cap_is_set_through_mallopt_unless_the_environment_sets_it()
+    {
+        Assert.Throws<ArgumentOutOfRangeException>(() => NativeHeap.LimitArenas(0));
+        if (!OperatingSystem.IsLinux() || NativeHeap.Current() is null) return;
+        // glibc accepts the option (mallopt returns 1); MALLOC_ARENA_MAX in the environment wins and nothing is set here.
+        Assert.Equal(Environment.GetEnvironmentVariable("MALLOC_ARENA_MAX") is null, NativeHeap.LimitArenas(NativeHeap.ServingArenas));
+    }
+
+    [Fact]
     public void The_trim_interval_is_an_option_checked_at_start_and_the_soak_can_switch_it_off()
     {
         Assert.Equal(10, new ServingOptions().TrimNativeHeapSeconds);

@@ -45,6 +45,39 @@ public static class NativeHeap
         }
     }
 
+    /// <summary>
+    /// Arenas the server lets glibc create (<see cref="LimitArenas"/>). glibc gives threads that allocate at once arenas of
+    /// their own, up to eight per core, and each keeps its own freed pages: a server whose thread pool grows under load
+    /// spreads its heap over more arenas as it runs. The soak measured resident memory +7.2 % over ten minutes with glibc's
+    /// default and +3.6 % with two arenas (both with <see cref="Trim"/> every 10 s; README, Serving).
+    /// </summary>
+    public const int ServingArenas = 2;
+
+    /// <summary>
+    /// Caps glibc's arenas at <paramref name="arenas"/> (<c>mallopt(M_ARENA_MAX)</c>), unless the environment already sets
+    /// <c>MALLOC_ARENA_MAX</c> (which wins). Call it first thing in the process: glibc fixes the cap when it first needs
+    /// more arenas than its start-up allowance. Returns whether the cap was set here.
+    /// </summary>
+    public static bool LimitArenas(int arenas)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(arenas, 1);
+        if (!OperatingSystem.IsLinux() || Environment.GetEnvironmentVariable("MALLOC_ARENA_MAX") is not null) return false;
+        try
+        {
+            return mallopt(MallocArenaMax, arenas) == 1;
+        }
+        catch (Exception e) when (e is EntryPointNotFoundException or DllNotFoundException)
+        {
+            return false;
+        }
+    }
+
+    // glibc's malloc.h: #define M_ARENA_MAX -8
+    private const int MallocArenaMax = -8;
+
+    [DllImport("libc", ExactSpelling = true)]
+    private static extern int mallopt(int param, int value);
+
     [StructLayout(LayoutKind.Sequential)]
     private struct MallInfo2
     {
