@@ -55,13 +55,13 @@ public abstract class BypassTunerAttribute : Attribute
     public BypassTunerKind Kind { get; }
 
     /// <summary>Adapter bottleneck width (64 by default).</summary>
-    public int Dim { get; set; } = 64;
+    public int Dim { get; set; } = TunerDefaults.AdapterDim;
 
     /// <summary>LoRA rank (8 by default).</summary>
-    public int Rank { get; set; } = 8;
+    public int Rank { get; set; } = TunerDefaults.LoRARank;
 
     /// <summary>LoRA α; the update is scaled by α/r (16 by default).</summary>
-    public double Alpha { get; set; } = 16;
+    public double Alpha { get; set; } = TunerDefaults.LoRAAlpha;
 
     /// <summary>Dropout, in [0, 1).</summary>
     public double Dropout { get; set; }

@@ -95,7 +95,7 @@ internal static partial class BypassEmitter
 
     private static string Mix(BypassSpec spec)
     {
-        if (spec.LearnLambda) return $"global::ResTuning.Bypass.BypassMix.LearnedLambda({CSharpText.Double(double.IsNaN(spec.Lambda) ? 0.5 : spec.Lambda)})";
+        if (spec.LearnLambda) return $"global::ResTuning.Bypass.BypassMix.LearnedLambda({CSharpText.Double(double.IsNaN(spec.Lambda) ? TunerDefaults.LearnedLambda : spec.Lambda)})";
         return double.IsNaN(spec.Lambda) ? "global::ResTuning.Bypass.BypassMix.Sum()" : $"global::ResTuning.Bypass.BypassMix.Lambda({CSharpText.Double(spec.Lambda)})";
     }
 

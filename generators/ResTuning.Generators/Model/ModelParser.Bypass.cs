@@ -84,10 +84,10 @@ internal sealed partial class ModelParser
                 classes.ToString(CultureInfo.InvariantCulture), NamedString(tapsAttribute!, "Output") ?? ""));
         // Without [Lateral]/[Vertical]: the attributes' own defaults (adapters), laterals residual when re-entering.
         lateral = lateralAttribute is null
-            ? BypassTuner(new LateralAttribute(BypassTunerKind.Adapter), reenters)
+            ? BypassTuner(new LateralAttribute(TunerDefaults.BypassTuner), reenters)
             : ParseBypassTuner(lateralAttribute, "[Lateral]", reenters);
         vertical = verticalAttribute is null
-            ? BypassTuner(new VerticalAttribute(BypassTunerKind.Adapter), false)
+            ? BypassTuner(new VerticalAttribute(TunerDefaults.BypassTuner), false)
             : ParseBypassTuner(verticalAttribute, "[Vertical]", false);
 
         var step = FeatureMapStepOf(tapsAttribute);
@@ -121,7 +121,7 @@ internal sealed partial class ModelParser
 
     private BypassTunerSpec ParseBypassTuner(AttributeData attribute, string label, bool residualByDefault)
     {
-        var read = AttributeReader.Read<BypassTunerAttribute>(attribute) ?? new LateralAttribute(BypassTunerKind.Adapter);
+        var read = AttributeReader.Read<BypassTunerAttribute>(attribute) ?? new LateralAttribute(TunerDefaults.BypassTuner);
         var kind = read.Kind;
         // Residual is a plain bool: "not written" is told apart by the absence of the named argument.
         var residual = Named(attribute, nameof(read.Residual)) is null ? residualByDefault : read.Residual;
