@@ -67,13 +67,11 @@ public sealed class ConvLoRA : nn.Module<Tensor, Tensor>
     {
         RangeGuard.Check(ValidRange.Positive, inChannels, nameof(inChannels), "ConvLoRA input channels");
         RangeGuard.Check(ValidRange.Positive, outChannels, nameof(outChannels), "ConvLoRA output channels");
-        RangeGuard.Check(ValidRange.Positive, rank, nameof(rank), "LoRA rank");
-        RangeGuard.Check(ValidRange.Positive, alpha, nameof(alpha), "LoRA alpha");
+        RangeGuard.LowRank("LoRA", rank, alpha, dropout);
         RangeGuard.Check(ValidRange.Positive, kernelSize, nameof(kernelSize), "ConvLoRA kernel size");
         RangeGuard.Check(ValidRange.Positive, stride, nameof(stride), "ConvLoRA stride");
         RangeGuard.Check(ValidRange.NonNegative, padding, nameof(padding), "ConvLoRA padding");
         RangeGuard.Check(ValidRange.Positive, dilation, nameof(dilation), "ConvLoRA dilation");
-        RangeGuard.Check(ValidRange.Dropout, dropout, nameof(dropout), "Dropout");
 
         InChannels = inChannels;
         OutChannels = outChannels;

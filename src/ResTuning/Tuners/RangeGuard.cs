@@ -21,6 +21,19 @@ internal static class RangeGuard
         if (!range.Contains(value)) throw new ArgumentOutOfRangeException(parameter, value, $"{what} must be {range.Text}.");
     }
 
+    /// <summary>The hyperparameters every low-rank tuner (LoRA, ConvLoRA, DoRA) takes: rank and α positive, dropout in [0, 1).</summary>
+    /// <param name="tuner">What the messages call the tuner: <c>"LoRA rank must be positive."</c>.</param>
+    /// <param name="rank">The rank r.</param>
+    /// <param name="alpha">The scaling α.</param>
+    /// <param name="dropout">The input dropout.</param>
+    /// <exception cref="ArgumentOutOfRangeException">An argument is outside its range.</exception>
+    public static void LowRank(string tuner, long rank, double alpha, double dropout)
+    {
+        Check(ValidRange.Positive, rank, nameof(rank), tuner + " rank");
+        Check(ValidRange.Positive, alpha, nameof(alpha), tuner + " alpha");
+        Check(ValidRange.Dropout, dropout, nameof(dropout), "Dropout");
+    }
+
     /// <summary>The same for each element of an array argument (a convolution's kernel size, stride, padding, dilation).</summary>
     /// <param name="range">The shared valid range, for every element.</param>
     /// <param name="values">The argument.</param>
