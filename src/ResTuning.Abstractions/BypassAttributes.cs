@@ -49,22 +49,19 @@ public abstract class BypassTunerAttribute : Attribute
 {
     /// <summary>Creates the attribute.</summary>
     /// <param name="kind">The tuner.</param>
-    protected BypassTunerAttribute(TunerKind kind) => Kind = kind;
+    protected BypassTunerAttribute(BypassTunerKind kind) => Kind = kind;
 
     /// <summary>The tuner.</summary>
-    public TunerKind Kind { get; }
+    public BypassTunerKind Kind { get; }
 
     /// <summary>Adapter bottleneck width (64 by default).</summary>
-    public int Dim { get; set; } = 64;
-
-    /// <summary>Prefix/prompt length (10 by default).</summary>
-    public int Length { get; set; } = 10;
+    public int Dim { get; set; } = TunerDefaults.AdapterDim;
 
     /// <summary>LoRA rank (8 by default).</summary>
-    public int Rank { get; set; } = 8;
+    public int Rank { get; set; } = TunerDefaults.LoRARank;
 
     /// <summary>LoRA α; the update is scaled by α/r (16 by default).</summary>
-    public double Alpha { get; set; } = 16;
+    public double Alpha { get; set; } = TunerDefaults.LoRAAlpha;
 
     /// <summary>Dropout, in [0, 1).</summary>
     public double Dropout { get; set; }
@@ -82,7 +79,7 @@ public sealed class LateralAttribute : BypassTunerAttribute
 {
     /// <summary>Creates the attribute.</summary>
     /// <param name="kind">The tuner.</param>
-    public LateralAttribute(TunerKind kind) : base(kind)
+    public LateralAttribute(BypassTunerKind kind) : base(kind)
     {
     }
 }
@@ -93,7 +90,7 @@ public sealed class VerticalAttribute : BypassTunerAttribute
 {
     /// <summary>Creates the attribute.</summary>
     /// <param name="kind">The tuner.</param>
-    public VerticalAttribute(TunerKind kind) : base(kind)
+    public VerticalAttribute(BypassTunerKind kind) : base(kind)
     {
     }
 }

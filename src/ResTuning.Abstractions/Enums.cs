@@ -44,21 +44,19 @@ public enum AdapterActivationKind
     Identity = 3,
 }
 
-/// <summary>A kind of Res-Tuner, used where a tuner is named by value (bypass lateral/vertical tuners).</summary>
-public enum TunerKind
+/// <summary>
+/// The tuner of a bypass step (<see cref="LateralAttribute"/>, <see cref="VerticalAttribute"/>): only the kinds a bypass can
+/// use. Res-Prefix and Res-Prompt query a frozen attention's projections, and a bypass tuner reads detached features with
+/// no attention of its own, so they are not members.
+/// </summary>
+public enum BypassTunerKind
 {
-    /// <summary>Res-Adapter.</summary>
+    /// <summary>Res-Adapter (the default): <c>Dim</c> wide, with <c>Dropout</c>.</summary>
     Adapter = 0,
 
-    /// <summary>Res-Prefix.</summary>
-    Prefix = 1,
-
-    /// <summary>Res-Prompt.</summary>
-    Prompt = 2,
-
-    /// <summary>LoRA.</summary>
-    LoRA = 3,
+    /// <summary>LoRA: <c>Rank</c> and <c>Alpha</c>, with <c>Dropout</c>.</summary>
+    LoRA = 1,
 
     /// <summary>The identity (no parameters).</summary>
-    Identity = 4,
+    Identity = 2,
 }

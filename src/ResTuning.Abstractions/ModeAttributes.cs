@@ -66,7 +66,7 @@ public sealed class ResTuningBypassAttribute<TBackbone> : Attribute
     /// </summary>
     public double Lambda { get; set; } = double.NaN;
 
-    /// <summary>Learn λ (initialised at <see cref="Lambda"/>) instead of keeping it fixed.</summary>
+    /// <summary>Learn λ (initialised at <see cref="Lambda"/>, or at 0.5 when it is not given) instead of keeping it fixed.</summary>
     public bool LearnLambda { get; set; }
 }
 

@@ -26,7 +26,7 @@ public abstract class TunerAttribute : Attribute
     public TunerScaleKind Scale { get; set; }
 
     /// <summary>The fixed scale, or the initial value of a learned one (1 by default).</summary>
-    public double ScaleValue { get; set; } = 1.0;
+    public double ScaleValue { get; set; } = TunerDefaults.Scale;
 
     /// <summary>
     /// The tuner's name in the state dict (<c>taps.{tap}.tuners.{Name}.*</c>); by default its kind (<c>adapter</c>, <c>channel_adapter</c>,
@@ -48,7 +48,7 @@ public sealed class ResAdapterAttribute : TunerAttribute
     }
 
     /// <summary>Bottleneck width (64 by default).</summary>
-    public int Dim { get; set; } = 64;
+    public int Dim { get; set; } = TunerDefaults.AdapterDim;
 
     /// <summary>Input width; 0 to read it from the tap (a <c>Linear</c> or an attention) or the model's <c>Features</c>.</summary>
     public int In { get; set; }
@@ -86,7 +86,7 @@ public sealed class ChannelAdapterAttribute : TunerAttribute
     }
 
     /// <summary>Bottleneck channels (64 by default).</summary>
-    public int Dim { get; set; } = 64;
+    public int Dim { get; set; } = TunerDefaults.AdapterDim;
 
     /// <summary>Input channels; 0 to read them from the tap (a <c>Conv2d</c> or a <c>ResNetBlock</c>).</summary>
     public int In { get; set; }
@@ -118,13 +118,13 @@ public sealed class ResPrefixAttribute : TunerAttribute
     }
 
     /// <summary>Prefix length L (10 by default).</summary>
-    public int Length { get; set; } = 10;
+    public int Length { get; set; } = TunerDefaults.PrefixLength;
 
     /// <summary>Zero-initialise the prefix values (default true).</summary>
     public bool ZeroInit { get; set; } = true;
 
     /// <summary>Standard deviation of the random initialisation (0.02 by default).</summary>
-    public double InitStd { get; set; } = 0.02;
+    public double InitStd { get; set; } = TunerDefaults.PrefixInitStd;
 }
 
 /// <summary>A Res-Prompt (learned prompts projected by the frozen attention) beside an attention tap.</summary>
@@ -138,7 +138,7 @@ public sealed class ResPromptAttribute : TunerAttribute
     }
 
     /// <summary>Number of prompts L (10 by default).</summary>
-    public int Length { get; set; } = 10;
+    public int Length { get; set; } = TunerDefaults.PrefixLength;
 
     /// <summary>Uniform initialisation range; 0 (the default) for VPT's <c>sqrt(6 / D)</c>.</summary>
     public double InitRange { get; set; }
@@ -155,10 +155,10 @@ public sealed class LoRAAttribute : TunerAttribute
     }
 
     /// <summary>Rank r (8 by default).</summary>
-    public int Rank { get; set; } = 8;
+    public int Rank { get; set; } = TunerDefaults.LoRARank;
 
     /// <summary>α; the update is scaled by α/r (16 by default).</summary>
-    public double Alpha { get; set; } = 16;
+    public double Alpha { get; set; } = TunerDefaults.LoRAAlpha;
 
     /// <summary>Dropout on the tuner's input, in [0, 1).</summary>
     public double Dropout { get; set; }
@@ -184,10 +184,10 @@ public sealed class DoRAAttribute : TunerAttribute
     }
 
     /// <summary>Rank r of the low-rank update (8 by default).</summary>
-    public int Rank { get; set; } = 8;
+    public int Rank { get; set; } = TunerDefaults.LoRARank;
 
     /// <summary>α; the low-rank update is scaled by α/r (16 by default).</summary>
-    public double Alpha { get; set; } = 16;
+    public double Alpha { get; set; } = TunerDefaults.LoRAAlpha;
 
     /// <summary>Dropout on the tuner's input, in [0, 1).</summary>
     public double Dropout { get; set; }

@@ -10,7 +10,7 @@ namespace ResTuning.Analyzers.Tests;
 /// </summary>
 public sealed class BypassConfigurationTests
 {
-    private const string Adapters = "[Lateral(TunerKind.Adapter, Dim = 8), Vertical(TunerKind.Adapter, Dim = 8)]";
+    private const string Adapters = "[Lateral(BypassTunerKind.Adapter, Dim = 8), Vertical(BypassTunerKind.Adapter, Dim = 8)]";
 
     private static string Bypass(string taps, string model = "Features = 16", string tuners = Adapters) =>
         Sources.Model($"[ResTuningBypass<Demo.TinyVit>({model})]\n[BypassTaps({taps})]\n{tuners}");
@@ -52,9 +52,9 @@ public sealed class BypassConfigurationTests
                 "Output 'blocks.3.mlp' overlaps the tap 'blocks.*'; the bypass output can only re-enter the backbone after its last tap 'blocks.*'"));
 
     [Fact]
-    public Task A_prefix_cannot_be_a_bypass_tuner() =>
-        Verify.Analyzer(Bypass("Taps = \"blocks.*\"", tuners: "[Lateral({|#0:TunerKind.Prefix|})]"), Verify.Diagnostic("RT0033").WithLocation(0).WithMessage(
-                "[Lateral]: Res-Prefix cannot be a bypass tuner: it queries a frozen attention's projections, and a lateral tuner reads detached features with no attention of its own; use TunerKind.Adapter, TunerKind.LoRA or TunerKind.Identity"));
+    public Task A_bypass_tuner_kind_outside_the_enum_is_out_of_range() =>
+        Verify.Analyzer(Bypass("Taps = \"blocks.*\"", tuners: "[Lateral({|#0:(BypassTunerKind)7|})]"), Verify.Diagnostic("RT0008").WithLocation(0).WithMessage(
+                "[Lateral]: the tuner kind must be a BypassTunerKind, but is 7"));
 
     [Fact]
     public Task An_unknown_width_is_reported_on_the_class() =>
@@ -64,7 +64,7 @@ public sealed class BypassConfigurationTests
 
     [Fact]
     public Task Identity_tuners_without_a_head_need_no_width() =>
-        Verify.Analyzer(Bypass("Taps = \"blocks.*\"", "", "[Lateral(TunerKind.Identity), Vertical(TunerKind.Identity)]"));
+        Verify.Analyzer(Bypass("Taps = \"blocks.*\"", "", "[Lateral(BypassTunerKind.Identity), Vertical(BypassTunerKind.Identity)]"));
 
     [Fact]
     public Task Widths_must_match_the_tap_count() =>

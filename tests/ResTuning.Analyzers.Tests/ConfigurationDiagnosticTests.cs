@@ -188,7 +188,7 @@ public sealed class ConfigurationDiagnosticTests
 
     [Fact]
     public Task Valid_bypass_raises_nothing() =>
-        Single("[ResTuningBypass<Demo.TinyVit>(Classes = 10, Features = 16)]\n[BypassTaps(Start = \"stem\", Taps = \"blocks.*\")]\n[Lateral(TunerKind.Adapter, Dim = 8), Vertical(TunerKind.Adapter, Dim = 8)]");
+        Single("[ResTuningBypass<Demo.TinyVit>(Classes = 10, Features = 16)]\n[BypassTaps(Start = \"stem\", Taps = \"blocks.*\")]\n[Lateral(BypassTunerKind.Adapter, Dim = 8), Vertical(BypassTunerKind.Adapter, Dim = 8)]");
 
     [Fact]
     public Task Multi_task_member_that_is_no_bypass_model_is_reported() =>
@@ -235,14 +235,14 @@ public sealed class ConfigurationDiagnosticTests
 
     [Fact]
     public Task Bypass_attributes_on_a_class_without_a_model_attribute_name_the_bypass_attribute() =>
-        Verify.Analyzer(Sources.Model("[{|#0:BypassTaps(Taps = \"blocks.*\")|}]\n[{|#1:Lateral(TunerKind.LoRA)|}, {|#2:Vertical(TunerKind.Identity)|}]", "public partial class Tuned;"),
+        Verify.Analyzer(Sources.Model("[{|#0:BypassTaps(Taps = \"blocks.*\")|}]\n[{|#1:Lateral(BypassTunerKind.LoRA)|}, {|#2:Vertical(BypassTunerKind.Identity)|}]", "public partial class Tuned;"),
             Verify.Diagnostic("RT0028").WithLocation(0).WithArguments("[BypassTaps(Taps = \"blocks.*\")]", "Tuned", "ResTuningBypass"),
-            Verify.Diagnostic("RT0028").WithLocation(1).WithArguments("[Lateral(TunerKind.LoRA)]", "Tuned", "ResTuningBypass"),
-            Verify.Diagnostic("RT0028").WithLocation(2).WithArguments("[Vertical(TunerKind.Identity)]", "Tuned", "ResTuningBypass"));
+            Verify.Diagnostic("RT0028").WithLocation(1).WithArguments("[Lateral(BypassTunerKind.LoRA)]", "Tuned", "ResTuningBypass"),
+            Verify.Diagnostic("RT0028").WithLocation(2).WithArguments("[Vertical(BypassTunerKind.Identity)]", "Tuned", "ResTuningBypass"));
 
     [Theory]
     [InlineData("[ResTuning<Demo.TinyVit>]\n[ResAdapter(\"blocks.*.mlp\", Dim = 8, In = 16)]\n[Trainable(\"head\")]")]
-    [InlineData("[ResTuningBypass<Demo.TinyVit>(Classes = 10, Features = 16)]\n[BypassTaps(Taps = \"blocks.*\")]\n[Lateral(TunerKind.LoRA), Vertical(TunerKind.Identity)]")]
+    [InlineData("[ResTuningBypass<Demo.TinyVit>(Classes = 10, Features = 16)]\n[BypassTaps(Taps = \"blocks.*\")]\n[Lateral(BypassTunerKind.LoRA), Vertical(BypassTunerKind.Identity)]")]
     public Task Tuner_attributes_on_a_model_raise_no_RT0028(string attributes) =>
         Verify.Analyzer(Sources.Model(attributes, "public partial class Tuned;\n\npublic partial class Tuned { }"));
 }

@@ -26,17 +26,17 @@ public partial class VitAdapters768;
 /// <summary>Adapter bypass (dim 64, lateral + vertical) over every block of a ViT-Ti; the head is passed in.</summary>
 [ResTuningBypass<VisionTransformer>(Features = 192)]
 [BypassTaps(Taps = "blocks.*")]
-[Lateral(TunerKind.Adapter, Dim = 64), Vertical(TunerKind.Adapter, Dim = 64)]
+[Lateral(BypassTunerKind.Adapter, Dim = 64), Vertical(BypassTunerKind.Adapter, Dim = 64)]
 public partial class VitBypass192;
 
 /// <summary>Adapter bypass (dim 64, lateral + vertical) over every block of a ViT-S; the head is passed in.</summary>
 [ResTuningBypass<VisionTransformer>(Features = 384)]
 [BypassTaps(Taps = "blocks.*")]
-[Lateral(TunerKind.Adapter, Dim = 64), Vertical(TunerKind.Adapter, Dim = 64)]
+[Lateral(BypassTunerKind.Adapter, Dim = 64), Vertical(BypassTunerKind.Adapter, Dim = 64)]
 public partial class VitBypass384;
 
 /// <summary>Adapter bypass (dim 64, lateral + vertical) over every block of a ViT-B; the head is passed in.</summary>
 [ResTuningBypass<VisionTransformer>(Features = 768)]
 [BypassTaps(Taps = "blocks.*")]
-[Lateral(TunerKind.Adapter, Dim = 64), Vertical(TunerKind.Adapter, Dim = 64)]
+[Lateral(BypassTunerKind.Adapter, Dim = 64), Vertical(BypassTunerKind.Adapter, Dim = 64)]
 public partial class VitBypass768;

@@ -10,7 +10,7 @@ namespace ResTuning.Generators.Tests;
 /// </summary>
 public sealed class BypassShellTests
 {
-    private const string Adapters = "[Lateral(TunerKind.Adapter, Dim = 8), Vertical(TunerKind.Adapter, Dim = 8)]";
+    private const string Adapters = "[Lateral(BypassTunerKind.Adapter, Dim = 8), Vertical(BypassTunerKind.Adapter, Dim = 8)]";
 
     [Fact]
     public void A_valid_bypass_generates_its_model()

@@ -58,9 +58,9 @@ public sealed class GeneratorDiagnosticTests
 
     // Issue 26's two "silent" fuzz inputs, each beside a parallel model: the rule applies first, whatever the bypass options.
     [Theory]
-    [InlineData("[ResTuningBypass<Demo.TinyVit>(Features = 16, Classes = 10, LearnLambda = true)]\n[BypassTaps(Taps = \"extra.*\")]\n[Vertical(TunerKind.Adapter, Dim = 18)]",
+    [InlineData("[ResTuningBypass<Demo.TinyVit>(Features = 16, Classes = 10, LearnLambda = true)]\n[BypassTaps(Taps = \"extra.*\")]\n[Vertical(BypassTunerKind.Adapter, Dim = 18)]",
         "ResTuning.TunedModel<Tensor>")]
-    [InlineData("[ResTuningBypass<Fz.TwoIn>(Widths = new[] { 8, 8, 4 }, LearnLambda = true)]\n[BypassTaps(Start = \"encoder\", Taps = \"up0, up1\", Output = \"output\", Upsample = true)]\n[Vertical(TunerKind.Adapter)]",
+    [InlineData("[ResTuningBypass<Fz.TwoIn>(Widths = new[] { 8, 8, 4 }, LearnLambda = true)]\n[BypassTaps(Start = \"encoder\", Taps = \"up0, up1\", Output = \"output\", Upsample = true)]\n[Vertical(BypassTunerKind.Adapter)]",
         "ResTuning.TunedModel<Tensor, Tensor>")]
     public void Bypass_with_a_non_module_base_beside_a_parallel_model_gets_RT0002_from_the_generator(string attributes, string generatedBase)
     {

@@ -71,17 +71,17 @@ internal static class SnapshotModels
         ("BypassAdaptersHeadPrivateStart", """
             [ResTuningBypass<Demo.TinyVit>(Classes = 10, Features = 16)]
             [BypassTaps(Start = "stem", Taps = "blocks.*")]
-            [Lateral(TunerKind.Adapter, Dim = 8), Vertical(TunerKind.Adapter, Dim = 8)]
+            [Lateral(BypassTunerKind.Adapter, Dim = 8), Vertical(BypassTunerKind.Adapter, Dim = 8)]
             """),
         ("BypassReentryLoRALearnedLambda", """
             [ResTuningBypass<Demo.TinyVit>(Features = 16, Lambda = 0.3, LearnLambda = true)]
             [BypassTaps(Taps = "blocks.0..2, extra.0", Output = "norm")]
-            [Lateral(TunerKind.LoRA, Rank = 2, Alpha = 4), Vertical(TunerKind.Identity)]
+            [Lateral(BypassTunerKind.LoRA, Rank = 2, Alpha = 4), Vertical(BypassTunerKind.Identity)]
             """),
         ("BypassWidthsUpsampleFixedLambda", """
             [ResTuningBypass<Demo.TinyVit>(Widths = new[] { 16, 16, 16 }, Classes = 2, Lambda = 0.5)]
             [BypassTaps(Taps = "blocks.1, blocks.3", Upsample = true)]
-            [Lateral(TunerKind.Adapter, Dim = 4, Residual = true, Dropout = 0.1)]
+            [Lateral(BypassTunerKind.Adapter, Dim = 4, Residual = true, Dropout = 0.1)]
             """),
     };
 
@@ -109,7 +109,7 @@ internal static class SnapshotModels
 
         [ResTuningBypass<Demo.TinyVit>(Classes = 3, Features = 16)]
         [BypassTaps(Start = "stem", Taps = "blocks.*")]
-        [Lateral(TunerKind.LoRA, Rank = 4)]
+        [Lateral(BypassTunerKind.LoRA, Rank = 4)]
         public partial class Colors;
 
         [ResTuningMultiTask<Demo.TinyVit>(typeof(Shapes), typeof(Colors))]

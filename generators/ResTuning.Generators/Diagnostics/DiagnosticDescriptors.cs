@@ -139,11 +139,6 @@ internal static class DiagnosticDescriptors
         "Output '{0}' {1}; the bypass output can only re-enter the backbone after its last tap '{2}'",
         DiagnosticSeverity.Error);
 
-    public static readonly DiagnosticDescriptor BypassTunerNotUsable = Create(DiagnosticIds.BypassTunerNotUsable,
-        "Tuner kind not usable in a bypass",
-        "{0}: {1} cannot be a bypass tuner: {2}; use TunerKind.Adapter, TunerKind.LoRA or TunerKind.Identity",
-        DiagnosticSeverity.Error);
-
     public static readonly DiagnosticDescriptor BypassWidthUnknown = Create(DiagnosticIds.BypassWidthUnknown,
         "Bypass width unknown",
         "Bypass model '{0}' needs the width of its taps for {1}; set Features (every tap the same width) or Widths (one per tap)",
@@ -220,7 +215,7 @@ internal static class DiagnosticDescriptors
         SegmentKindMismatch, BypassWithoutTaps, InternalError, InvalidTask,
         DuplicateTuner, TrainableTap, RedundantTrainable, NothingToTrain, ZeroFixedScale, CustomTunerContract, GeneratedNameClash, LessAccessibleType, InaccessibleModuleType, TunerNameClash,
         MissingBackbone, UnattachedAttribute, DuplicateTask,
-        OverlappingTaps, TapsOutOfOrder, OutputBeforeLastTap, BypassTunerNotUsable, BypassWidthUnknown, WidthsMismatch,
+        OverlappingTaps, TapsOutOfOrder, OutputBeforeLastTap, BypassWidthUnknown, WidthsMismatch,
         TaskMismatch, IgnoredInBypass, SingleModuleExpected, HeadWithReentry,
         RuntimeCheckedTap, ChannelsUnknown);
 

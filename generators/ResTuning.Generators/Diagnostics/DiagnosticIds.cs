@@ -36,7 +36,7 @@ internal static class DiagnosticIds
     public const string OverlappingTaps = "RT0030";
     public const string TapsOutOfOrder = "RT0031";
     public const string OutputBeforeLastTap = "RT0032";
-    public const string BypassTunerNotUsable = "RT0033";
+    // RT0033 (a bypass tuner of kind Res-Prefix/Res-Prompt) is retired: BypassTunerKind cannot name those kinds. Not reused.
     public const string BypassWidthUnknown = "RT0034";
     public const string WidthsMismatch = "RT0035";
     public const string TaskMismatch = "RT0036";

@@ -82,27 +82,27 @@ internal static partial class BypassEmitter
     {
         var inner = t.Kind switch
         {
-            TunerKind.Adapter =>
+            BypassTunerKind.Adapter =>
                 $"new global::ResTuning.Tuners.ResAdapter(inFeatures: Width(l), hiddenDim: {CSharpText.Int(t.Dim)}, dropout: {CSharpText.Double(t.Dropout)}, name: {CSharpText.String(role)})",
-            TunerKind.LoRA =>
+            BypassTunerKind.LoRA =>
                 $"new global::ResTuning.Tuners.LoRA(inFeatures: Width(l), outFeatures: Width(l), rank: {CSharpText.Int(t.Rank)}, alpha: {CSharpText.Double(t.Alpha)}, dropout: {CSharpText.Double(t.Dropout)}, name: {CSharpText.String(role)})",
             _ => "global::TorchSharp.torch.nn.Identity()",
         };
-        if (perPixel && t.Kind != TunerKind.Identity) inner = $"new global::ResTuning.Bypass.PerPixel({inner}, {CSharpText.String(role)})";
+        if (perPixel && t.Kind != BypassTunerKind.Identity) inner = $"new global::ResTuning.Bypass.PerPixel({inner}, {CSharpText.String(role)})";
         // A residual identity is 2·x: keep the identity plain.
-        return t.Residual && t.Kind != TunerKind.Identity ? $"new global::ResTuning.Bypass.Residual({inner}, {CSharpText.String(role)})" : inner;
+        return t.Residual && t.Kind != BypassTunerKind.Identity ? $"new global::ResTuning.Bypass.Residual({inner}, {CSharpText.String(role)})" : inner;
     }
 
     private static string Mix(BypassSpec spec)
     {
-        if (spec.LearnLambda) return $"global::ResTuning.Bypass.BypassMix.LearnedLambda({CSharpText.Double(double.IsNaN(spec.Lambda) ? 0.5 : spec.Lambda)})";
+        if (spec.LearnLambda) return $"global::ResTuning.Bypass.BypassMix.LearnedLambda({CSharpText.Double(double.IsNaN(spec.Lambda) ? TunerDefaults.LearnedLambda : spec.Lambda)})";
         return double.IsNaN(spec.Lambda) ? "global::ResTuning.Bypass.BypassMix.Sum()" : $"global::ResTuning.Bypass.BypassMix.Lambda({CSharpText.Double(spec.Lambda)})";
     }
 
-    private static string Display(BypassTunerSpec t) => (t.Residual && t.Kind != TunerKind.Identity ? "residual " : "") + t.Kind switch
+    private static string Display(BypassTunerSpec t) => (t.Residual && t.Kind != BypassTunerKind.Identity ? "residual " : "") + t.Kind switch
     {
-        TunerKind.Adapter => $"adapter (dim {CSharpText.Int(t.Dim)})",
-        TunerKind.LoRA => $"LoRA (rank {CSharpText.Int(t.Rank)})",
+        BypassTunerKind.Adapter => $"adapter (dim {CSharpText.Int(t.Dim)})",
+        BypassTunerKind.LoRA => $"LoRA (rank {CSharpText.Int(t.Rank)})",
         _ => "identity",
     };
 }

@@ -50,8 +50,8 @@ internal static class BypassParameterCount
 
     private static long Tuner(BypassTunerSpec tuner, long width) => tuner.Kind switch
     {
-        TunerKind.Adapter => checked((2 * width * tuner.Dim) + tuner.Dim + width),
-        TunerKind.LoRA => checked(2L * tuner.Rank * width),
+        BypassTunerKind.Adapter => checked((2 * width * tuner.Dim) + tuner.Dim + width),
+        BypassTunerKind.LoRA => checked(2L * tuner.Rank * width),
         _ => 0,
     };
 }

@@ -84,11 +84,11 @@ internal sealed partial class ModelParser
                 classes.ToString(CultureInfo.InvariantCulture), NamedString(tapsAttribute!, "Output") ?? ""));
         // Without [Lateral]/[Vertical]: the attributes' own defaults (adapters), laterals residual when re-entering.
         lateral = lateralAttribute is null
-            ? BypassTuner(new LateralAttribute(TunerKind.Adapter), reenters)
-            : ParseBypassTuner(lateralAttribute, "[Lateral]", "lateral", reenters);
+            ? BypassTuner(new LateralAttribute(TunerDefaults.BypassTuner), reenters)
+            : ParseBypassTuner(lateralAttribute, "[Lateral]", reenters);
         vertical = verticalAttribute is null
-            ? BypassTuner(new VerticalAttribute(TunerKind.Adapter), false)
-            : ParseBypassTuner(verticalAttribute, "[Vertical]", "vertical", false);
+            ? BypassTuner(new VerticalAttribute(TunerDefaults.BypassTuner), false)
+            : ParseBypassTuner(verticalAttribute, "[Vertical]", false);
 
         var step = FeatureMapStepOf(tapsAttribute);
         var tapCount = TapCount(taps);
@@ -119,30 +119,25 @@ internal sealed partial class ModelParser
         return read.Upsample ? FeatureMapStep.Upsample : read.Downsample ? FeatureMapStep.Downsample : FeatureMapStep.None;
     }
 
-    private BypassTunerSpec ParseBypassTuner(AttributeData attribute, string label, string role, bool residualByDefault)
+    private BypassTunerSpec ParseBypassTuner(AttributeData attribute, string label, bool residualByDefault)
     {
-        var read = AttributeReader.Read<BypassTunerAttribute>(attribute) ?? new LateralAttribute(TunerKind.Adapter);
+        var read = AttributeReader.Read<BypassTunerAttribute>(attribute) ?? new LateralAttribute(TunerDefaults.BypassTuner);
         var kind = read.Kind;
         // Residual is a plain bool: "not written" is told apart by the absence of the named argument.
         var residual = Named(attribute, nameof(read.Residual)) is null ? residualByDefault : read.Residual;
         switch (kind)
         {
-            case TunerKind.Adapter:
+            case BypassTunerKind.Adapter:
                 if (!ParameterRange.Positive.Allows(read.Dim)) diagnostics.Add(ParameterError(attribute, nameof(read.Dim), label, nameof(read.Dim), ParameterRange.Positive, read.Dim));
                 break;
-            case TunerKind.LoRA:
+            case BypassTunerKind.LoRA:
                 if (!ParameterRange.Positive.Allows(read.Rank)) diagnostics.Add(ParameterError(attribute, nameof(read.Rank), label, nameof(read.Rank), ParameterRange.Positive, read.Rank));
                 if (!ParameterRange.Positive.Allows(read.Alpha)) diagnostics.Add(ParameterError(attribute, nameof(read.Alpha), label, nameof(read.Alpha), ParameterRange.Positive, read.Alpha));
                 break;
-            case TunerKind.Identity:
-                break;
-            case TunerKind.Prefix or TunerKind.Prompt:
-                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.BypassTunerNotUsable, ArgumentLocation(attribute, null), label,
-                    kind == TunerKind.Prefix ? "Res-Prefix" : "Res-Prompt",
-                    $"it queries a frozen attention's projections, and a {role} tuner reads detached features with no attention of its own"));
+            case BypassTunerKind.Identity:
                 break;
             default:
-                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.ParameterOutOfRange, ArgumentLocation(attribute, null), label, "the tuner kind", "a TunerKind",
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.ParameterOutOfRange, ArgumentLocation(attribute, null), label, "the tuner kind", "a BypassTunerKind",
                     ((int)kind).ToString(CultureInfo.InvariantCulture)));
                 break;
         }

@@ -27,8 +27,8 @@ internal sealed partial class ModelParser
         }
         if (features > 0) return new List<int> { features };
         var needs = new List<string>();
-        if (lateral.Kind != TunerKind.Identity) needs.Add("its lateral tuners");
-        if (vertical.Kind != TunerKind.Identity) needs.Add("its vertical tuners");
+        if (lateral.Kind != BypassTunerKind.Identity) needs.Add("its lateral tuners");
+        if (vertical.Kind != BypassTunerKind.Identity) needs.Add("its vertical tuners");
         if (classes > 0) needs.Add("its head");
         if (needs.Count > 0)
             diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.BypassWidthUnknown, IdentifierLocation(declaration), type.Name, string.Join(" and ", needs)));

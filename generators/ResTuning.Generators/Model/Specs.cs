@@ -106,7 +106,7 @@ internal sealed record ParallelSpec(
 }
 
 /// <summary>A lateral or vertical bypass tuner, validated.</summary>
-internal sealed record BypassTunerSpec(TunerKind Kind, int Dim, int Rank, double Alpha, double Dropout, bool Residual);
+internal sealed record BypassTunerSpec(BypassTunerKind Kind, int Dim, int Rank, double Alpha, double Dropout, bool Residual);
 
 /// <summary>
 /// Everything the emitter needs for a Res-Tuning-Bypass model. <see cref="Widths"/> holds the widths of x_0..x_L

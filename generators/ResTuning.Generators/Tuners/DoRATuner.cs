@@ -22,9 +22,7 @@ internal sealed record DoRATuner(int Rank, double Alpha, double Dropout) : Tuner
     public static TunerKindSpec Read(TunerReading r)
     {
         var a = (DoRAAttribute)r.Attribute;
-        r.Require(nameof(a.Rank), ParameterRange.Positive, a.Rank);
-        r.Require(nameof(a.Alpha), ParameterRange.Positive, a.Alpha);
-        r.RequireDropout(a.Dropout);
+        r.RequireLowRank(a.Rank, a.Alpha, a.Dropout);
         return new DoRATuner(a.Rank, a.Alpha, a.Dropout);
     }
 

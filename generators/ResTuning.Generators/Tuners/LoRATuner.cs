@@ -19,9 +19,7 @@ internal sealed record LoRATuner(int Rank, double Alpha, double Dropout, bool Ze
     public static TunerKindSpec Read(TunerReading r)
     {
         var a = (LoRAAttribute)r.Attribute;
-        r.Require(nameof(a.Rank), ParameterRange.Positive, a.Rank);
-        r.Require(nameof(a.Alpha), ParameterRange.Positive, a.Alpha);
-        r.RequireDropout(a.Dropout);
+        r.RequireLowRank(a.Rank, a.Alpha, a.Dropout);
         return new LoRATuner(a.Rank, a.Alpha, a.Dropout, a.ZeroInit);
     }
 

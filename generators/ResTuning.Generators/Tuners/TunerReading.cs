@@ -52,6 +52,14 @@ internal sealed class TunerReading
     /// <summary>RT0008 on a dropout outside [0, 1) (NaN included).</summary>
     public void RequireDropout(double dropout) => Require(nameof(LoRAAttribute.Dropout), ParameterRange.Dropout, dropout);
 
+    /// <summary>RT0008 on the low-rank kinds' (LoRA, DoRA) rank, alpha and dropout: the runtime's <c>RangeGuard.LowRank</c>.</summary>
+    public void RequireLowRank(int rank, double alpha, double dropout)
+    {
+        Require(nameof(LoRAAttribute.Rank), ParameterRange.Positive, rank);
+        Require(nameof(LoRAAttribute.Alpha), ParameterRange.Positive, alpha);
+        RequireDropout(dropout);
+    }
+
     /// <summary>Adds a diagnostic of the kind's own.</summary>
     public void Report(DiagnosticInfo diagnostic) => diagnostics.Add(diagnostic);
 }

@@ -10,5 +10,5 @@ namespace ResTuning.Samples.Classification;
 /// </summary>
 [ResTuningBypass<VisionTransformer>(Features = SampleVit.Width)]
 [BypassTaps(Taps = "blocks.*")]
-[Lateral(TunerKind.Adapter, Dim = 16, Residual = true), Vertical(TunerKind.Adapter, Dim = 16)]
+[Lateral(BypassTunerKind.Adapter, Dim = 16, Residual = true), Vertical(BypassTunerKind.Adapter, Dim = 16)]
 public partial class VitBypass;

@@ -10,5 +10,5 @@ namespace ResTuning.Samples.Generation;
 /// </summary>
 [ResTuningBypass<DenoisingUNet>(Widths = new[] { 64, 64, 32 })]
 [BypassTaps(Start = "encoder", Taps = "up0, up1", Output = "output", Upsample = true)]
-[Lateral(TunerKind.Adapter, Dim = 16, Residual = true), Vertical(TunerKind.Adapter, Dim = 16, Residual = true)]
+[Lateral(BypassTunerKind.Adapter, Dim = 16, Residual = true), Vertical(BypassTunerKind.Adapter, Dim = 16, Residual = true)]
 public partial class UNetBypass;

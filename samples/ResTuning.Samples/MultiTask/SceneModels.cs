@@ -11,22 +11,22 @@ namespace ResTuning.Samples.MultiTask;
 
 /// <summary>Which shape (circle, square, triangle, cross).</summary>
 [ResTuningBypass<VisionTransformer>(Classes = 4, Features = SampleVit.Width), BypassTaps(Taps = TaskBypass.Taps)]
-[Lateral(TunerKind.Adapter, Dim = TaskBypass.Dim, Residual = true), Vertical(TunerKind.Adapter, Dim = TaskBypass.Dim)]
+[Lateral(BypassTunerKind.Adapter, Dim = TaskBypass.Dim, Residual = true), Vertical(BypassTunerKind.Adapter, Dim = TaskBypass.Dim)]
 public partial class ShapeBypass;
 
 /// <summary>Solid or outlined.</summary>
 [ResTuningBypass<VisionTransformer>(Classes = 2, Features = SampleVit.Width), BypassTaps(Taps = TaskBypass.Taps)]
-[Lateral(TunerKind.Adapter, Dim = TaskBypass.Dim, Residual = true), Vertical(TunerKind.Adapter, Dim = TaskBypass.Dim)]
+[Lateral(BypassTunerKind.Adapter, Dim = TaskBypass.Dim, Residual = true), Vertical(BypassTunerKind.Adapter, Dim = TaskBypass.Dim)]
 public partial class FillBypass;
 
 /// <summary>Small or large.</summary>
 [ResTuningBypass<VisionTransformer>(Classes = 2, Features = SampleVit.Width), BypassTaps(Taps = TaskBypass.Taps)]
-[Lateral(TunerKind.Adapter, Dim = TaskBypass.Dim, Residual = true), Vertical(TunerKind.Adapter, Dim = TaskBypass.Dim)]
+[Lateral(BypassTunerKind.Adapter, Dim = TaskBypass.Dim, Residual = true), Vertical(BypassTunerKind.Adapter, Dim = TaskBypass.Dim)]
 public partial class SizeBypass;
 
 /// <summary>Which quadrant holds the shape's centre.</summary>
 [ResTuningBypass<VisionTransformer>(Classes = 4, Features = SampleVit.Width), BypassTaps(Taps = TaskBypass.Taps)]
-[Lateral(TunerKind.Adapter, Dim = TaskBypass.Dim, Residual = true), Vertical(TunerKind.Adapter, Dim = TaskBypass.Dim)]
+[Lateral(BypassTunerKind.Adapter, Dim = TaskBypass.Dim, Residual = true), Vertical(BypassTunerKind.Adapter, Dim = TaskBypass.Dim)]
 public partial class QuadrantBypass;
 
 /// <summary>All four tasks on one backbone pass, in <see cref="SceneTasks.All"/> order.</summary>

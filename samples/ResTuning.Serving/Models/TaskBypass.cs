@@ -10,5 +10,5 @@ namespace ResTuning.Serving.Models;
 /// </summary>
 [ResTuningBypass<ResNet>(Widths = new[] { 64, 64, 128, 256, 512 })]
 [BypassTaps(Start = "maxpool", Taps = "layer1.1, layer2.1, layer3.1, layer4.2", Downsample = true)]
-[Lateral(TunerKind.Adapter, Dim = 32, Residual = true), Vertical(TunerKind.Adapter, Dim = 32, Residual = true)]
+[Lateral(BypassTunerKind.Adapter, Dim = 32, Residual = true), Vertical(BypassTunerKind.Adapter, Dim = 32, Residual = true)]
 public partial class TaskBypass;

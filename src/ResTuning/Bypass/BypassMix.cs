@@ -41,7 +41,7 @@ public sealed class BypassMix : nn.Module<Tensor, Tensor, Tensor>
     public static BypassMix Lambda(double lambda) => new(BypassMixKind.FixedLambda, CheckLambda(lambda));
 
     /// <summary><c>λ·lateral + (1-λ)·vertical</c> with λ learned, starting at <paramref name="initial"/> in [0, 1].</summary>
-    public static BypassMix LearnedLambda(double initial = 0.5) => new(BypassMixKind.LearnedLambda, CheckLambda(initial));
+    public static BypassMix LearnedLambda(double initial = TunerDefaults.LearnedLambda) => new(BypassMixKind.LearnedLambda, CheckLambda(initial));
 
     /// <inheritdoc />
     public override Tensor forward(Tensor lateral, Tensor vertical) => Kind switch

@@ -46,13 +46,13 @@ public sealed class TunerScale : nn.Module<Tensor, Tensor>
     public Parameter? Parameter => scale;
 
     /// <summary>A constant scale s (1 by default).</summary>
-    public static TunerScale Fixed(double value = 1.0) => new(TunerScaleKind.Fixed, value, 0);
+    public static TunerScale Fixed(double value = TunerDefaults.Scale) => new(TunerScaleKind.Fixed, value, 0);
 
     /// <summary>One learned scalar initialised at <paramref name="initial"/> (0 makes any tuner start as the backbone).</summary>
-    public static TunerScale LearnedScalar(double initial = 1.0) => new(TunerScaleKind.LearnedScalar, initial, 0);
+    public static TunerScale LearnedScalar(double initial = TunerDefaults.Scale) => new(TunerScaleKind.LearnedScalar, initial, 0);
 
     /// <summary>A learned scale per output channel, initialised at <paramref name="initial"/>.</summary>
-    public static TunerScale LearnedPerChannel(long channels, double initial = 1.0)
+    public static TunerScale LearnedPerChannel(long channels, double initial = TunerDefaults.Scale)
     {
         if (channels <= 0) throw new ArgumentOutOfRangeException(nameof(channels), channels, "A per-channel scale needs a positive channel count.");
         return new(TunerScaleKind.LearnedPerChannel, initial, channels);

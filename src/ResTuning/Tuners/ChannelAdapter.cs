@@ -54,20 +54,7 @@ public sealed class ChannelAdapter : nn.Module<Tensor, Tensor>
 
         down = nn.Conv2d(inChannels, hiddenDim, 1, stride: stride);
         up = nn.Conv2d(hiddenDim, OutChannels, 1);
-        this.activation = AdapterActivations.Create(activation);
-        if (dropout > 0) this.dropout = nn.Dropout(dropout);
-
-        if (zeroInit)
-        {
-            using var _ = no_grad();
-            nn.init.zeros_(up.weight);
-            nn.init.zeros_(up.bias!);
-        }
-
-        register_module("down", down);
-        register_module("act", this.activation);
-        if (this.dropout is not null) register_module("dropout", this.dropout);
-        register_module("up", up);
+        (this.activation, this.dropout) = AdapterParts.Register(this, down, up, up.weight!, up.bias!, activation, dropout, zeroInit);
     }
 
     /// <summary>Channels of the input the adapter reads.</summary>
@@ -96,15 +83,7 @@ public sealed class ChannelAdapter : nn.Module<Tensor, Tensor>
     public override Tensor forward(Tensor x)
     {
         ShapeChecks.FeatureMap(GetName(), x, InChannels);
-        var projected = down.call(x);
-        var h = activation.call(projected);
-        Temporaries.Free(projected, x, h);
-        if (dropout is not null)
-        {
-            var dropped = dropout.call(h);
-            Temporaries.Free(h, x, dropped);
-            h = dropped;
-        }
+        var h = AdapterParts.Bottleneck(down, activation, dropout, x);
         var output = up.call(h);
         Temporaries.Free(h, x, output);
         return output;

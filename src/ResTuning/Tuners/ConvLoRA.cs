@@ -47,11 +47,13 @@ public sealed class ConvLoRA : nn.Module<Tensor, Tensor>
     /// <param name="alpha">Scaling α (positive); the update is scaled by α/r.</param>
     /// <param name="kernelSize">The frozen conv's kernel size (positive).</param>
     /// <param name="stride">The frozen conv's stride (positive).</param>
-    /// <param name="padding">The frozen conv's zero padding (non-negative).</param>
+    /// <param name="padding">The frozen conv's zero padding (0 or positive).</param>
     /// <param name="dilation">The frozen conv's dilation (positive).</param>
     /// <param name="dropout">Dropout on the tuner's input, in [0, 1).</param>
     /// <param name="zeroInit">Zero-initialise B (PEFT's default) so the tuner starts at zero.</param>
     /// <param name="name">Module name used in messages.</param>
+    /// <exception cref="ArgumentOutOfRangeException">An argument is outside its valid range; the exception names the parameter
+    /// and says the range in the generator's words (<c>"LoRA rank must be positive."</c>).</exception>
     public ConvLoRA(long inChannels, long outChannels, long rank, double alpha, long kernelSize = 1, long stride = 1, long padding = 0,
         long dilation = 1, double dropout = 0.0, bool zeroInit = true, string name = "conv_lora")
         : this(inChannels, outChannels, rank, alpha, new[] { kernelSize, kernelSize }, new[] { stride, stride }, new[] { padding, padding },
@@ -65,13 +67,11 @@ public sealed class ConvLoRA : nn.Module<Tensor, Tensor>
     {
         RangeGuard.Check(ValidRange.Positive, inChannels, nameof(inChannels), "ConvLoRA input channels");
         RangeGuard.Check(ValidRange.Positive, outChannels, nameof(outChannels), "ConvLoRA output channels");
-        RangeGuard.Check(ValidRange.Positive, rank, nameof(rank), "LoRA rank");
-        RangeGuard.Check(ValidRange.Positive, alpha, nameof(alpha), "LoRA alpha");
-        if (kernelSize.Any(k => k <= 0)) throw new ArgumentOutOfRangeException(nameof(kernelSize), Format(kernelSize), "ConvLoRA kernel size must be positive.");
-        if (stride.Any(s => s <= 0)) throw new ArgumentOutOfRangeException(nameof(stride), Format(stride), "ConvLoRA stride must be positive.");
-        if (padding.Any(p => p < 0)) throw new ArgumentOutOfRangeException(nameof(padding), Format(padding), "ConvLoRA padding must be non-negative.");
-        if (dilation.Any(d => d <= 0)) throw new ArgumentOutOfRangeException(nameof(dilation), Format(dilation), "ConvLoRA dilation must be positive.");
-        RangeGuard.Check(ValidRange.Dropout, dropout, nameof(dropout), "Dropout");
+        RangeGuard.LowRank("LoRA", rank, alpha, dropout);
+        RangeGuard.Check(ValidRange.Positive, kernelSize, nameof(kernelSize), "ConvLoRA kernel size");
+        RangeGuard.Check(ValidRange.Positive, stride, nameof(stride), "ConvLoRA stride");
+        RangeGuard.Check(ValidRange.NonNegative, padding, nameof(padding), "ConvLoRA padding");
+        RangeGuard.Check(ValidRange.Positive, dilation, nameof(dilation), "ConvLoRA dilation");
 
         InChannels = inChannels;
         OutChannels = outChannels;

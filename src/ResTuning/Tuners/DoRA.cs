@@ -49,9 +49,7 @@ public sealed class DoRA : nn.Module<Tensor, Tensor>
         : base(name)
     {
         this.linear = linear ?? throw new ArgumentNullException(nameof(linear));
-        RangeGuard.Check(ValidRange.Positive, rank, nameof(rank), "DoRA rank");
-        RangeGuard.Check(ValidRange.Positive, alpha, nameof(alpha), "DoRA alpha");
-        RangeGuard.Check(ValidRange.Dropout, dropout, nameof(dropout), "Dropout");
+        RangeGuard.LowRank("DoRA", rank, alpha, dropout);
 
         InFeatures = linear.in_features;
         OutFeatures = linear.out_features;

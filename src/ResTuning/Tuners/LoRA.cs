@@ -32,9 +32,7 @@ public sealed class LoRA : nn.Module<Tensor, Tensor>
     {
         RangeGuard.Check(ValidRange.Positive, inFeatures, nameof(inFeatures), "LoRA input width");
         RangeGuard.Check(ValidRange.Positive, outFeatures, nameof(outFeatures), "LoRA output width");
-        RangeGuard.Check(ValidRange.Positive, rank, nameof(rank), "LoRA rank");
-        RangeGuard.Check(ValidRange.Positive, alpha, nameof(alpha), "LoRA alpha");
-        RangeGuard.Check(ValidRange.Dropout, dropout, nameof(dropout), "Dropout");
+        RangeGuard.LowRank("LoRA", rank, alpha, dropout);
 
         InFeatures = inFeatures;
         OutFeatures = outFeatures;

@@ -45,20 +45,7 @@ public sealed class ResAdapter : nn.Module<Tensor, Tensor>
 
         down = nn.Linear(inFeatures, hiddenDim);
         up = nn.Linear(hiddenDim, OutFeatures);
-        this.activation = AdapterActivations.Create(activation);
-        if (dropout > 0) this.dropout = nn.Dropout(dropout);
-
-        if (zeroInit)
-        {
-            using var _ = no_grad();
-            nn.init.zeros_(up.weight);
-            nn.init.zeros_(up.bias);
-        }
-
-        register_module("down", down);
-        register_module("act", this.activation);
-        if (this.dropout is not null) register_module("dropout", this.dropout);
-        register_module("up", up);
+        (this.activation, this.dropout) = AdapterParts.Register(this, down, up, up.weight!, up.bias!, activation, dropout, zeroInit);
     }
 
     /// <summary>Width of the input the adapter reads.</summary>
@@ -93,15 +80,6 @@ public sealed class ResAdapter : nn.Module<Tensor, Tensor>
     internal Tensor Hidden(Tensor x)
     {
         ShapeChecks.LastDim(GetName(), x, InFeatures);
-        var projected = down.call(x);
-        var h = activation.call(projected);
-        Temporaries.Free(projected, x, h);
-        if (dropout is not null)
-        {
-            var dropped = dropout.call(h);
-            Temporaries.Free(h, x, dropped);
-            h = dropped;
-        }
-        return h;
+        return AdapterParts.Bottleneck(down, activation, dropout, x);
     }
 }

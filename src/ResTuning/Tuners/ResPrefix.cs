@@ -28,7 +28,7 @@ public sealed class ResPrefix : AttentionTunerBase
     /// <param name="zeroInit">Zero-initialise the values.</param>
     /// <param name="initStd">Standard deviation of the random initialisation.</param>
     /// <param name="name">Module name.</param>
-    public ResPrefix(IAttentionOperator attention, long length, bool zeroInit = true, double initStd = 0.02, string name = "res_prefix")
+    public ResPrefix(IAttentionOperator attention, long length, bool zeroInit = true, double initStd = TunerDefaults.PrefixInitStd, string name = "res_prefix")
         : base(name, attention, length)
     {
         var d = attention.EmbedDim;

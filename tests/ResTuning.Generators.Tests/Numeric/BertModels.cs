@@ -41,13 +41,13 @@ public partial class BertLoRATuned;
 /// <summary>Res-Tuning-Bypass over the six layers: x_0 the embeddings, adapters lateral and vertical, a [CLS] head.</summary>
 [ResTuningBypass<BertModel>(Classes = 3, Features = 384)]
 [BypassTaps(Start = "embeddings", Taps = "encoder.layer.*")]
-[Lateral(TunerKind.Adapter, Dim = 8), Vertical(TunerKind.Adapter, Dim = 8)]
+[Lateral(BypassTunerKind.Adapter, Dim = 8), Vertical(BypassTunerKind.Adapter, Dim = 8)]
 public partial class BertBypass;
 
 /// <summary>A second task on the same taps: LoRA laterals, identity verticals, two classes.</summary>
 [ResTuningBypass<BertModel>(Classes = 2, Features = 384)]
 [BypassTaps(Start = "embeddings", Taps = "encoder.layer.*")]
-[Lateral(TunerKind.LoRA, Rank = 2), Vertical(TunerKind.Identity)]
+[Lateral(BypassTunerKind.LoRA, Rank = 2), Vertical(BypassTunerKind.Identity)]
 public partial class BertBypassTwo;
 
 /// <summary>Both tasks on one pass of the encoder.</summary>

@@ -38,13 +38,13 @@ public partial class NumSequentialTuned;
 /// <summary>Adapter bypass over both blocks with a class-token head (x_0 = the input of block 0).</summary>
 [ResTuningBypass<NumBackbone>(Classes = 4, Features = NumBackbone.Width)]
 [BypassTaps(Taps = "blocks.*")]
-[Lateral(TunerKind.Adapter, Dim = 3), Vertical(TunerKind.Adapter, Dim = 2)]
+[Lateral(BypassTunerKind.Adapter, Dim = 3), Vertical(BypassTunerKind.Adapter, Dim = 2)]
 public partial class NumBypass;
 
 /// <summary>The paper's λ form with LoRA laterals, re-entering at the final norm.</summary>
 [ResTuningBypass<NumNormed>(Features = NumBackbone.Width, Lambda = 0.25, LearnLambda = true)]
 [BypassTaps(Taps = "blocks.*", Output = "norm")]
-[Lateral(TunerKind.LoRA, Rank = 2), Vertical(TunerKind.Adapter, Dim = 2)]
+[Lateral(BypassTunerKind.LoRA, Rank = 2), Vertical(BypassTunerKind.Adapter, Dim = 2)]
 public partial class NumReentry;
 
 /// <summary>
@@ -53,7 +53,7 @@ public partial class NumReentry;
 /// </summary>
 [ResTuningBypass<NumBackbone>(Classes = 2, Features = NumBackbone.Width)]
 [BypassTaps(Taps = "blocks.0, blocks.1..2")]
-[Lateral(TunerKind.LoRA, Rank = 2), Vertical(TunerKind.Identity)]
+[Lateral(BypassTunerKind.LoRA, Rank = 2), Vertical(BypassTunerKind.Identity)]
 public partial class NumBypassColors;
 
 /// <summary>Both tasks on one backbone pass.</summary>
@@ -73,7 +73,7 @@ public partial class NumCustom;
 /// <summary>A decoder bypass on a two-input denoiser: widths per tap, upsample steps, per-pixel adapters, re-entry at the output conv.</summary>
 [ResTuningBypass<NumDenoiser>(Widths = new[] { 8, 8, 4 })]
 [BypassTaps(Start = "stem", Taps = "up0, up1", Output = "output", Upsample = true)]
-[Lateral(TunerKind.Adapter, Dim = 3), Vertical(TunerKind.Adapter, Dim = 2, Residual = true)]
+[Lateral(BypassTunerKind.Adapter, Dim = 3), Vertical(BypassTunerKind.Adapter, Dim = 2, Residual = true)]
 public partial class NumDenoiserBypass;
 
 /// <summary>LoRA on both MLP linears, two adapters on one MLP (the second named): the checkpoint-name tests' model.</summary>
@@ -155,13 +155,13 @@ public partial class NumWrongWidth;
 /// </summary>
 [ResTuningBypass<ResTuning.Backbones.ResNet>(Widths = new[] { 64, 64, 128, 256, 512 }, Classes = 3)]
 [BypassTaps(Start = "maxpool", Taps = "layer1.1, layer2.1, layer3.1, layer4.1", Downsample = true)]
-[Lateral(TunerKind.Adapter, Dim = 4, Residual = true), Vertical(TunerKind.Adapter, Dim = 4, Residual = true)]
+[Lateral(BypassTunerKind.Adapter, Dim = 4, Residual = true), Vertical(BypassTunerKind.Adapter, Dim = 4, Residual = true)]
 public partial class NumResNetBypass;
 
 /// <summary>A second task on the ResNet-18's stage taps (other tuners, two classes), for a multi-task group.</summary>
 [ResTuningBypass<ResTuning.Backbones.ResNet>(Widths = new[] { 64, 64, 128, 256, 512 }, Classes = 2)]
 [BypassTaps(Start = "maxpool", Taps = "layer1.1, layer2.1, layer3.1, layer4.1", Downsample = true)]
-[Lateral(TunerKind.LoRA, Rank = 2, Residual = true), Vertical(TunerKind.Adapter, Dim = 2, Residual = true)]
+[Lateral(BypassTunerKind.LoRA, Rank = 2, Residual = true), Vertical(BypassTunerKind.Adapter, Dim = 2, Residual = true)]
 public partial class NumResNetBypassTwo;
 
 /// <summary>Both ResNet tasks on one backbone pass.</summary>

@@ -325,9 +325,9 @@ internal sealed class FuzzCases
         if (Chance(0.9))
             attributes.Add("BypassTaps" + Args(Maybe("Start", Quote(Path(backbone.Paths, bare: true))), $"Taps = {Quote(taps ?? Path(backbone.Lists, bare: true))}",
                 Chance(0.15) ? $"Output = {Quote(Path(backbone.Paths, bare: true))}" : null, Maybe("Upsample", "true")));
-        var kinds = new[] { "Adapter", "LoRA", "Identity", "Prefix", "Prompt" };
-        if (Chance(0.4)) attributes.Add($"Lateral(TunerKind.{Pick(kinds)}" + Tail(Maybe("Dim", IntOr("8")), Maybe("Rank", IntOr("2")), Maybe("Alpha", DoubleOr("4")), Maybe("Residual", "true")) + ")");
-        if (Chance(0.3)) attributes.Add($"Vertical(TunerKind.{Pick(kinds)}" + Tail(Maybe("Dim", IntOr("8")), Maybe("Dropout", DoubleOr("0.1"))) + ")");
+        var kinds = new[] { "Adapter", "LoRA", "Identity" };
+        if (Chance(0.4)) attributes.Add($"Lateral(BypassTunerKind.{Pick(kinds)}" + Tail(Maybe("Dim", IntOr("8")), Maybe("Rank", IntOr("2")), Maybe("Alpha", DoubleOr("4")), Maybe("Residual", "true")) + ")");
+        if (Chance(0.3)) attributes.Add($"Vertical(BypassTunerKind.{Pick(kinds)}" + Tail(Maybe("Dim", IntOr("8")), Maybe("Dropout", DoubleOr("0.1"))) + ")");
     }
 
     private void MultiTask(Backbone backbone)

@@ -149,15 +149,49 @@ public class ConvLoRATests
     }
 
     [Theory]
-    [InlineData(0, 4.0, 0.0, 3, 1)]
-    [InlineData(2, 0.0, 0.0, 3, 1)]
-    [InlineData(2, 4.0, 1.0, 3, 1)]
-    [InlineData(2, 4.0, 0.0, 0, 1)]
-    [InlineData(2, 4.0, 0.0, 3, 0)]
-    public void Invalid_arguments_are_refused(long rank, double alpha, double dropout, long kernel, long stride)
+    [InlineData(0, 4.0, 0.0, 3, 1, "rank", "LoRA rank must be positive.")]
+    [InlineData(2, 0.0, 0.0, 3, 1, "alpha", "LoRA alpha must be positive.")]
+    [InlineData(2, 4.0, 1.0, 3, 1, "dropout", "Dropout must be in [0, 1).")]
+    [InlineData(2, 4.0, 0.0, 0, 1, "kernelSize", "ConvLoRA kernel size must be positive.")]
+    [InlineData(2, 4.0, 0.0, 3, 0, "stride", "ConvLoRA stride must be positive.")]
+    public void Invalid_arguments_are_refused(long rank, double alpha, double dropout, long kernel, long stride, string parameter, string message)
     {
         using var _ = Torch.Scope(seed: 308);
-        Assert.Throws<ArgumentOutOfRangeException>(() => new ConvLoRA(4, 6, rank, alpha, kernel, stride, dropout: dropout));
+        var error = Assert.Throws<ArgumentOutOfRangeException>(() => new ConvLoRA(4, 6, rank, alpha, kernel, stride, dropout: dropout));
+        Assert.Equal(parameter, error.ParamName);
+        Assert.StartsWith(message, error.Message);
+    }
+
+    /// <summary>Every guarded argument, with the parameter it names and the valid range it says (the generator's words).</summary>
+    public static TheoryData<string, string, string, string> GuardCases() => new()
+    {
+        { "inChannels 0", "inChannels", "ConvLoRA input channels must be " + ValidRange.Positive.Text + ".", "0" },
+        { "outChannels -1", "outChannels", "ConvLoRA output channels must be " + ValidRange.Positive.Text + ".", "-1" },
+        { "alpha NaN", "alpha", "LoRA alpha must be " + ValidRange.Positive.Text + ".", "NaN" },
+        { "dropout -0.1", "dropout", "Dropout must be " + ValidRange.Dropout.Text + ".", "-0.1" },
+        { "padding -1", "padding", "ConvLoRA padding must be " + ValidRange.NonNegative.Text + ".", "[-1, -1]" },
+        { "dilation 0", "dilation", "ConvLoRA dilation must be " + ValidRange.Positive.Text + ".", "[0, 0]" },
+        { "kernel 0", "kernelSize", "ConvLoRA kernel size must be " + ValidRange.Positive.Text + ".", "[0, 0]" },
+    };
+
+    [Theory]
+    [MemberData(nameof(GuardCases))]
+    public void Each_guard_names_its_parameter_and_valid_range(string @case, string parameter, string message, string actual)
+    {
+        using var _ = Torch.Scope(seed: 308);
+        var error = Assert.Throws<ArgumentOutOfRangeException>(() => @case switch
+        {
+            "inChannels 0" => new ConvLoRA(0, 6, 2, 4),
+            "outChannels -1" => new ConvLoRA(4, -1, 2, 4),
+            "alpha NaN" => new ConvLoRA(4, 6, 2, double.NaN),
+            "dropout -0.1" => new ConvLoRA(4, 6, 2, 4, dropout: -0.1),
+            "padding -1" => new ConvLoRA(4, 6, 2, 4, kernelSize: 3, padding: -1),
+            "dilation 0" => new ConvLoRA(4, 6, 2, 4, kernelSize: 3, dilation: 0),
+            _ => new ConvLoRA(4, 6, 2, 4, kernelSize: 0),
+        });
+        Assert.Equal(parameter, error.ParamName);
+        Assert.StartsWith(message, error.Message);
+        Assert.Equal(actual, Convert.ToString(error.ActualValue, System.Globalization.CultureInfo.InvariantCulture));
     }
 
     [Fact]
