@@ -144,8 +144,14 @@ public sealed class HotSwapTests : IClassFixture<ServerFixture>, IDisposable
         var trimsBefore = await Trims();
         var created = await Put("added", File.ReadAllBytes(path));
         Assert.Equal(HttpStatusCode.Created, created.StatusCode);
-        // A task change frees the replaced weights' pages: the worker trims the native heap right after it.
-        if (OperatingSystem.IsLinux()) Assert.True(await Trims() > trimsBefore);
+        // A task change frees the replaced weights' pages: the worker trims the native heap right after it (after it has
+        // answered the PUT, so wait for the count to move).
+        if (OperatingSystem.IsLinux())
+        {
+            var deadline = DateTime.UtcNow.AddSeconds(2);
+            while (await Trims() <= trimsBefore && DateTime.UtcNow < deadline) await Task.Delay(20);
+            Assert.True(await Trims() > trimsBefore, "The worker did not trim the native heap after a task change.");
+        }
         Assert.Equal("/tasks/added", created.Headers.Location!.OriginalString);
         Assert.Equal("4", (await created.Json()).GetProperty("labels")[4].GetString());   // no labels given: the class indices
         var answer = await (await server.Client.Predict(Image, "?tasks=added&logits=true")).Json();
