@@ -14,7 +14,8 @@ namespace ResTuning.Native;
 /// <remarks>
 /// Call <see cref="Initialize"/> once at startup, before the first tensor is created. Without the
 /// environment variable it only checks that TorchSharp's own natives load and turns the common
-/// failure (Debian 12's libstdc++ lacking GLIBCXX_3.4.32) into a message that names the fix.
+/// failure (Debian 12's libstdc++ lacking GLIBCXX_3.4.32) into a message that names the fix. It also makes libtorch's
+/// OpenMP threads sleep when idle instead of spinning (<see cref="OpenMpWaitPolicy"/>) unless the environment says otherwise.
 /// </remarks>
 public static class TorchNatives
 {
@@ -43,6 +44,7 @@ public static class TorchNatives
     public static bool Initialize(string? libTorchFolder = null)
     {
         libTorchFolder ??= Environment.GetEnvironmentVariable(LibTorchFolderVariable);
+        OpenMpWaitPolicy.PreferPassive();
         lock (Gate)
         {
             if (!string.IsNullOrWhiteSpace(libTorchFolder) && loadedFrom is null)

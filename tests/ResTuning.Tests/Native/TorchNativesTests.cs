@@ -42,3 +42,22 @@ public class TorchNativesTests
         Assert.Equal(6, t.item<long>());
     }
 }
+
+public class OpenMpWaitPolicyTests
+{
+    [Fact]
+    public void Initialize_leaves_a_policy_that_native_code_and_child_processes_see()
+    {
+        var before = Environment.GetEnvironmentVariable(OpenMpWaitPolicy.Variable);
+        TorchNatives.Initialize(null);
+        var expected = string.IsNullOrEmpty(before) ? OpenMpWaitPolicy.Passive : before;
+        Assert.Equal(expected, OpenMpWaitPolicy.PreferPassive());
+        // .NET on Unix keeps its own copy of the environment; the OpenMP runtime reads the native one.
+        Assert.Equal(expected, OpenMpWaitPolicy.NativeValue());
+        if (OperatingSystem.IsWindows()) return;
+        using var child = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo("sh", new[] { "-c", "printf %s \"$OMP_WAIT_POLICY\"" }) { RedirectStandardOutput = true })!;
+        var seen = child.StandardOutput.ReadToEnd();
+        child.WaitForExit();
+        Assert.Equal(expected, seen);
+    }
+}
