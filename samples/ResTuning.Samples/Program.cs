@@ -13,6 +13,8 @@ public static class Program
     {
         // Redirected output (CI logs, files) would otherwise get Spectre's 80-column default and truncated tables.
         if (System.Console.IsOutputRedirected) Spectre.Console.AnsiConsole.Profile.Width = 120;
+        // Before libtorch loads (its OpenMP runtime reads the policy once), whichever command runs: idle threads sleep.
+        ResTuning.Native.OpenMpWaitPolicy.PreferPassive();
         var root = new RootCommand("ResTuning.Dsl samples: parameter-efficient fine-tuning with Res-Tuning on TorchSharp.")
         {
             ClassifyCommand.Create(),
