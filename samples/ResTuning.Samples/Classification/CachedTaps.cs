@@ -43,7 +43,7 @@ public sealed class CachedTaps : IDisposable
         ArgumentNullException.ThrowIfNull(data);
         var splits = new[] { data.SweepTrain, data.Validation, data.Labelled };
         var images = cat(splits.Select(s => s.Images).ToArray(), 0);
-        var options = new TapCacheOptions { Preprocessing = preprocessing, LastTap = extractor.LastTap, DType = dtype, BatchSize = 250 };
+        var options = new TapCacheOptions { Preprocessing = preprocessing, LastTap = extractor.LastTap, DType = dtype, BatchSize = 250, Backbone = extractor.Backbone };
         var cache = TapCache.Extract(extractor.Source, (start, count, _) => extractor.ToBackboneInput(images.narrow(0, start, count)), images.shape[0], options);
 
         var offset = 0L;

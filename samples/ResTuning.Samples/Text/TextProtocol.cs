@@ -1,0 +1,42 @@
+using System.Collections.Generic;
+using System.Linq;
+using ResTuning.Samples.Classification;
+
+namespace ResTuning.Samples.Text;
+
+/// <summary>
+/// The text sample's protocol: the main job's <see cref="TransferProtocol"/> (epochs, batch, seeds, labelled and validation
+/// texts per class) plus the token cap and the test texts per class. Every number of the text job lives here.
+/// </summary>
+/// <param name="Tuning">Labelled and validation texts per class, epochs, batch, seeds, weight decay.</param>
+/// <param name="TokenCap">Most tokens per text, <c>[CLS]</c> and <c>[SEP]</c> included (longer descriptions are cut).</param>
+/// <param name="TestPerClass">Test texts per class (0: all of the frozen split's).</param>
+public sealed record TextProtocol(TransferProtocol Tuning, int TokenCap, int TestPerClass)
+{
+    /// <summary>
+    /// The default: all ten classes, 32 labelled texts per class (8 of them validate the sweep), every test text of the split
+    /// (150 per class), 32 tokens, 8 epochs, batch 16, 3 seeds.
+    /// </summary>
+    public static TextProtocol Default { get; } = new(new TransferProtocol
+    {
+        SourceClasses = System.Array.Empty<int>(), TargetClasses = Enumerable.Range(0, 10).ToArray(),
+        LabelledPerClass = 32, ValidationPerClass = 8, Epochs = 8, Batch = 16, Seeds = 3, EvaluationBatch = 250,
+    }, TokenCap: 32, TestPerClass: 0);
+
+    /// <summary>The same job on a tiny subset (4 labelled texts per class, 5 test texts per class, one epoch): seconds, for tests.</summary>
+    public static TextProtocol Quick { get; } = Default with
+    {
+        Tuning = Default.Tuning with { LabelledPerClass = 4, ValidationPerClass = 1, Epochs = 1, Batch = 10, Seeds = 3 },
+        TestPerClass = 5,
+    };
+
+    /// <summary>One line for the console, the README and <c>results.json</c>.</summary>
+    public string Describe(IReadOnlyList<string> classNames, int testTexts)
+    {
+        var p = Tuning;
+        return $"tune on the Debian sections {string.Join(", ", classNames)} ({classNames.Count} classes) with {p.LabelledPerClass} labelled package descriptions per class " +
+               $"({p.LabelledPerClass * classNames.Count} in all, frozen in {DebianSections.FileName}), of which {p.ValidationPerClass} per class are the validation split of the " +
+               $"learning-rate sweep (one seed); at most {TokenCap} tokens per text; {p.Epochs} epochs, batch {p.Batch}, AdamW (weight decay {p.WeightDecay}) with a one-cycle schedule; " +
+               $"test on {testTexts} descriptions ({(TestPerClass == 0 ? "all of the split's" : $"{TestPerClass}")} per class); mean ± std over {p.Seeds} training seeds";
+    }
+}
