@@ -93,7 +93,9 @@ public static class DebianSections
         if (indexFile is not null)
         {
             using var reader = File.OpenText(indexFile);
-            return ParseIndex(reader);
+            var fromFile = ParseIndex(reader);
+            return fromFile.Count > 0 ? fromFile
+                : throw new InvalidOperationException($"{indexFile} holds no package records (Package: and Description: fields): give the output of `apt-cache dumpavail`.");
         }
         var info = new ProcessStartInfo("apt-cache") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         info.ArgumentList.Add("dumpavail");

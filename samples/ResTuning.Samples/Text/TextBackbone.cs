@@ -65,9 +65,9 @@ public sealed class TextBackbone : IClassificationBackbone
     public IReadOnlyList<double> LearningRates(TuningMethod method) => method switch
     {
         TuningMethod.Scratch => new[] { 3e-4, 1e-3, 3e-3 },
-        TuningMethod.Full => new[] { 3e-5, 1e-4, 3e-4 },
-        TuningMethod.Linear => new[] { 1e-2, 3e-2, 1e-1 },
-        TuningMethod.Lora => new[] { 3e-4, 1e-3, 3e-3 },
+        TuningMethod.Full => new[] { 1e-4, 3e-4, 1e-3 },
+        TuningMethod.Linear => new[] { 3e-2, 1e-1, 3e-1 },
+        TuningMethod.Lora => new[] { 1e-3, 3e-3, 1e-2 },
         TuningMethod.ResTuning => new[] { 1e-3, 3e-3, 1e-2 },
         _ => new[] { 1e-3, 3e-3, 1e-2 },
     };

@@ -52,8 +52,8 @@ public static class TextCommand
                 if (!TuningMethods.TryParse(value, out _)) result.AddError($"Unknown method '{value}'. Use one of: {methodNames}.");
         });
         var quick = new Option<bool>("--quick") { Description = "The same job on a tiny subset (seconds; for tests and a first look)" };
-        var epochs = Optional("--epochs", "Tuning epochs over the labelled texts (default 8)");
-        var labelled = Optional("--labelled-per-class", "Labelled texts per class, a quarter of which validate the sweep (default 32, the frozen pool's size)");
+        var epochs = Optional("--epochs", "Tuning epochs over the labelled texts (default 6)");
+        var labelled = Optional("--labelled-per-class", "Labelled texts per class, a quarter of which validate the sweep (default 24; the frozen pool holds 32)");
         var seeds = Optional("--seeds", "Training seeds of the final runs (default 3)");
         var testPerClass = Optional("--test-per-class", "Test texts per class (default: all of the frozen split's, 150)");
         var tapCache = new Option<string>("--tap-cache")
@@ -94,7 +94,7 @@ public static class TextCommand
                 var (data, _, description) = Load(settings, quiet: true);
                 using var backbone = new TextBackbone(data.ClassNames.Count);
                 MethodRun.Run(childTuning, backbone, TextData.Build(data, backbone.Tokenizer, settings.Protocol.Tuning, settings.Protocol.TokenCap, settings.Protocol.TestPerClass),
-                    settings.Protocol.Tuning, settings.Output, SampleDevice.Resolve(settings.Device), parse.GetValue(childResult)!, settings.TapCacheDType, description);
+                    settings.Protocol.Tuning, settings.Output, SampleDevice.Resolve(settings.Device), parse.GetValue(childResult)!, settings.TapCacheDType, description, labelledOnce: true);
                 return 0;
             }
             return Run(settings);

@@ -16,7 +16,7 @@ public static class TextData
     /// splits: per class, the first <see cref="TransferProtocol.LabelledPerClass"/> texts of the labelled pool (in the file's
     /// order, which the freezing seed shuffled) are the labelled examples, the last <see cref="TransferProtocol.ValidationPerClass"/>
     /// of those the validation split of the sweep; the test split is the first <paramref name="testPerClass"/> test texts of each
-    /// class (0: all). The "images" of each <see cref="LabeledImages"/> are token ids <c>[N, T]</c> (int64), padded with
+    /// class (0: all); both evaluation splits are ordered by length (OrderBy is stable). The "images" of each <see cref="LabeledImages"/> are token ids <c>[N, T]</c> (int64), padded with
     /// <c>[PAD]</c> to the longest text of all splits.
     /// </summary>
     /// <exception cref="ArgumentException">A class has too few labelled texts for the protocol.</exception>
@@ -39,6 +39,11 @@ public static class TextData
             var tests = split.Test.Where(t => t.Label == c);
             test.AddRange(testPerClass > 0 ? tests.Take(testPerClass) : tests);
         }
+        // The evaluation splits in order of length: each evaluation batch is then cut to about its texts' own length
+        // (TextRun.Trim), not to the longest of a random draw. Training batches are drawn at random anyway.
+        int Length(LabelledText t) => tokenizer.Encode(t.Text, tokenCap).Count;
+        validation = validation.OrderBy(Length).ToList();
+        test = test.OrderBy(Length).ToList();
         var encoded = sweep.Concat(validation).Concat(test).Select(t => tokenizer.Encode(t.Text, tokenCap)).ToArray();
         var length = encoded.Max(e => e.Count);
         var offset = 0;
