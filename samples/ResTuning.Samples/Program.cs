@@ -5,7 +5,7 @@ using ResTuning.Samples.MultiTask;
 
 namespace ResTuning.Samples;
 
-/// <summary>Command line of the samples: <c>classify</c> (the main job), <c>multitask</c> and <c>generate</c>.</summary>
+/// <summary>Command line of the samples: <c>classify</c> (the main job), <c>text</c> (the main job's protocol on text), <c>multitask</c>, <c>generate</c> and <c>extract-taps</c>.</summary>
 public static class Program
 {
     /// <summary>Entry point.</summary>
@@ -20,6 +20,7 @@ public static class Program
             ClassifyCommand.Create(),
             MultiTaskCommand.Create(),
             GenerateCommand.Create(),
+            ResTuning.Samples.Text.TextCommand.Create(),
             ResTuning.Samples.Caching.ExtractTapsCommand.Create(),
         };
         return root.Parse(args).Invoke();

@@ -37,13 +37,18 @@ public sealed class CachedTaps : IDisposable
     /// <param name="data">The splits.</param>
     /// <param name="dtype">Storage type: float32, float16 or bfloat16.</param>
     /// <param name="preprocessing">Identifies the images (data set, protocol, normalisation): part of the cache's key.</param>
-    public static CachedTaps Extract(TapReader extractor, TransferData data, ScalarType dtype, string preprocessing)
+    /// <param name="labelledOnce">The labelled split is the sweep's training split followed by the validation split (as
+    /// <see cref="TransferData"/> builds it, checked here): cache those two once and read the labelled examples from them, instead
+    /// of caching the labelled examples a second time.</param>
+    public static CachedTaps Extract(TapReader extractor, TransferData data, ScalarType dtype, string preprocessing, bool labelledOnce = false)
     {
         ArgumentNullException.ThrowIfNull(extractor);
         ArgumentNullException.ThrowIfNull(data);
-        var splits = new[] { data.SweepTrain, data.Validation, data.Labelled };
+        if (labelledOnce && !SameRows(data.Labelled.Images, cat(new[] { data.SweepTrain.Images, data.Validation.Images }, 0)))
+            throw new ArgumentException("The labelled split is not the sweep's training split followed by the validation split.", nameof(data));
+        var splits = labelledOnce ? new[] { data.SweepTrain, data.Validation } : new[] { data.SweepTrain, data.Validation, data.Labelled };
         var images = cat(splits.Select(s => s.Images).ToArray(), 0);
-        var options = new TapCacheOptions { Preprocessing = preprocessing, LastTap = extractor.LastTap, DType = dtype, BatchSize = 250 };
+        var options = new TapCacheOptions { Preprocessing = preprocessing, LastTap = extractor.LastTap, DType = dtype, BatchSize = 250, Backbone = extractor.Backbone };
         var cache = TapCache.Extract(extractor.Source, (start, count, _) => extractor.ToBackboneInput(images.narrow(0, start, count)), images.shape[0], options);
 
         var offset = 0L;
@@ -55,7 +60,7 @@ public sealed class CachedTaps : IDisposable
         }
         var sweepTrain = Ids(data.SweepTrain);
         var validation = Ids(data.Validation);
-        var labelled = Ids(data.Labelled);
+        var labelled = labelledOnce ? data.Labelled with { Images = arange(0L, data.Labelled.Count, ScalarType.Int64) } : Ids(data.Labelled);
         return new CachedTaps(cache, new TransferData(labelled, sweepTrain, validation, data.Test, null));
     }
 
@@ -69,4 +74,6 @@ public sealed class CachedTaps : IDisposable
 
     /// <inheritdoc />
     public void Dispose() => cache.Dispose();
+
+    private static bool SameRows(Tensor a, Tensor b) => a.shape.SequenceEqual(b.shape) && a.eq(b).all().item<bool>();
 }

@@ -30,10 +30,15 @@ public static class MethodRun
     /// <param name="resultPath">Where the result goes.</param>
     /// <param name="tapCache">Storage type of the tap cache of the methods that read a frozen backbone's taps (the bypass; the
     /// linear probe on a pretrained ResNet); null trains them live (the backbone runs every step).</param>
+    /// <param name="dataDescription">What the splits are (data set, preprocessing): part of the tap cache's key; null for the
+    /// Fashion-MNIST protocol's own description.</param>
+    /// <param name="labelledOnce">Cache the labelled examples once (they are the sweep's training and validation splits; see
+    /// <see cref="CachedTaps.Extract"/>) instead of twice.</param>
     public static MethodResult Run(TuningMethod method, IClassificationBackbone backbone, TransferData data, TransferProtocol protocol, string output, Device device, string resultPath,
-        ScalarType? tapCache = null)
+        ScalarType? tapCache = null, string? dataDescription = null, bool labelledOnce = false)
     {
-        using var cached = tapCache is { } dtype ? ExtractTaps(method, backbone, data, protocol, dtype, device) : null;
+        dataDescription ??= protocol.Describe(global::ResTuning.Data.FashionMnist.ClassNames);
+        using var cached = tapCache is { } dtype ? ExtractTaps(method, backbone, data, dataDescription, dtype, labelledOnce, device) : null;
         if (cached is not null) data = cached.Data;
         Func<Tensor, Tensor> ForwardOf(ITuningRun run) => cached is null ? run.Forward : cached.Forward(run.Taps!);
 
@@ -100,13 +105,13 @@ public static class MethodRun
     }
 
     // Null where the method does not read a frozen backbone's taps (its model has no tap reader).
-    private static CachedTaps? ExtractTaps(TuningMethod method, IClassificationBackbone backbone, TransferData data, TransferProtocol protocol, ScalarType dtype, Device device)
+    private static CachedTaps? ExtractTaps(TuningMethod method, IClassificationBackbone backbone, TransferData data, string dataDescription, ScalarType dtype, bool labelledOnce, Device device)
     {
         using var extractor = backbone.Prepare(method, seed: 0, device);
         if (extractor.Taps is not { } reader) return null;
         var watch = System.Diagnostics.Stopwatch.StartNew();
-        var cached = CachedTaps.Extract(reader, data, dtype, $"{backbone.Name}; {protocol.Describe(global::ResTuning.Data.FashionMnist.ClassNames)}; sweep, validation, labelled");
-        AnsiConsole.MarkupLine($"[grey]{method.Name()}: taps of the {cached.Data.SweepTrain.Count + cached.Data.Validation.Count + cached.Data.Labelled.Count:N0} training and validation images cached " +
+        var cached = CachedTaps.Extract(reader, data, dtype, $"{backbone.Name}; {dataDescription}; sweep, validation{(labelledOnce ? "" : ", labelled")}", labelledOnce);
+        AnsiConsole.MarkupLine($"[grey]{method.Name()}: taps of the {cached.Data.SweepTrain.Count + cached.Data.Validation.Count + (labelledOnce ? 0 : cached.Data.Labelled.Count):N0} training and validation examples cached " +
                                $"({TapCacheKey.DTypeName(dtype)}, {cached.Bytes / (1024.0 * 1024.0):F1} MiB) in {watch.Elapsed.TotalSeconds:F1} s: the backbone does not run again in training[/]");
         return cached;
     }
