@@ -31,5 +31,5 @@ public partial class MiniLMResTuning;
 /// </summary>
 [ResTuningBypass<BertModel>(Features = TextBackbone.Width)]
 [BypassTaps(Start = "embeddings", Taps = "encoder.layer.*")]
-[Lateral(TunerKind.Adapter, Dim = 32, Residual = true), Vertical(TunerKind.Adapter, Dim = 32)]
+[Lateral(BypassTunerKind.Adapter, Dim = 32, Residual = true), Vertical(BypassTunerKind.Adapter, Dim = 32)]
 public partial class MiniLMBypass;
