@@ -59,19 +59,19 @@ public sealed class ClassifyOptions
         "default", "default", "full");
 
     /// <summary><c>--epochs</c>.</summary>
-    public Option<int?> Epochs { get; } = Optional("--epochs", "Tuning epochs over the labelled target images (ResNet 6, full 8; ViT 40)");
+    public Option<int?> Epochs { get; } = CliOptions.OptionalPositive("--epochs", "Tuning epochs over the labelled target images (ResNet 6, full 8; ViT 40)");
 
     /// <summary><c>--pretrain-epochs</c>.</summary>
-    public Option<int?> PretrainEpochs { get; } = Optional("--pretrain-epochs", "ViT only: pretraining epochs on the source classes (default 16)");
+    public Option<int?> PretrainEpochs { get; } = CliOptions.OptionalPositive("--pretrain-epochs", "ViT only: pretraining epochs on the source classes (default 16)");
 
     /// <summary><c>--labelled-per-class</c>.</summary>
-    public Option<int?> LabelledPerClass { get; } = Optional("--labelled-per-class", "Labelled target images per class, a fifth of which validate the sweep (ResNet 20, full 50; ViT 50)");
+    public Option<int?> LabelledPerClass { get; } = CliOptions.OptionalPositive("--labelled-per-class", "Labelled target images per class, a fifth of which validate the sweep (ResNet 20, full 50; ViT 50)");
 
     /// <summary><c>--image-size</c>.</summary>
-    public Option<int?> ImageSize { get; } = Optional("--image-size", "ResNet only: side in pixels the images are resized to (default 80, full 112; at least 32)");
+    public Option<int?> ImageSize { get; } = CliOptions.OptionalPositive("--image-size", "ResNet only: side in pixels the images are resized to (default 80, full 112; at least 32)");
 
     /// <summary><c>--seeds</c>.</summary>
-    public Option<int?> Seeds { get; } = Optional("--seeds", "Training seeds of the final runs (ResNet 3; ViT 5)");
+    public Option<int?> Seeds { get; } = CliOptions.OptionalPositive("--seeds", "Training seeds of the final runs (ResNet 3; ViT 5)");
 
     /// <summary><c>--tap-cache</c>.</summary>
     public Option<string> TapCache { get; } = TapCacheOption();
@@ -180,17 +180,6 @@ public sealed class ClassifyOptions
             DefaultValueFactory = _ => "float32",
         };
         option.AcceptOnlyFromAmong("float32", "float16", "bfloat16", "off");
-        return option;
-    }
-
-    private static Option<int?> Optional(string name, string description)
-    {
-        var option = new Option<int?>(name) { Description = description };
-        option.Validators.Add(r =>
-        {
-            var value = r.GetValueOrDefault<int?>();
-            if (value is <= 0 or > 100_000) r.AddError($"{name} must be a positive integer up to 100000 (got {value}).");
-        });
         return option;
     }
 }

@@ -23,6 +23,18 @@ public static class CliOptions
         return option;
     }
 
+    /// <summary>An optional integer option (null when not given, so the protocol's default applies) that must be positive, up to 100,000.</summary>
+    public static Option<int?> OptionalPositive(string name, string description)
+    {
+        var option = new Option<int?>(name) { Description = description };
+        option.Validators.Add(r =>
+        {
+            var value = r.GetValueOrDefault<int?>();
+            if (value is <= 0 or > 100_000) r.AddError($"{name} must be a positive integer up to 100000 (got {value}).");
+        });
+        return option;
+    }
+
     /// <summary><c>--device cpu|cuda</c>.</summary>
     public static Option<string> Device()
     {

@@ -52,10 +52,10 @@ public static class TextCommand
                 if (!TuningMethods.TryParse(value, out _)) result.AddError($"Unknown method '{value}'. Use one of: {methodNames}.");
         });
         var quick = new Option<bool>("--quick") { Description = "The same job on a tiny subset (seconds; for tests and a first look)" };
-        var epochs = Optional("--epochs", "Tuning epochs over the labelled texts (default 6)");
-        var labelled = Optional("--labelled-per-class", "Labelled texts per class, a quarter of which validate the sweep (default 24; the frozen pool holds 32)");
-        var seeds = Optional("--seeds", "Training seeds of the final runs (default 3)");
-        var testPerClass = Optional("--test-per-class", "Test texts per class (default: all of the frozen split's, 150)");
+        var epochs = CliOptions.OptionalPositive("--epochs", "Tuning epochs over the labelled texts (default 6)");
+        var labelled = CliOptions.OptionalPositive("--labelled-per-class", "Labelled texts per class, a quarter of which validate the sweep (default 24; the frozen pool holds 32)");
+        var seeds = CliOptions.OptionalPositive("--seeds", "Training seeds of the final runs (default 3)");
+        var testPerClass = CliOptions.OptionalPositive("--test-per-class", "Test texts per class (default: all of the frozen split's, 150)");
         var tapCache = new Option<string>("--tap-cache")
         {
             Description = "The linear probe and the bypass train on taps cached once (float32, float16 or bfloat16 storage), or live with off",
@@ -171,16 +171,5 @@ public static class TextCommand
                                    $", {split.Duplicates} skipped as duplicate descriptions.");
         }
         return (split, testTexts, settings.Protocol.Describe(split.ClassNames, testTexts));
-    }
-
-    private static Option<int?> Optional(string name, string description)
-    {
-        var option = new Option<int?>(name) { Description = description };
-        option.Validators.Add(r =>
-        {
-            var value = r.GetValueOrDefault<int?>();
-            if (value is <= 0 or > 100_000) r.AddError($"{name} must be a positive integer up to 100000 (got {value}).");
-        });
-        return option;
     }
 }
