@@ -13,8 +13,9 @@ namespace ResTuning.Native;
 /// are also busy with other work — another process, a web server's threads, a second training job — the spinning threads
 /// take the cores the working ones need: measured on the 2-core build machine while other jobs ran (2026-12-07), a ResNet
 /// inference step of the training benchmark took 2,177 and 3,010 ms with the default policy and 1,039 and 1,313 ms with
-/// <c>PASSIVE</c>, and plain PyTorch's anchor already runs with <c>PASSIVE</c> (its fastest setting here). Set
-/// <c>OMP_WAIT_POLICY=ACTIVE</c> in the environment to keep spinning on a machine of your own.
+/// <c>PASSIVE</c>, and plain PyTorch's anchor already runs with <c>PASSIVE</c> (its fastest setting here). On a quiet
+/// machine waking the threads costs a little instead (a bypass step on cached ViT taps 71–79 ms with the default, 76–96 ms
+/// passive). Set <c>OMP_WAIT_POLICY=ACTIVE</c> in the environment to keep spinning on a machine of your own.
 /// </remarks>
 public static class OpenMpWaitPolicy
 {
