@@ -1,10 +1,4 @@
-using System.Composition;
 using System.Linq;
-using Microsoft.CodeAnalysis;
-using Microsoft.CodeAnalysis.CodeFixes;
-using Microsoft.CodeAnalysis.CSharp;
-using Microsoft.CodeAnalysis.CSharp.Syntax;
-using ResTuning.Generators.Diagnostics;
 
 namespace ResTuning.Analyzers.CodeFixes;
 

@@ -1,9 +1,3 @@
-using System.Composition;
-using Microsoft.CodeAnalysis;
-using Microsoft.CodeAnalysis.CodeFixes;
-using Microsoft.CodeAnalysis.CSharp.Syntax;
-using ResTuning.Generators.Diagnostics;
-
 namespace ResTuning.Analyzers.CodeFixes;
 
 /// <summary>

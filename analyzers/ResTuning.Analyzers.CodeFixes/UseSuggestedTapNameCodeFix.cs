@@ -1,9 +1,4 @@
-using System.Composition;
-using Microsoft.CodeAnalysis;
-using Microsoft.CodeAnalysis.CodeFixes;
-using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.Text;
-using ResTuning.Generators.Diagnostics;
 
 namespace ResTuning.Analyzers.CodeFixes;
 

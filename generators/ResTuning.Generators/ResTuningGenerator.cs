@@ -1,10 +1,5 @@
-using System;
-using System.Linq;
-using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
-using ResTuning.Generators.Diagnostics;
 using ResTuning.Generators.Emit;
-using ResTuning.Generators.Model;
 
 namespace ResTuning.Generators;
 

@@ -1,5 +1,3 @@
-using System.Collections.Generic;
-
 namespace ResTuning.Onnx;
 
 /// <summary>How a BERT's ONNX initializers become Hugging Face state-dict entries (see <see cref="BertOnnx.Map"/>).</summary>

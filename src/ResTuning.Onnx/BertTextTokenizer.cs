@@ -1,9 +1,4 @@
-using System;
-using System.Collections.Generic;
-using System.IO;
-using System.Linq;
 using Microsoft.ML.Tokenizers;
-using static TorchSharp.torch;
 
 namespace ResTuning.Onnx;
 

@@ -1,8 +1,4 @@
-using System;
-using System.Collections.Generic;
-using System.IO;
 using ResTuning.Backbones;
-using static TorchSharp.torch;
 
 namespace ResTuning.Onnx;
 

@@ -1,5 +1,3 @@
-using System;
-
 namespace ResTuning.Onnx;
 
 /// <summary>

@@ -1,9 +1,4 @@
-using System;
-using System.Collections.Generic;
-using System.IO;
-using System.Linq;
 using Google.Protobuf;
-using static TorchSharp.torch;
 using Proto = global::Onnx;
 
 namespace ResTuning.Onnx;

@@ -1,5 +1,3 @@
-using System.Collections.Generic;
-
 namespace ResTuning.Onnx;
 
 /// <summary>One node of an ONNX graph, in graph order.</summary>

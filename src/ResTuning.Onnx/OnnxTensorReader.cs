@@ -1,9 +1,6 @@
-using System;
-using System.Linq;
 using System.Runtime.InteropServices;
 using Google.Protobuf;
 using TorchSharp;
-using static TorchSharp.torch;
 using DataType = global::Onnx.TensorProto.Types.DataType;
 using TensorProto = global::Onnx.TensorProto;
 

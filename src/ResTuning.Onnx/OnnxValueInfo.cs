@@ -1,5 +1,3 @@
-using System.Collections.Generic;
-
 namespace ResTuning.Onnx;
 
 /// <summary>A graph input or output.</summary>

@@ -1,6 +1,3 @@
-using System;
-using static TorchSharp.torch;
-
 namespace ResTuning.Onnx;
 
 /// <summary>A padded batch of tokenised texts: ids and attention mask, both int64 <c>[B, T]</c>, T the longest sequence.</summary>

@@ -1,3 +1,4 @@
+// Also compiled into the samples (linked), so it names its own namespaces rather than relying on the runtime's global usings.
 using System;
 using System.IO;
 using System.Text;

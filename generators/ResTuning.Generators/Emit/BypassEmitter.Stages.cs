@@ -1,7 +1,3 @@
-using System.Linq;
-using ResTuning.Generators.Abstractions;
-using ResTuning.Generators.Model;
-
 namespace ResTuning.Generators.Emit;
 
 internal static partial class BypassEmitter

@@ -1,6 +1,3 @@
-using System;
-using ResTuning.Generators.Model;
-
 namespace ResTuning.Generators.Emit;
 
 /// <summary>

@@ -1,7 +1,3 @@
-using System.Collections.Generic;
-using System.Linq;
-using ResTuning.Generators.Model;
-
 namespace ResTuning.Generators.Emit;
 
 /// <summary>

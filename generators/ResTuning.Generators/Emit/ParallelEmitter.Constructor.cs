@@ -1,6 +1,3 @@
-using ResTuning.Generators.Abstractions;
-using ResTuning.Generators.Model;
-
 namespace ResTuning.Generators.Emit;
 
 internal static partial class ParallelEmitter

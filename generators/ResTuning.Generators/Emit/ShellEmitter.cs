@@ -1,5 +1,3 @@
-using ResTuning.Generators.Model;
-
 namespace ResTuning.Generators.Emit;
 
 /// <summary>

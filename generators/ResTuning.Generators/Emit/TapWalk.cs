@@ -1,7 +1,3 @@
-using System;
-using System.Collections.Generic;
-using ResTuning.Generators.Model;
-
 namespace ResTuning.Generators.Emit;
 
 /// <summary>

@@ -1,5 +1,3 @@
-using ResTuning.Generators.Model;
-
 namespace ResTuning.Generators.Emit;
 
 /// <summary>A tuner width in generated code: a literal, or the tapped module's property that holds it.</summary>

@@ -1,8 +1,4 @@
-using System;
-using System.Linq;
 using System.Reflection;
-using Microsoft.CodeAnalysis;
-using ResTuning.Generators.Abstractions;
 
 namespace ResTuning.Generators.Model;
 

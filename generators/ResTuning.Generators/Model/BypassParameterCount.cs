@@ -1,6 +1,3 @@
-using System.Collections.Generic;
-using ResTuning.Generators.Abstractions;
-
 namespace ResTuning.Generators.Model;
 
 /// <summary>

@@ -1,6 +1,4 @@
 using System.Threading;
-using Microsoft.CodeAnalysis;
-using ResTuning.Generators.Diagnostics;
 
 namespace ResTuning.Generators.Model;
 

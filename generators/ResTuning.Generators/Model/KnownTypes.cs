@@ -1,6 +1,3 @@
-using System.Linq;
-using Microsoft.CodeAnalysis;
-
 namespace ResTuning.Generators.Model;
 
 /// <summary>The TorchSharp and ResTuning types tap resolution needs, looked up once per transform.</summary>

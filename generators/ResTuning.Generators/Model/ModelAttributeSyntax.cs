@@ -1,9 +1,6 @@
-using System;
 using System.Text.RegularExpressions;
 using System.Threading;
-using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
-using ResTuning.Generators.Diagnostics;
 
 namespace ResTuning.Generators.Model;
 

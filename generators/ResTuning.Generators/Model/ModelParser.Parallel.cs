@@ -1,9 +1,3 @@
-using System;
-using System.Collections.Generic;
-using System.Linq;
-using Microsoft.CodeAnalysis;
-using ResTuning.Generators.Abstractions;
-using ResTuning.Generators.Diagnostics;
 using ResTuning.Generators.Tuners;
 using static ResTuning.Generators.Model.ConfigurationParser;
 

@@ -1,8 +1,3 @@
-using System.Collections.Generic;
-using System.Linq;
-using Microsoft.CodeAnalysis;
-using ResTuning.Generators.Diagnostics;
-
 namespace ResTuning.Generators.Model;
 
 /// <summary>The shell a model with RT errors gets instead of its members (see <see cref="ShellSpec"/>).</summary>

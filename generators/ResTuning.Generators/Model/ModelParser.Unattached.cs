@@ -1,10 +1,5 @@
-using System.Collections.Generic;
-using System.Linq;
 using System.Threading;
-using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
-using ResTuning.Generators.Abstractions;
-using ResTuning.Generators.Diagnostics;
 using ResTuning.Generators.Tuners;
 
 namespace ResTuning.Generators.Model;

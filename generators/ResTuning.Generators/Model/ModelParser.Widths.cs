@@ -1,8 +1,3 @@
-using System.Collections.Generic;
-using Microsoft.CodeAnalysis;
-using ResTuning.Generators.Abstractions;
-using ResTuning.Generators.Diagnostics;
-
 namespace ResTuning.Generators.Model;
 
 /// <summary>

@@ -1,8 +1,4 @@
-using System.Collections.Generic;
-using System.Linq;
 using System.Threading;
-using Microsoft.CodeAnalysis;
-using ResTuning.Generators.Diagnostics;
 
 namespace ResTuning.Generators.Model;
 

@@ -1,7 +1,3 @@
-using System;
-using System.Collections.Generic;
-using ResTuning.Generators.Abstractions;
-
 namespace ResTuning.Generators.Model;
 
 /// <summary>

@@ -1,7 +1,4 @@
-using System;
 using System.Globalization;
-using System.Linq;
-using ResTuning.Generators.Abstractions;
 
 namespace ResTuning.Generators.Model;
 

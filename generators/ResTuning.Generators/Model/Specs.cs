@@ -1,5 +1,3 @@
-using ResTuning.Generators.Abstractions;
-using ResTuning.Generators.Diagnostics;
 using ResTuning.Generators.Tuners;
 
 namespace ResTuning.Generators.Model;

@@ -1,9 +1,3 @@
-using System;
-using System.Collections.Generic;
-using System.Linq;
-using Microsoft.CodeAnalysis;
-using ResTuning.Generators.Diagnostics;
-
 namespace ResTuning.Generators.Model;
 
 /// <summary>

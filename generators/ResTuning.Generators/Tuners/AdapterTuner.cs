@@ -1,7 +1,4 @@
-using System;
-using ResTuning.Generators.Abstractions;
 using ResTuning.Generators.Emit;
-using ResTuning.Generators.Model;
 
 namespace ResTuning.Generators.Tuners;
 

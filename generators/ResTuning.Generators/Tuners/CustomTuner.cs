@@ -1,9 +1,4 @@
-using System.Linq;
-using Microsoft.CodeAnalysis;
-using ResTuning.Generators.Abstractions;
-using ResTuning.Generators.Diagnostics;
 using ResTuning.Generators.Emit;
-using ResTuning.Generators.Model;
 
 namespace ResTuning.Generators.Tuners;
 

@@ -1,7 +1,4 @@
-using ResTuning.Generators.Abstractions;
-using ResTuning.Generators.Diagnostics;
 using ResTuning.Generators.Emit;
-using ResTuning.Generators.Model;
 
 namespace ResTuning.Generators.Tuners;
 

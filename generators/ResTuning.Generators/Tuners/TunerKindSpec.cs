@@ -1,6 +1,3 @@
-using ResTuning.Generators.Diagnostics;
-using ResTuning.Generators.Model;
-
 namespace ResTuning.Generators.Tuners;
 
 /// <summary>

@@ -1,9 +1,3 @@
-using System.Collections.Generic;
-using Microsoft.CodeAnalysis;
-using ResTuning.Generators.Abstractions;
-using ResTuning.Generators.Diagnostics;
-using ResTuning.Generators.Model;
-
 namespace ResTuning.Generators.Tuners;
 
 /// <summary>

@@ -1,7 +1,4 @@
 using TorchSharp.Utils;
-using System;
-using TorchSharp.Modules;
-using static TorchSharp.torch;
 
 namespace ResTuning.Backbones;
 

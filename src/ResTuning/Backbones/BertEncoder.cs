@@ -1,6 +1,3 @@
-using TorchSharp.Modules;
-using static TorchSharp.torch;
-
 namespace ResTuning.Backbones;
 
 /// <summary>BERT's layer stack in Hugging Face's layout: <c>layer</c>, a list of <see cref="BertLayer"/>.</summary>

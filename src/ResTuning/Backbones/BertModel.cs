@@ -1,8 +1,3 @@
-using System;
-using System.Linq;
-using TorchSharp.Modules;
-using static TorchSharp.torch;
-
 namespace ResTuning.Backbones;
 
 /// <summary>

@@ -1,6 +1,4 @@
 using TorchSharp.Utils;
-using TorchSharp.Modules;
-using static TorchSharp.torch;
 
 namespace ResTuning.Backbones;
 

@@ -1,6 +1,4 @@
-using System;
 using System.Threading;
-using static TorchSharp.torch;
 
 namespace ResTuning.Backbones;
 

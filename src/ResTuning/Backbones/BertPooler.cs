@@ -1,6 +1,3 @@
-using TorchSharp.Modules;
-using static TorchSharp.torch;
-
 namespace ResTuning.Backbones;
 
 /// <summary>Hugging Face's BERT pooler: <c>tanh(dense(x[:, 0]))</c>, the <c>[CLS]</c> state through <c>dense</c>.</summary>

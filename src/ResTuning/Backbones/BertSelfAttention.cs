@@ -1,7 +1,4 @@
-using System;
 using ResTuning.Operators;
-using TorchSharp.Modules;
-using static TorchSharp.torch;
 
 namespace ResTuning.Backbones;
 

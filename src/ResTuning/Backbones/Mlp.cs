@@ -1,6 +1,3 @@
-using TorchSharp.Modules;
-using static TorchSharp.torch;
-
 namespace ResTuning.Backbones;
 
 /// <summary>The transformer MLP in timm's layout: <c>fc2(GELU(fc1(x)))</c>.</summary>

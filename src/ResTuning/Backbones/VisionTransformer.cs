@@ -1,9 +1,4 @@
-using System;
-using System.Collections.Generic;
-using TorchSharp;
-using TorchSharp.Modules;
 using TorchSharp.Utils;
-using static TorchSharp.torch;
 
 namespace ResTuning.Backbones;
 

@@ -1,7 +1,4 @@
-using System;
-using TorchSharp.Modules;
 using TorchSharp.Utils;
-using static TorchSharp.torch;
 
 namespace ResTuning.Bypass;
 

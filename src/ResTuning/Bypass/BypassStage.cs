@@ -1,7 +1,3 @@
-using System;
-using System.Linq;
-using static TorchSharp.torch;
-
 namespace ResTuning.Bypass;
 
 /// <summary>

@@ -1,6 +1,4 @@
-using System.Linq;
 using ResTuning.Tuners;
-using static TorchSharp.torch;
 
 namespace ResTuning.Bypass;
 

@@ -1,9 +1,3 @@
-using System;
-using System.Collections.Generic;
-using System.Linq;
-using TorchSharp.Modules;
-using static TorchSharp.torch;
-
 namespace ResTuning.Bypass;
 
 /// <summary>

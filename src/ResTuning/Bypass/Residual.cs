@@ -1,6 +1,3 @@
-using System;
-using static TorchSharp.torch;
-
 namespace ResTuning.Bypass;
 
 /// <summary>

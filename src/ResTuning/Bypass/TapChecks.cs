@@ -1,7 +1,3 @@
-using System;
-using System.Collections.Generic;
-using System.Linq;
-
 namespace ResTuning.Bypass;
 
 /// <summary>Argument checks shared by the tap sources.</summary>

@@ -1,7 +1,3 @@
-using System;
-using TorchSharp.Modules;
-using static TorchSharp.torch;
-
 namespace ResTuning.Bypass;
 
 /// <summary>

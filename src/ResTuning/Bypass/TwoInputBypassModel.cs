@@ -1,6 +1,3 @@
-using System.Collections.Generic;
-using static TorchSharp.torch;
-
 namespace ResTuning.Bypass;
 
 /// <summary>

@@ -1,8 +1,4 @@
-using System;
-using System.Collections.Generic;
-using System.Linq;
 using ResTuning.Backbones;
-using static TorchSharp.torch;
 
 namespace ResTuning.Bypass;
 

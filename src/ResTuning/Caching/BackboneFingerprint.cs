@@ -1,10 +1,7 @@
-using System;
 using System.Buffers.Binary;
-using System.Linq;
 using System.Security.Cryptography;
 using System.Text;
 using ResTuning.Bypass;
-using static TorchSharp.torch;
 
 namespace ResTuning.Caching;
 

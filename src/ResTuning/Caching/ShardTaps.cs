@@ -1,10 +1,6 @@
-using System;
-using System.Collections.Generic;
 using System.IO;
-using System.Linq;
 using System.Security.Cryptography;
 using ResTuning.Checkpoints;
-using static TorchSharp.torch;
 
 namespace ResTuning.Caching;
 

@@ -1,10 +1,5 @@
-using System;
-using System.Collections.Generic;
 using System.IO;
-using System.Linq;
 using ResTuning.Bypass;
-using TorchSharp;
-using static TorchSharp.torch;
 
 namespace ResTuning.Caching;
 

@@ -1,8 +1,4 @@
-using System;
-using System.Collections.Generic;
-using System.Linq;
 using ResTuning.Bypass;
-using static TorchSharp.torch;
 
 namespace ResTuning.Caching;
 

@@ -1,9 +1,5 @@
-using System;
-using System.Collections.Generic;
 using System.Globalization;
-using System.Linq;
 using ResTuning.Bypass;
-using static TorchSharp.torch;
 
 namespace ResTuning.Caching;
 

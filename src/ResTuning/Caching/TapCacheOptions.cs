@@ -1,7 +1,3 @@
-using System;
-using System.Linq;
-using static TorchSharp.torch;
-
 namespace ResTuning.Caching;
 
 /// <summary>How a <see cref="TapCache"/> is extracted and what its <see cref="TapCacheKey"/> pins.</summary>

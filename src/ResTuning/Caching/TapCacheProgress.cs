@@ -1,5 +1,3 @@
-using System;
-
 namespace ResTuning.Caching;
 
 /// <summary>Progress of an extraction, reported after every batch.</summary>

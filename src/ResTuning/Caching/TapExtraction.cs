@@ -1,12 +1,8 @@
-using System;
-using System.Collections.Generic;
 using System.Diagnostics;
 using System.Globalization;
 using System.IO;
-using System.Linq;
 using ResTuning.Bypass;
 using ResTuning.Checkpoints;
-using static TorchSharp.torch;
 
 namespace ResTuning.Caching;
 

@@ -1,6 +1,3 @@
-using System.Collections.Generic;
-using static TorchSharp.torch;
-
 namespace ResTuning.Checkpoints;
 
 /// <summary>One tensor described by a safetensors header.</summary>

@@ -1,7 +1,3 @@
-using System.Collections.Generic;
-using System.Linq;
-using static TorchSharp.torch;
-
 namespace ResTuning.Checkpoints;
 
 /// <summary>Maps safetensors dtype codes to TorchSharp scalar types and element sizes.</summary>

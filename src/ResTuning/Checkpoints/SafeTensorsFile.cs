@@ -1,11 +1,7 @@
-using System;
 using System.Buffers.Binary;
-using System.Collections.Generic;
 using System.IO;
-using System.Linq;
 using System.Security.Cryptography;
 using System.Text.Json;
-using static TorchSharp.torch;
 
 namespace ResTuning.Checkpoints;
 

@@ -1,5 +1,3 @@
-using System.Collections.Generic;
-
 namespace ResTuning.Checkpoints;
 
 /// <summary>The validated header of a safetensors file.</summary>

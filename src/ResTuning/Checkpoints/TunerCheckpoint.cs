@@ -1,8 +1,3 @@
-using System;
-using System.Collections.Generic;
-using System.Linq;
-using static TorchSharp.torch;
-
 namespace ResTuning.Checkpoints;
 
 /// <summary>

@@ -1,10 +1,5 @@
-using System;
 using System.ComponentModel;
-using System.Collections.Generic;
 using System.Globalization;
-using System.Linq;
-using TorchSharp;
-using TorchSharp.Modules;
 
 namespace ResTuning.CompilerServices;
 

@@ -1,6 +1,3 @@
-using System;
-using System.Linq;
-
 namespace ResTuning.Data;
 
 /// <summary>The contents of one IDX file: its dimensions and its unsigned-byte elements in row-major order.</summary>

@@ -1,6 +1,4 @@
 using System.Globalization;
-using System.Linq;
-using static TorchSharp.torch;
 
 namespace ResTuning;
 

@@ -1,8 +1,3 @@
-using System;
-using System.Collections.Generic;
-using TorchSharp.Modules;
-using static TorchSharp.torch;
-
 namespace ResTuning;
 
 /// <summary>

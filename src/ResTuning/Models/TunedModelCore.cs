@@ -1,9 +1,4 @@
-using System;
-using System.Collections.Generic;
-using System.Linq;
 using ResTuning.Checkpoints;
-using TorchSharp.Modules;
-using static TorchSharp.torch;
 
 namespace ResTuning;
 

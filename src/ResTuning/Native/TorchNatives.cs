@@ -1,9 +1,5 @@
-using System;
-using System.Collections.Generic;
 using System.IO;
-using System.Linq;
 using System.Runtime.InteropServices;
-using static TorchSharp.torch;
 
 namespace ResTuning.Native;
 

@@ -1,8 +1,5 @@
-using System;
-using System.Collections.Generic;
 using ResTuning.Operators;
 using ResTuning.Tuners;
-using static TorchSharp.torch;
 
 namespace ResTuning.Parallel;
 

@@ -1,7 +1,5 @@
-using System;
 using System.ComponentModel;
 using System.Diagnostics.CodeAnalysis;
-using static TorchSharp.torch;
 
 namespace ResTuning.Parallel;
 

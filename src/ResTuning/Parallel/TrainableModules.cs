@@ -1,7 +1,3 @@
-using System;
-using System.Collections.Generic;
-using static TorchSharp.torch;
-
 namespace ResTuning.Parallel;
 
 /// <summary>

@@ -1,6 +1,3 @@
-using TorchSharp;
-using static TorchSharp.torch;
-
 namespace ResTuning.Tuners;
 
 /// <summary>The module of each <see cref="AdapterActivationKind"/> (the attributes' enum, which the runtime shares), shared by the adapters over tokens and over feature maps.</summary>

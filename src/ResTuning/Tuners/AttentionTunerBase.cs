@@ -1,6 +1,4 @@
-using System;
 using ResTuning.Operators;
-using static TorchSharp.torch;
 
 namespace ResTuning.Tuners;
 

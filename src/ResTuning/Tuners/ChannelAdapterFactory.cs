@@ -1,8 +1,4 @@
-using System;
-using System.Linq;
 using ResTuning.Backbones;
-using TorchSharp.Modules;
-using static TorchSharp.torch;
 
 namespace ResTuning.Tuners;
 

@@ -1,5 +1,4 @@
 using ResTuning.Operators;
-using static TorchSharp.torch;
 
 namespace ResTuning.Tuners;
 

@@ -1,8 +1,4 @@
-using System;
-using TorchSharp;
-using TorchSharp.Modules;
 using TorchSharp.Utils;
-using static TorchSharp.torch;
 
 namespace ResTuning.Tuners;
 

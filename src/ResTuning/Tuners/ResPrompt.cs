@@ -1,8 +1,5 @@
 using ResTuning.Operators;
-using TorchSharp;
-using TorchSharp.Modules;
 using TorchSharp.Utils;
-using static TorchSharp.torch;
 
 namespace ResTuning.Tuners;
 

@@ -1,5 +1,3 @@
-using TorchSharp;
-
 namespace ResTuning.Tuners;
 
 /// <summary>Small shape guards shared by the tuners.</summary>
