@@ -10,12 +10,7 @@ public sealed class BasicBlock : ResNetBlock
     /// <summary>Output channels per unit of width (1).</summary>
     public const int Expansion = 1;
 
-    private readonly Conv2d conv1;
-    private readonly BatchNorm2d bn1;
-    private readonly ReLU relu;
-    private readonly Conv2d conv2;
-    private readonly BatchNorm2d bn2;
-    private readonly Sequential? downsample;
+    private readonly ReLU relu = nn.ReLU(inplace: true);
 
     /// <summary>Creates a block from <paramref name="inChannels"/> to <paramref name="planes"/> channels.</summary>
     /// <param name="inChannels">Input channels.</param>
@@ -23,50 +18,23 @@ public sealed class BasicBlock : ResNetBlock
     /// <param name="stride">Stride of <c>conv1</c> and of the shortcut.</param>
     /// <param name="eps">BatchNorm epsilon.</param>
     /// <param name="name">Module name.</param>
-    public BasicBlock(long inChannels, long planes, long stride = 1, double eps = 1e-5, string name = "BasicBlock") : base(name)
+    public BasicBlock(long inChannels, long planes, long stride = 1, double eps = 1e-5, string name = "BasicBlock")
+        : base(name, Conv3x3(inChannels, planes, stride), nn.BatchNorm2d(planes, eps: eps), Conv3x3(planes, planes),
+            nn.BatchNorm2d(planes, eps: eps), MakeDownsample(inChannels, planes * Expansion, stride, eps), planes * Expansion, stride)
     {
-        conv1 = Conv3x3(inChannels, planes, stride);
-        bn1 = nn.BatchNorm2d(planes, eps: eps);
-        relu = nn.ReLU(inplace: true);
-        conv2 = Conv3x3(planes, planes);
-        bn2 = nn.BatchNorm2d(planes, eps: eps);
-        downsample = MakeDownsample(inChannels, planes * Expansion, stride, eps);
-        OutChannels = planes * Expansion;
-        Stride = stride;
-        register_module("conv1", conv1);
-        register_module("bn1", bn1);
+        register_module("conv1", Conv1);
+        register_module("bn1", Bn1);
         register_module("relu", relu);
-        register_module("conv2", conv2);
-        register_module("bn2", bn2);
-        if (downsample is not null) register_module("downsample", downsample);
+        register_module("conv2", Conv2);
+        register_module("bn2", Bn2);
+        if (Downsample is not null) register_module("downsample", Downsample);
     }
-
-    /// <inheritdoc />
-    public override Conv2d Conv1 => conv1;
-
-    /// <inheritdoc />
-    public override BatchNorm2d Bn1 => bn1;
-
-    /// <inheritdoc />
-    public override Conv2d Conv2 => conv2;
-
-    /// <inheritdoc />
-    public override BatchNorm2d Bn2 => bn2;
-
-    /// <inheritdoc />
-    public override Sequential? Downsample => downsample;
-
-    /// <inheritdoc />
-    public override long OutChannels { get; }
-
-    /// <inheritdoc />
-    public override long Stride { get; }
 
     /// <inheritdoc />
     public override Tensor forward(Tensor x)
     {
         using var scope = NewDisposeScope();
-        var h = ConvBn(conv1, bn1, x, x, relu);
-        return AddShortcut(ConvBn(conv2, bn2, h, x), x).MoveToOuterDisposeScope();
+        var h = ConvBn(Conv1, Bn1, x, x, relu);
+        return AddShortcut(ConvBn(Conv2, Bn2, h, x), x).MoveToOuterDisposeScope();
     }
 }

@@ -10,14 +10,9 @@ public sealed class Bottleneck : ResNetBlock
     /// <summary>Output channels per unit of width (4).</summary>
     public const int Expansion = 4;
 
-    private readonly Conv2d conv1;
-    private readonly BatchNorm2d bn1;
-    private readonly Conv2d conv2;
-    private readonly BatchNorm2d bn2;
     private readonly Conv2d conv3;
     private readonly BatchNorm2d bn3;
-    private readonly ReLU relu;
-    private readonly Sequential? downsample;
+    private readonly ReLU relu = nn.ReLU(inplace: true);
 
     /// <summary>Creates a bottleneck from <paramref name="inChannels"/> to <paramref name="planes"/> · 4 channels.</summary>
     /// <param name="inChannels">Input channels.</param>
@@ -25,39 +20,21 @@ public sealed class Bottleneck : ResNetBlock
     /// <param name="stride">Stride of <c>conv2</c> and of the shortcut.</param>
     /// <param name="eps">BatchNorm epsilon.</param>
     /// <param name="name">Module name.</param>
-    public Bottleneck(long inChannels, long planes, long stride = 1, double eps = 1e-5, string name = "Bottleneck") : base(name)
+    public Bottleneck(long inChannels, long planes, long stride = 1, double eps = 1e-5, string name = "Bottleneck")
+        : base(name, Conv1x1(inChannels, planes), nn.BatchNorm2d(planes, eps: eps), Conv3x3(planes, planes, stride),
+            nn.BatchNorm2d(planes, eps: eps), MakeDownsample(inChannels, planes * Expansion, stride, eps), planes * Expansion, stride)
     {
-        conv1 = Conv1x1(inChannels, planes);
-        bn1 = nn.BatchNorm2d(planes, eps: eps);
-        conv2 = Conv3x3(planes, planes, stride);
-        bn2 = nn.BatchNorm2d(planes, eps: eps);
         conv3 = Conv1x1(planes, planes * Expansion);
         bn3 = nn.BatchNorm2d(planes * Expansion, eps: eps);
-        relu = nn.ReLU(inplace: true);
-        downsample = MakeDownsample(inChannels, planes * Expansion, stride, eps);
-        OutChannels = planes * Expansion;
-        Stride = stride;
-        register_module("conv1", conv1);
-        register_module("bn1", bn1);
-        register_module("conv2", conv2);
-        register_module("bn2", bn2);
+        register_module("conv1", Conv1);
+        register_module("bn1", Bn1);
+        register_module("conv2", Conv2);
+        register_module("bn2", Bn2);
         register_module("conv3", conv3);
         register_module("bn3", bn3);
         register_module("relu", relu);
-        if (downsample is not null) register_module("downsample", downsample);
+        if (Downsample is not null) register_module("downsample", Downsample);
     }
-
-    /// <inheritdoc />
-    public override Conv2d Conv1 => conv1;
-
-    /// <inheritdoc />
-    public override BatchNorm2d Bn1 => bn1;
-
-    /// <inheritdoc />
-    public override Conv2d Conv2 => conv2;
-
-    /// <inheritdoc />
-    public override BatchNorm2d Bn2 => bn2;
 
     /// <summary>The 1×1 expansion.</summary>
     public Conv2d Conv3 => conv3;
@@ -66,20 +43,11 @@ public sealed class Bottleneck : ResNetBlock
     public BatchNorm2d Bn3 => bn3;
 
     /// <inheritdoc />
-    public override Sequential? Downsample => downsample;
-
-    /// <inheritdoc />
-    public override long OutChannels { get; }
-
-    /// <inheritdoc />
-    public override long Stride { get; }
-
-    /// <inheritdoc />
     public override Tensor forward(Tensor x)
     {
         using var scope = NewDisposeScope();
-        var h = ConvBn(conv1, bn1, x, x, relu);
-        h = ConvBn(conv2, bn2, h, x, relu);
+        var h = ConvBn(Conv1, Bn1, x, x, relu);
+        h = ConvBn(Conv2, Bn2, h, x, relu);
         return AddShortcut(ConvBn(conv3, bn3, h, x), x).MoveToOuterDisposeScope();
     }
 }

@@ -6,41 +6,62 @@ namespace ResTuning.Backbones;
 /// </summary>
 public abstract class ResNetBlock : nn.Module<Tensor, Tensor>
 {
-    /// <summary>Creates the block.</summary>
+    private readonly Conv2d conv1;
+    private readonly BatchNorm2d bn1;
+    private readonly Conv2d conv2;
+    private readonly BatchNorm2d bn2;
+    private readonly Sequential? downsample;
+
+    /// <summary>Creates the block from the children every block kind has; the derived block registers them (in TorchVision's order).</summary>
     /// <param name="name">Module name.</param>
-    protected ResNetBlock(string name) : base(name)
+    /// <param name="conv1">The first convolution.</param>
+    /// <param name="bn1">BatchNorm after <paramref name="conv1"/>.</param>
+    /// <param name="conv2">The second convolution.</param>
+    /// <param name="bn2">BatchNorm after <paramref name="conv2"/>.</param>
+    /// <param name="downsample">The shortcut projection, or null for an identity shortcut.</param>
+    /// <param name="outChannels">Channels of the block's output.</param>
+    /// <param name="stride">The block's spatial downsampling factor.</param>
+    protected ResNetBlock(string name, Conv2d conv1, BatchNorm2d bn1, Conv2d conv2, BatchNorm2d bn2, Sequential? downsample,
+        long outChannels, long stride) : base(name)
     {
+        this.conv1 = conv1;
+        this.bn1 = bn1;
+        this.conv2 = conv2;
+        this.bn2 = bn2;
+        this.downsample = downsample;
+        OutChannels = outChannels;
+        Stride = stride;
     }
 
     // The children every block kind has, declared here so that taps through a stage's list of blocks
     // (layer1.*.conv1, layer4.0.bn2) resolve at compile time on this common type.
 
     /// <summary>The first convolution (<c>conv1</c>: 3×3 with the stride in a BasicBlock, 1×1 in a Bottleneck).</summary>
-    public abstract Conv2d Conv1 { get; }
+    public Conv2d Conv1 => conv1;
 
     /// <summary>BatchNorm after <see cref="Conv1"/> (<c>bn1</c>).</summary>
-    public abstract BatchNorm2d Bn1 { get; }
+    public BatchNorm2d Bn1 => bn1;
 
     /// <summary>The second convolution (<c>conv2</c>: 3×3; it carries the stride in a Bottleneck).</summary>
-    public abstract Conv2d Conv2 { get; }
+    public Conv2d Conv2 => conv2;
 
     /// <summary>BatchNorm after <see cref="Conv2"/> (<c>bn2</c>).</summary>
-    public abstract BatchNorm2d Bn2 { get; }
+    public BatchNorm2d Bn2 => bn2;
 
     /// <summary>The shortcut projection (<c>downsample.0</c> a 1×1 convolution, <c>downsample.1</c> a BatchNorm), or null for an identity shortcut.</summary>
-    public abstract Sequential? Downsample { get; }
+    public Sequential? Downsample => downsample;
 
     /// <summary>Channels of the block's input (those of <see cref="Conv1"/>).</summary>
     public long InChannels => Conv1.in_channels;
 
     /// <summary>Channels of the block's output.</summary>
-    public abstract long OutChannels { get; }
+    public long OutChannels { get; }
 
     /// <summary>
     /// The block's spatial downsampling factor: an <c>H × W</c> input gives a <c>⌈H/Stride⌉ × ⌈W/Stride⌉</c> output (the stride
     /// of its 3×3 convolution and of its shortcut). A tuner beside the block, such as a channel adapter, reads it.
     /// </summary>
-    public abstract long Stride { get; }
+    public long Stride { get; }
 
     /// <summary>
     /// TorchVision's shortcut rule: null (identity) where the block keeps its input's shape, else a 1×1 convolution with
@@ -75,7 +96,6 @@ public abstract class ResNetBlock : nn.Module<Tensor, Tensor>
     /// <summary>Adds the shortcut to <paramref name="residual"/> (a fresh tensor of this block, changed in place) and applies ReLU.</summary>
     private protected Tensor AddShortcut(Tensor residual, Tensor x)
     {
-        var downsample = Downsample;
         if (downsample is null)
         {
             residual.add_(x);
