@@ -84,6 +84,10 @@ public sealed class SafeTensorsFileTests : IDisposable
         File.WriteAllBytes(path, bytes[..^7]);
         var error = Assert.Throws<CheckpointException>(() => SafeTensorsFile.Read(path));
         Assert.Contains("truncated", error.Message);
+        // Every refused file is an UnusableFileException that names the file first.
+        UnusableFileException refused = error;
+        Assert.Equal(path, refused.Path);
+        Assert.StartsWith($"Checkpoint '{path}': ", refused.Message);
     }
 
     [Fact]
