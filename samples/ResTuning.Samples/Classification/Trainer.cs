@@ -86,11 +86,14 @@ public static class Trainer
         return new TrainingCurve(losses, accuracies, ordered[ordered.Count / 2], skipped);
     }
 
-    private static bool AllFinite(IReadOnlyList<TorchSharp.Modules.Parameter> parameters)
+    /// <summary>Whether every gradient of <paramref name="parameters"/> is finite (a step with a NaN or infinite one is skipped).</summary>
+    public static bool AllFinite(IReadOnlyList<TorchSharp.Modules.Parameter> parameters)
     {
         using var scope = NewDisposeScope();
-        var grads = parameters.Where(p => p.grad is not null).Select(p => p.grad!.abs().max()).ToArray();
-        return grads.Length == 0 || stack(grads).isfinite().all().ToBoolean();
+        // A sum is NaN or infinite when any element is (or, in theory, when finite gradients overflow float's range, which
+        // a step should not take either); one reduction per parameter, where abs().max() wrote a full-size temporary first.
+        var sums = parameters.Where(p => p.grad is not null).Select(p => p.grad!.sum()).ToArray();
+        return sums.Length == 0 || stack(sums).isfinite().all().ToBoolean();
     }
 
     /// <summary>Top-1 accuracy of <paramref name="model"/> on <paramref name="data"/>.</summary>

@@ -11,7 +11,8 @@ namespace ResTuning.Native;
 /// Call <see cref="Initialize"/> once at startup, before the first tensor is created. Without the
 /// environment variable it only checks that TorchSharp's own natives load and turns the common
 /// failure (Debian 12's libstdc++ lacking GLIBCXX_3.4.32) into a message that names the fix. It also makes libtorch's
-/// OpenMP threads sleep when idle instead of spinning (<see cref="OpenMpWaitPolicy"/>) unless the environment says otherwise.
+/// OpenMP threads sleep when idle instead of spinning (<see cref="OpenMpWaitPolicy"/>) and glibc keep the memory of freed
+/// tensors for the next step (<see cref="NativeHeapPolicy"/>) unless the environment says otherwise.
 /// </remarks>
 public static class TorchNatives
 {
@@ -41,6 +42,7 @@ public static class TorchNatives
     {
         libTorchFolder ??= Environment.GetEnvironmentVariable(LibTorchFolderVariable);
         OpenMpWaitPolicy.PreferPassive();
+        NativeHeapPolicy.KeepFreedMemory();
         lock (Gate)
         {
             if (!string.IsNullOrWhiteSpace(libTorchFolder) && loadedFrom is null)
