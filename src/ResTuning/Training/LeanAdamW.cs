@@ -16,7 +16,9 @@ namespace ResTuning.Training;
 /// <para>
 /// <b>Many elements (full fine-tuning):</b> one parameter at a time, freeing each parameter's temporary before the next
 /// (TorchSharp's step keeps two tensors the size of every parameter until it ends, briefly two extra copies of the
-/// model), and no gradient kept between steps beyond what TorchSharp keeps.
+/// model), and no gradient kept between steps beyond what TorchSharp keeps. For a parameter larger than glibc's mmap
+/// threshold (an embedding matrix) that temporary is a view of one buffer kept from step to step, so its pages are not
+/// mapped and faulted in again every step.
 /// </para>
 /// Both paths compute the same elementwise operations in the same order as TorchSharp's AdamW.
 /// </remarks>
@@ -32,6 +34,7 @@ public sealed class LeanAdamW : AdamW
     private readonly bool? _flatten;
     private readonly Dictionary<ParamGroup, FlatParameters> _flat = new();
     private readonly HashSet<ParamGroup> _tooLarge = new();
+    private Tensor? _denominator;
 
     /// <summary>Creates the optimizer over <paramref name="parameters"/>.</summary>
     /// <param name="parameters">The parameters to update.</param>
@@ -64,7 +67,7 @@ public sealed class LeanAdamW : AdamW
             if (grad is null) continue;
             var state = (State)_state[param.Handle];
             state.step += 1;
-            Update(param, grad, state.exp_avg, state.exp_avg_sq, state.step, hyper);
+            Update(param, grad, state.exp_avg, state.exp_avg_sq, state.step, hyper, DenominatorBuffer(state.exp_avg_sq));
         }
     }, closure);
 
@@ -98,7 +101,12 @@ public sealed class LeanAdamW : AdamW
     /// <inheritdoc />
     protected override void Dispose(bool disposing)
     {
-        if (disposing) DropFlatLayouts();
+        if (disposing)
+        {
+            DropFlatLayouts();
+            _denominator?.Dispose();
+            _denominator = null;
+        }
         base.Dispose(disposing);
     }
 
@@ -138,10 +146,27 @@ public sealed class LeanAdamW : AdamW
             var state = (State)_state[param.Handle];
             step = state.step += 1;  // every state keeps its own count, so saved optimizer state stays per parameter
         }
-        Update(flat.Values, flat.Grads, flat.ExpAvg, flat.ExpAvgSq, step, hyper);
+        Update(flat.Values, flat.Grads, flat.ExpAvg, flat.ExpAvgSq, step, hyper, DenominatorBuffer(flat.ExpAvgSq));
     }
 
-    private static void Update(Tensor param, Tensor grad, Tensor expAvg, Tensor expAvgSq, long step, Hyper h)
+    /// <summary>
+    /// A view of a buffer kept from step to step for the update's one temporary, for a parameter larger than glibc's mmap
+    /// threshold (<see cref="Native.NativeHeapPolicy.MmapThresholdBytes"/>): glibc maps such a temporary on its own and
+    /// unmaps it when freed, so every step would fault its pages in again (an embedding matrix: 47 MiB a step). Null for
+    /// smaller ones, which the heap reuses anyway.
+    /// </summary>
+    private Tensor? DenominatorBuffer(Tensor like)
+    {
+        if (like.numel() * like.ElementSize <= Native.NativeHeapPolicy.MmapThresholdBytes) return null;
+        if (_denominator is null || _denominator.numel() < like.numel() || _denominator.dtype != like.dtype || _denominator.device != like.device)
+        {
+            _denominator?.Dispose();
+            _denominator = empty(like.numel(), like.dtype, like.device).DetachFromDisposeScope();
+        }
+        return _denominator.narrow(0, 0, like.numel()).view(like.shape);
+    }
+
+    private static void Update(Tensor param, Tensor grad, Tensor expAvg, Tensor expAvgSq, long step, Hyper h, Tensor? denominator)
     {
         // Skipped without decay: multiplying by one is a full pass over the parameters that changes no bit.
         if (h.WeightDecay != 0) param.mul_(1 - (h.Lr * h.WeightDecay));
@@ -151,7 +176,7 @@ public sealed class LeanAdamW : AdamW
         expAvgSq.mul_(h.Beta2).addcmul_(grad, grad, value: 1 - h.Beta2);
         // The one temporary, freed before the next parameter's (TorchSharp's version makes two and keeps them until the
         // step ends); the division is the same elementwise operation, so results are identical.
-        using var denom = expAvgSq.sqrt().div_(Math.Sqrt(biasCorrection2)).add_(h.Eps);
+        using var denom = (denominator is null ? expAvgSq.sqrt() : denominator.copy_(expAvgSq).sqrt_()).div_(Math.Sqrt(biasCorrection2)).add_(h.Eps);
         param.addcdiv_(expAvg, denom, value: -(h.Lr / biasCorrection1));
     }
 

@@ -101,4 +101,35 @@ public sealed class LeanAdamWTests
         Assert.True(reference.weight!.eq(lean.weight!).all().item<bool>());
         Assert.True(reference.bias!.eq(lean.bias!).all().item<bool>());
     }
+
+    [Fact]
+    public void Parameters_above_the_mmap_threshold_update_to_the_bit_through_the_kept_buffer()
+    {
+        // Two parameters larger than glibc's mmap threshold, of different sizes (the kept buffer serves both), and a small one.
+        manual_seed(11);
+        var large = (int)(ResTuning.Native.NativeHeapPolicy.MmapThresholdBytes / sizeof(float)) + 1000;
+        Tensor[] Initial() => new[] { randn(large), randn(large + 5000), randn(7) };
+        var start = Initial();
+        var reference = start.Select(t => new Parameter(t.clone())).ToArray();
+        var lean = start.Select(t => new Parameter(t.clone())).ToArray();
+        var referenceOptimizer = optim.AdamW(reference, lr: 0.01, weight_decay: 0.05);
+        using var leanOptimizer = new LeanAdamW(lean, lr: 0.01, weightDecay: 0.05);
+        for (var step = 0; step < 3; step++)
+        {
+            var gradients = start.Select(t => randn_like(t)).ToArray();
+            for (var i = 0; i < start.Length; i++)
+            {
+                reference[i].grad = gradients[i].clone();
+                lean[i].grad = gradients[i].clone();
+            }
+            referenceOptimizer.step();
+            leanOptimizer.step();
+        }
+
+        for (var i = 0; i < start.Length; i++)
+        {
+            Assert.True(reference[i].eq(lean[i]).all().item<bool>(), $"parameter {i} differs from TorchSharp's AdamW");
+            Assert.False(start[i].eq(lean[i]).all().item<bool>(), $"parameter {i} did not train");
+        }
+    }
 }
