@@ -7,6 +7,21 @@ namespace ResTuning.Onnx.Tests.Support;
 /// <summary>Builds small ONNX files with Google.Protobuf for the reader tests.</summary>
 internal static class OnnxWriter
 {
+    // One folder per test process, removed when the process exits, so test runs leave nothing in /tmp.
+    private static readonly string Folder = CreateFolder();
+
+    private static string CreateFolder()
+    {
+        var folder = Directory.CreateTempSubdirectory("restuning-onnx-tests-").FullName;
+        System.AppDomain.CurrentDomain.ProcessExit += (_, _) =>
+        {
+            try { Directory.Delete(folder, recursive: true); }
+            catch (IOException) { }
+            catch (System.UnauthorizedAccessException) { }
+        };
+        return folder;
+    }
+
     public static Proto.TensorProto Raw<T>(string name, T[] values, Proto.TensorProto.Types.DataType type, params long[] dims) where T : unmanaged
     {
         var t = new Proto.TensorProto { Name = name, DataType = (int)type };
@@ -34,14 +49,14 @@ internal static class OnnxWriter
 
     public static string Write(Proto.ModelProto model, string name)
     {
-        var path = Path.Combine(Path.GetTempPath(), $"restuning-onnx-{System.Environment.ProcessId}-{name}.onnx");
+        var path = Path.Combine(Folder, name + ".onnx");
         File.WriteAllBytes(path, model.ToByteArray());
         return path;
     }
 
     public static string WriteBytes(byte[] bytes, string name)
     {
-        var path = Path.Combine(Path.GetTempPath(), $"restuning-onnx-{System.Environment.ProcessId}-{name}.onnx");
+        var path = Path.Combine(Folder, name + ".onnx");
         File.WriteAllBytes(path, bytes);
         return path;
     }
