@@ -67,6 +67,10 @@ public sealed class MainJobTests : IDisposable
         Assert.Equal("float32", methods.GetProperty("bypass").GetProperty("tap_cache").GetString());
         Assert.Equal("float32", methods.GetProperty("linear").GetProperty("tap_cache").GetString());
         Assert.Equal("off", methods.GetProperty("full").GetProperty("tap_cache").GetString());
+        // The caches lived on disk in the output folder while their method ran, and are removed after it.
+        Assert.True(methods.GetProperty("bypass").GetProperty("tap_cache_bytes").GetInt64() > 0);
+        Assert.False(Directory.Exists(Path.Combine(output, "tap-cache", "bypass")));
+        Assert.False(Directory.Exists(Path.Combine(output, "tap-cache", "linear")));
         Assert.True(File.Exists(Path.Combine(output, "tuners-lora.safetensors")));
         Assert.True(File.Exists(Path.Combine(output, "accuracy.png")));
     }

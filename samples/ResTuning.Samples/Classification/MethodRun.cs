@@ -38,12 +38,13 @@ public static class MethodRun
         ScalarType? tapCache = null, string? dataDescription = null, bool labelledOnce = false)
     {
         dataDescription ??= protocol.Describe(global::ResTuning.Data.FashionMnist.ClassNames);
-        using var cached = tapCache is { } dtype ? ExtractTaps(method, backbone, data, dataDescription, dtype, labelledOnce, device) : null;
+        using var cached = tapCache is { } dtype ? ExtractTaps(method, backbone, data, dataDescription, dtype, labelledOnce, device, output) : null;
         if (cached is not null) data = cached.Data;
         Func<Tensor, Tensor> ForwardOf(ITuningRun run) => cached is null ? run.Forward : cached.Forward(run.Taps!);
 
-        // A tap cache held in memory is part of what training on it costs.
-        var trainingBytes = cached?.Bytes ?? 0;
+        // A tap cache held in memory would be part of what training on it costs; this one is on disk and read a batch at a
+        // time, so the probe's batches are what it costs (the operating system's page cache is not the process's memory).
+        var trainingBytes = cached?.BytesInMemory ?? 0;
         using (var probe = backbone.Prepare(method, seed: 0, device))
             trainingBytes += MemoryProbe.Measure(probe, ForwardOf(probe), data.Labelled, backbone.MemoryProbeBatch, device);
 
@@ -105,14 +106,15 @@ public static class MethodRun
     }
 
     // Null where the method does not read a frozen backbone's taps (its model has no tap reader).
-    private static CachedTaps? ExtractTaps(TuningMethod method, IClassificationBackbone backbone, TransferData data, string dataDescription, ScalarType dtype, bool labelledOnce, Device device)
+    private static CachedTaps? ExtractTaps(TuningMethod method, IClassificationBackbone backbone, TransferData data, string dataDescription, ScalarType dtype, bool labelledOnce, Device device, string output)
     {
         using var extractor = backbone.Prepare(method, seed: 0, device);
         if (extractor.Taps is not { } reader) return null;
         var watch = System.Diagnostics.Stopwatch.StartNew();
-        var cached = CachedTaps.Extract(reader, data, dtype, $"{backbone.Name}; {dataDescription}; sweep, validation{(labelledOnce ? "" : ", labelled")}", labelledOnce);
+        var cached = CachedTaps.Extract(reader, data, dtype, $"{backbone.Name}; {dataDescription}; sweep, validation{(labelledOnce ? "" : ", labelled")}", labelledOnce,
+            directory: Path.Combine(output, "tap-cache", method.Name()));
         AnsiConsole.MarkupLine($"[grey]{method.Name()}: taps of the {cached.Data.SweepTrain.Count + cached.Data.Validation.Count + (labelledOnce ? 0 : cached.Data.Labelled.Count):N0} training and validation examples cached " +
-                               $"({TapCacheKey.DTypeName(dtype)}, {cached.Bytes / (1024.0 * 1024.0):F1} MiB) in {watch.Elapsed.TotalSeconds:F1} s: the backbone does not run again in training[/]");
+                               $"({TapCacheKey.DTypeName(dtype)}, {cached.Bytes / (1024.0 * 1024.0):F1} MiB on disk, read a batch at a time) in {watch.Elapsed.TotalSeconds:F1} s: the backbone does not run again in training[/]");
         return cached;
     }
 }

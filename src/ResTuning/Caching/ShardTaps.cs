@@ -1,18 +1,46 @@
 using System.IO;
 using System.Security.Cryptography;
+using Microsoft.Win32.SafeHandles;
 using ResTuning.Checkpoints;
 
 namespace ResTuning.Caching;
 
-/// <summary>The taps of one shard: one tensor per tap, <c>[End-Begin, ...shape]</c>, in memory or memory-mapped from its file.</summary>
+/// <summary>
+/// The taps of one shard, <c>[End-Begin, ...shape]</c> each: tensors in memory, or a shard file read a batch at a time.
+/// </summary>
+/// <remarks>
+/// A file shard reads the rows a batch asks for with positional reads into the batch's own tensors. It does not map the
+/// file: mapped pages count in the process's resident set for as long as the mapping lives, so a cache larger than the
+/// model's training memory would look (and, under memory pressure, behave) like process memory. Read this way, the
+/// operating system's page cache keeps the hot part of the file and the process holds only the batch.
+/// </remarks>
 internal sealed class ShardTaps : IDisposable
 {
+    private readonly Tensor[]? taps;
+    private readonly SafeFileHandle? file;
+    private readonly long[]? tapOffsets;
+    private readonly long[][]? tapShapes;
+    private readonly ScalarType dtype;
+
+    /// <summary>A shard held in memory: one tensor per tap.</summary>
     public ShardTaps(int view, long begin, long end, Tensor[] taps)
     {
         View = view;
         Begin = begin;
         End = end;
-        Taps = taps;
+        this.taps = taps;
+        dtype = taps.Length > 0 ? taps[0].dtype : ScalarType.Float32;
+    }
+
+    private ShardTaps(int view, long begin, long end, SafeFileHandle file, long[] tapOffsets, long[][] tapShapes, ScalarType dtype)
+    {
+        View = view;
+        Begin = begin;
+        End = end;
+        this.file = file;
+        this.tapOffsets = tapOffsets;
+        this.tapShapes = tapShapes;
+        this.dtype = dtype;
     }
 
     public int View { get; }
@@ -21,14 +49,53 @@ internal sealed class ShardTaps : IDisposable
 
     public long End { get; }
 
-    /// <summary>x_0..x_L of the shard's examples.</summary>
-    public Tensor[] Taps { get; }
+    /// <summary>Bytes of the taps held in memory (0 for a file shard).</summary>
+    public long Bytes => taps?.Sum(t => t.NumberOfElements * t.ElementSize) ?? 0;
 
     /// <summary>
-    /// Validates the shard file against the manifest and maps it: the whole file becomes one memory-mapped tensor (copy-on-write,
-    /// never written back) and every tap a view into it, so reading a batch copies only the rows it needs.
+    /// Rows <paramref name="local"/> (indices within the shard, in this order) of tap <paramref name="tap"/>, in the storage
+    /// dtype: a new tensor <c>[local.Length, ...shape]</c>.
     /// </summary>
-    public static ShardTaps Map(string directory, TapCacheShard shard, TapCacheManifest manifest, TapCacheVerification verification)
+    public Tensor Gather(int tap, long[] local)
+    {
+        if (taps is not null)
+        {
+            using var index = tensor(local);
+            return taps[tap].index_select(0, index);
+        }
+        var shape = tapShapes![tap];
+        var rows = empty(new[] { (long)local.Length }.Concat(shape).ToArray(), dtype);
+        var rowBytes = shape.Aggregate(1L, (a, b) => a * b) * (dtype == ScalarType.Float32 ? 4 : 2);
+        ReadRows(rows, local, tapOffsets![tap], rowBytes);
+        return rows;
+    }
+
+    /// <summary>Copies the rows from the file, one read per run of consecutive indices.</summary>
+    private void ReadRows(Tensor rows, long[] local, long tapOffset, long rowBytes)
+    {
+        var destination = rows.bytes;
+        for (var i = 0; i < local.Length;)
+        {
+            var run = 1;
+            while (i + run < local.Length && local[i + run] == local[i] + run) run++;
+            var bytes = run * rowBytes;
+            var position = tapOffset + local[i] * rowBytes;
+            for (long read = 0; read < bytes;)
+            {
+                var chunk = (int)Math.Min(bytes - read, int.MaxValue);
+                var n = RandomAccess.Read(file!, destination.Slice(checked((int)(i * rowBytes + read)), chunk), position + read);
+                if (n == 0) throw new EndOfStreamException($"The tap-cache shard ended before row {local[i]}: it was truncated after it was opened.");
+                read += n;
+            }
+            i += run;
+        }
+    }
+
+    /// <summary>
+    /// Validates the shard file against the manifest and opens it for reading; <see cref="Gather"/> then reads only the rows a
+    /// batch needs.
+    /// </summary>
+    public static ShardTaps Open(string directory, TapCacheShard shard, TapCacheManifest manifest, TapCacheVerification verification)
     {
         var path = System.IO.Path.Combine(directory, shard.File);
         var info = new FileInfo(path);
@@ -63,16 +130,15 @@ internal sealed class ShardTaps : IDisposable
                 throw new TapCacheException(path, $"the shard's data hashes to {actual[..12]}… but the manifest recorded {shard.Sha256[..Math.Min(12, shard.Sha256.Length)]}…: the file is corrupt; {Rerun(manifest, shard)}");
         }
 
-        using var scope = NewDisposeScope();
-        var file = from_file(path, shared: false, size: info.Length / elementSize, dtype: manifest.Key.DType);
-        var taps = new Tensor[manifest.Key.LastTap + 1];
-        for (var l = 0; l < taps.Length; l++)
+        var offsets = new long[manifest.Key.LastTap + 1];
+        var shapes = new long[manifest.Key.LastTap + 1][];
+        for (var l = 0; l < offsets.Length; l++)
         {
-            var entry = entries[TapCacheShard.TensorName(l)];
-            var shape = entry.Shape.ToArray();
-            taps[l] = file.narrow(0, (dataStart + entry.Begin) / elementSize, entry.ByteLength / elementSize).view(shape).MoveToOuterDisposeScope();
+            offsets[l] = dataStart + entries[TapCacheShard.TensorName(l)].Begin;
+            shapes[l] = manifest.TapShapes[l].ToArray();
         }
-        return new ShardTaps(shard.View, shard.Begin, shard.End, taps);
+        var handle = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.Read);
+        return new ShardTaps(shard.View, shard.Begin, shard.End, handle, offsets, shapes, manifest.Key.DType);
     }
 
     /// <summary>Hex SHA-256 of the bytes from <paramref name="start"/> to the end of <paramref name="path"/>.</summary>
@@ -88,7 +154,8 @@ internal sealed class ShardTaps : IDisposable
 
     public void Dispose()
     {
-        foreach (var tap in Taps) tap.Dispose();
+        foreach (var tap in taps ?? Array.Empty<Tensor>()) tap.Dispose();
+        file?.Dispose();
     }
 
     /// <summary>Shapes of <paramref name="taps"/> without the batch dimension.</summary>

@@ -13,7 +13,8 @@ namespace ResTuning.Caching;
 /// tap configuration, the preprocessing, the dtype and the example count (<see cref="TapCacheKey"/>). Opening compares that key with
 /// the caller's and refuses a mismatch; shards are validated (and by default checksummed) before use. Shards are written through a
 /// temporary file and a rename, the manifest last, so an interrupted extraction leaves no usable-looking cache.</para>
-/// <para>Shards are memory-mapped: a batch read copies only its rows (and converts 16-bit storage to float32).</para>
+/// <para>A batch read copies only its rows (and converts 16-bit storage to float32). Disk shards are read a batch at a time,
+/// not mapped, so the process holds the batch and the operating system's page cache the rest.</para>
 /// </remarks>
 public sealed class TapCache : IDisposable
 {
@@ -58,7 +59,7 @@ public sealed class TapCache : IDisposable
     /// <summary>Bytes of cached taps (the shard files' size on disk; the tensors' size in memory).</summary>
     public long Bytes => Storage == TapCacheStorage.Disk
         ? Manifest.Bytes
-        : shards.Sum(s => s.Taps.Sum(t => t.NumberOfElements * t.ElementSize));
+        : shards.Sum(s => s.Bytes);
 
     /// <summary>
     /// Extracts the taps of examples <c>0..examples-1</c> (every view) from <paramref name="source"/>: batched, without autograd,
@@ -129,7 +130,7 @@ public sealed class TapCache : IDisposable
             parts.SelectMany(p => p.Manifest.Shards).OrderBy(s => s.View).ThenBy(s => s.Begin).ToArray());
         var path = System.IO.Path.Combine(directory, TapCacheManifest.FileName);
         merged.CheckCoverage(path);
-        foreach (var shard in merged.Shards) ShardTaps.Map(directory, shard, merged, TapCacheVerification.Sizes).Dispose();
+        foreach (var shard in merged.Shards) ShardTaps.Open(directory, shard, merged, TapCacheVerification.Sizes).Dispose();
         merged.Write(path);
         return merged;
     }
@@ -166,7 +167,7 @@ public sealed class TapCache : IDisposable
         var mapped = new List<ShardTaps>();
         try
         {
-            foreach (var shard in manifest.Shards) mapped.Add(ShardTaps.Map(directory, shard, manifest, verification));
+            foreach (var shard in manifest.Shards) mapped.Add(ShardTaps.Open(directory, shard, manifest, verification));
         }
         catch
         {
@@ -241,18 +242,18 @@ public sealed class TapCache : IDisposable
 
         using var scope = NewDisposeScope();
         var result = new Tensor[LastTap + 1];
-        var indexed = groups.Select(g => (g.Key, Local: tensor(g.Value.Local.ToArray()), Positions: tensor(g.Value.Positions.ToArray()))).ToArray();
+        var indexed = groups.Select(g => (Shard: g.Key, Local: g.Value.Local.ToArray(), Positions: tensor(g.Value.Positions.ToArray()))).ToArray();
         for (var l = 0; l <= LastTap; l++)
         {
             Tensor taps;
             if (indexed.Length == 1)
             {
-                taps = indexed[0].Key.Taps[l].index_select(0, indexed[0].Local);
+                taps = indexed[0].Shard.Gather(l, indexed[0].Local);
             }
             else
             {
                 taps = empty(new[] { (long)examples.Count }.Concat(Manifest.TapShapes[l]).ToArray(), Key.DType);
-                foreach (var (shard, local, positions) in indexed) taps.index_copy_(0, positions, shard.Taps[l].index_select(0, local));
+                foreach (var (shard, local, positions) in indexed) taps.index_copy_(0, positions, shard.Gather(l, local));
             }
             result[l] = Converted(taps, dtype, device).MoveToOuterDisposeScope();
         }
@@ -282,7 +283,7 @@ public sealed class TapCache : IDisposable
         }
     }
 
-    /// <summary>Releases the shard tensors (and their file mappings).</summary>
+    /// <summary>Releases the shard tensors (and closes the shard files).</summary>
     public void Dispose()
     {
         if (disposed) return;

@@ -7,8 +7,8 @@ public enum TapCacheStorage
     Memory,
 
     /// <summary>
-    /// On disk: sharded safetensors files plus a manifest in a folder, read back memory-mapped (the operating system's
-    /// page cache holds the hot part; the process does not load the whole cache).
+    /// On disk: sharded safetensors files plus a manifest in a folder, read back a batch at a time with positional reads
+    /// (the operating system's page cache holds the hot part; the process holds only the batch it reads).
     /// </summary>
     Disk,
 }

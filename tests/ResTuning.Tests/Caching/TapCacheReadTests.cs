@@ -29,6 +29,27 @@ public sealed class TapCacheReadTests
         Assert.Equal(storage, cache.Storage);
     }
 
+    [Fact]
+    public void Disk_cache_reads_rows_from_its_files_without_mapping_them()
+    {
+        // Mapped shard pages would count in the process's resident set for as long as the cache is open; the disk cache
+        // reads a batch's rows instead. Runs of consecutive examples (read in one go) across a shard boundary, and repeats.
+        using var _ = Torch.Scope(4);
+        using var f = new CacheFixture();
+        using var source = f.HookSource();
+        using var cache = TapCache.Extract(source, f.Inputs, f.Count, f.Options(TapCacheStorage.Disk));
+        long[] consecutive = { 5, 6, 7, 8, 9, 10, 2, 3, 19, 19 };
+
+        var live = source.Collect(f.Select(consecutive), source.TapNames.Count - 1);
+        var cached = cache.Read(consecutive);
+        for (var l = 0; l < live.Count; l++) Assert.True(Torch.Same(live[l], cached[l]), $"tap {l} differs");
+
+        var maps = File.ReadAllText("/proc/self/maps");
+        var shardFiles = Directory.GetFiles(f.Folder, "*.safetensors");
+        Assert.NotEmpty(shardFiles);
+        foreach (var file in shardFiles) Assert.DoesNotContain(Path.GetFullPath(file), maps);
+    }
+
     [Theory]
     [InlineData(ScalarType.BFloat16, 1e-2)]
     [InlineData(ScalarType.Float16, 2e-3)]
