@@ -64,15 +64,20 @@ public static class LoadBenchmark
                 new Scenario($"{n} tasks, a backbone pass each (= {n} separate models)", many, options.Batch, options.WaitMs, false),
                 new Scenario("1 task, batch size 1", one, 1, 0, true),
             };
-            var results = new List<(Scenario Scenario, LoadResult Result)>();
-            foreach (var scenario in scenarios)
+            var rounds = new List<List<(Scenario Scenario, LoadResult Result)>>();
+            for (var round = 1; round <= options.Rounds; round++)
             {
-                var result = await RunScenario(scenario, options);
-                results.Add((scenario, result));
-                Console.WriteLine(FormattableString.Invariant(
-                    $"  {scenario.Name}: {result.RequestsPerSecond:F1} req/s, p50 {result.P50Ms:F0} ms, p99 {result.P99Ms:F0} ms, mean batch {result.MeanBatch:F1}, failures {result.Failures}"));
+                var results = new List<(Scenario Scenario, LoadResult Result)>();
+                foreach (var scenario in scenarios)
+                {
+                    var result = await RunScenario(scenario, options);
+                    results.Add((scenario, result));
+                    Console.WriteLine(FormattableString.Invariant(
+                        $"  round {round}/{options.Rounds}, {scenario.Name}: {result.RequestsPerSecond:F1} req/s, p50 {result.P50Ms:F0} ms, p99 {result.P99Ms:F0} ms, mean batch {result.MeanBatch:F1}, failures {result.Failures}"));
+                }
+                rounds.Add(results);
             }
-            Print(options, c, results);
+            Print(options, c, rounds);
             return 0;
         }
         finally
@@ -124,27 +129,36 @@ public static class LoadBenchmark
         return PngEncoder.Rgb(rgb, size, size);
     }
 
-    private static void Print(LoadOptions options, double c, List<(Scenario Scenario, LoadResult Result)> results)
+    private static void Print(LoadOptions options, double c, List<List<(Scenario Scenario, LoadResult Result)>> rounds)
     {
         var inv = CultureInfo.InvariantCulture;
-        Console.WriteLine();
-        Console.WriteLine(string.Create(inv, $"| scenario (concurrency {options.Concurrency}, {options.Backbone}, {options.Size} px) | req/s | p50 ms | p99 ms | mean batch | worker ms/batch | failed |"));
-        Console.WriteLine("|---|---:|---:|---:|---:|---:|---:|");
-        foreach (var (scenario, r) in results)
-            Console.WriteLine(string.Create(inv, $"| {scenario.Name} | {r.RequestsPerSecond:F1} | {r.P50Ms:F0} | {r.P99Ms:F0} | {r.MeanBatch:F1} | {r.WorkerMsPerBatch:F0} | {r.Failures} |"));
-        var single = results[0].Result.RequestsPerSecond;
-        var shared = results[1].Result.RequestsPerSecond;
-        var separate = results[2].Result.RequestsPerSecond;
-        var unbatched = results[3].Result.RequestsPerSecond;
         var n = options.Tasks;
         Console.WriteLine();
-        Console.WriteLine(string.Create(inv, $"c = {c:F3}; compute alone predicts {n} tasks at (1 + c)/(1 + {n}c) = {(1 + c) / (1 + n * c):F2} of 1 task's req/s"));
+        Console.WriteLine(string.Create(inv, $"| round | scenario (concurrency {options.Concurrency}, {options.Backbone}, {options.Size} px) | req/s | p50 ms | p99 ms | mean batch | worker ms/batch | failed |"));
+        Console.WriteLine("|---:|---|---:|---:|---:|---:|---:|---:|");
+        for (var r = 0; r < rounds.Count; r++)
+            foreach (var (scenario, result) in rounds[r])
+                Console.WriteLine(string.Create(inv, $"| {r + 1} | {scenario.Name} | {result.RequestsPerSecond:F1} | {result.P50Ms:F0} | {result.P99Ms:F0} | {result.MeanBatch:F1} | {result.WorkerMsPerBatch:F0} | {result.Failures} |"));
+
+        // Ratios within each round (scenario order: 1 task, n tasks one pass, n separate passes, batch size 1).
+        double Ratio(List<(Scenario Scenario, LoadResult Result)> round, int a, int b) => round[a].Result.RequestsPerSecond / round[b].Result.RequestsPerSecond;
+        string Each(Func<List<(Scenario Scenario, LoadResult Result)>, double> ratio) => string.Join(" / ", rounds.Select(r => ratio(r).ToString("F2", inv)));
+        double Median(Func<List<(Scenario Scenario, LoadResult Result)>, double> ratio) => rounds.Select(ratio).Order().ElementAt(rounds.Count / 2);
         // c as the server sees it: the worker's batch time with n tasks minus with 1 is (n - 1) task bypasses.
-        var perTask = (results[1].Result.WorkerMsPerBatch - results[0].Result.WorkerMsPerBatch) / (n - 1);
-        var served = perTask / (results[0].Result.WorkerMsPerBatch - perTask);
-        Console.WriteLine(string.Create(inv, $"c from the worker's batch times = {served:F3}: predicts {(1 + served) / (1 + n * served):F2}"));
-        Console.WriteLine(string.Create(inv, $"{n} tasks / 1 task: {shared / single:F2} (target ≥ 0.9 × {(1 + c) / (1 + n * c):F2} = {0.9 * (1 + c) / (1 + n * c):F2})"));
-        Console.WriteLine(string.Create(inv, $"one pass / separate passes: {shared / separate:F2} (target ≥ 4)"));
-        Console.WriteLine(string.Create(inv, $"batching / batch size 1: {single / unbatched:F2} (target ≥ 2)"));
+        double Served(List<(Scenario Scenario, LoadResult Result)> round)
+        {
+            var perTask = (round[1].Result.WorkerMsPerBatch - round[0].Result.WorkerMsPerBatch) / (n - 1);
+            return perTask / (round[0].Result.WorkerMsPerBatch - perTask);
+        }
+        var predicted = (1 + c) / (1 + n * c);
+        var served = Median(Served);
+        Console.WriteLine();
+        Console.WriteLine(string.Create(inv, $"c = {c:F3}; compute alone predicts {n} tasks at (1 + c)/(1 + {n}c) = {predicted:F2} of 1 task's req/s"));
+        Console.WriteLine(string.Create(inv, $"c from the worker's batch times (per round {Each(Served)}), median {served:F3}: predicts {(1 + served) / (1 + n * served):F2}"));
+        Console.WriteLine(string.Create(inv, $"ratios per round, then the median over {rounds.Count} round(s):"));
+        Console.WriteLine(string.Create(inv, $"{n} tasks / 1 task: {Each(r => Ratio(r, 1, 0))}; median {Median(r => Ratio(r, 1, 0)):F2} (target ≥ 0.9 × {predicted:F2} = {0.9 * predicted:F2})"));
+        Console.WriteLine(string.Create(inv, $"one pass / separate passes: {Each(r => Ratio(r, 1, 2))}; median {Median(r => Ratio(r, 1, 2)):F2} (target ≥ 4)"));
+        Console.WriteLine(string.Create(inv, $"batching / batch size 1: {Each(r => Ratio(r, 0, 3))}; median {Median(r => Ratio(r, 0, 3)):F2} (target ≥ 2)"));
+        Console.WriteLine(string.Create(inv, $"failed requests in all rounds: {rounds.Sum(r => r.Sum(x => x.Result.Failures))}"));
     }
 }

@@ -7,7 +7,7 @@ namespace ResTuning.Serving.Benchmark;
 public sealed record LoadOptions
 {
     /// <summary>How the options are written.</summary>
-    public const string Usage = "bench [--backbone resnet18-imagenet|resnet18-random] [--size N] [--concurrency N] [--seconds N] [--warmup N] [--tasks N] [--batch N] [--wait-ms N]";
+    public const string Usage = "bench [--backbone resnet18-imagenet|resnet18-random] [--size N] [--concurrency N] [--seconds N] [--warmup N] [--tasks N] [--batch N] [--wait-ms N] [--rounds N]";
 
     /// <summary>The backbone (<see cref="ServingOptions.Backbone"/>).</summary>
     public string Backbone { get; init; } = ServingBackbone.ImageNet;
@@ -33,6 +33,12 @@ public sealed record LoadOptions
     /// <summary>The batcher's maximum wait.</summary>
     public int WaitMs { get; init; } = 5;
 
+    /// <summary>
+    /// Times every scenario is run, one round after another; the ratios are taken within a round (its scenarios ran
+    /// minutes apart at most) and reported as the median over rounds, since a shared machine's speed drifts.
+    /// </summary>
+    public int Rounds { get; init; } = 3;
+
     /// <summary>Parses <paramref name="args"/>.</summary>
     /// <exception cref="ArgumentException">An unknown option or a bad value.</exception>
     public static LoadOptions Parse(string[] args)
@@ -52,6 +58,7 @@ public sealed record LoadOptions
                 "--tasks" => options with { Tasks = Int() },
                 "--batch" => options with { Batch = Int() },
                 "--wait-ms" => options with { WaitMs = Int() },
+                "--rounds" => Int() is var rounds and > 0 ? options with { Rounds = rounds } : throw new ArgumentException($"--rounds must be at least 1. Usage: {Usage}"),
                 _ => throw new ArgumentException($"Unknown option '{args[i]}'. Usage: {Usage}"),
             };
         }
