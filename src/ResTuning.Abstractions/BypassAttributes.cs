@@ -1,8 +1,4 @@
-using System;
-
 #if RESTUNING_GENERATOR
-// The generator and the analyzers compile this file too (linked), so every enum and default exists once; there it
-// lives in a namespace of its own, apart from the attributes the user's compilation references.
 namespace ResTuning.Generators.Abstractions;
 #else
 namespace ResTuning;

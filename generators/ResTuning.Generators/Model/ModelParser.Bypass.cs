@@ -11,12 +11,8 @@ internal sealed partial class ModelParser
     /// <summary>Parses and checks a class annotated with the bypass mode attribute.</summary>
     public ModelResult ParseBypass(AttributeData modeAttribute)
     {
-        // A class with several modes is reported once, by the parse of its first mode (RT0010).
-        if (!OwnsClass(modeAttribute, BypassAttribute)) return new ModelResult(null, null, EquatableArray<DiagnosticInfo>.Empty);
-        var typeSpec = CheckModelClass(ModelMode.Bypass, modeAttribute);
-        if (typeSpec is not null) CheckGeneratedNames(BypassMembers, Array.Empty<string>());
-        var backbone = CheckBackbone(modeAttribute, allowTwoInputs: true);
-        if (typeSpec is not null) CheckExposed(backbone, TypeArgumentLocation(modeAttribute));
+        if (BeginMode(modeAttribute, BypassAttribute, ModelMode.Bypass, BypassMembers, allowTwoInputs: true) is not var (typeSpec, backbone))
+            return ModelResult.None;
         var inputs = backbone is not null && known.IsTwoInputTensorModule(backbone) ? 2 : 1;
         // The mode attribute as its own type: what the user left out keeps the attribute's default.
         var mode = AttributeReader.Read<ResTuningBypassAttribute<object>>(modeAttribute) ?? new ResTuningBypassAttribute<object>();

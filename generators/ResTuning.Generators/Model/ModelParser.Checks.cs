@@ -39,6 +39,21 @@ internal sealed partial class ModelParser
     internal static readonly string[] MultiTaskMembers = { "backbone", "source", "Source", "ForwardAll" };
 
     /// <summary>
+    /// What every mode's parse begins with: the class checks, the generated member names (when <paramref name="generatedMembers"/>
+    /// is given), the backbone and whether the class exposes it. Null when the parse of another mode on the same class
+    /// reports it (<see cref="OwnsClass"/>).
+    /// </summary>
+    private (TypeSpec? Type, ITypeSymbol? Backbone)? BeginMode(AttributeData modeAttribute, string attributeName, ModelMode mode, string[]? generatedMembers, bool allowTwoInputs = false)
+    {
+        if (!OwnsClass(modeAttribute, attributeName)) return null;
+        var typeSpec = CheckModelClass(mode, modeAttribute);
+        if (typeSpec is not null && generatedMembers is not null) CheckGeneratedNames(generatedMembers, Array.Empty<string>());
+        var backbone = CheckBackbone(modeAttribute, allowTwoInputs);
+        if (typeSpec is not null) CheckExposed(backbone, TypeArgumentLocation(modeAttribute));
+        return (typeSpec, backbone);
+    }
+
+    /// <summary>
     /// Whether this parse (of <paramref name="modeAttribute"/>, a <paramref name="mode"/> attribute) handles the class: not when
     /// the class repeats the attribute on another partial declaration (the compiler reports that) or declares another mode
     /// first. The first mode's parse reports RT0010 for a class with several.

@@ -13,10 +13,8 @@ internal sealed partial class ModelParser
     /// <summary>Checks a multi-task class: partial, a module backbone, and tasks that are bypass models over that backbone sharing its taps.</summary>
     public ModelResult ParseMultiTask(AttributeData modeAttribute)
     {
-        if (!OwnsClass(modeAttribute, MultiTaskAttribute)) return new ModelResult(null, null, EquatableArray<DiagnosticInfo>.Empty);
-        var typeSpec = CheckModelClass(ModelMode.MultiTask, modeAttribute);
-        var backbone = CheckBackbone(modeAttribute);
-        if (typeSpec is not null) CheckExposed(backbone, TypeArgumentLocation(modeAttribute));
+        if (BeginMode(modeAttribute, MultiTaskAttribute, ModelMode.MultiTask, generatedMembers: null) is not var (typeSpec, backbone))
+            return ModelResult.None;
         var taskLocation = LocationInfo.From(modeAttribute.ApplicationSyntaxReference?.GetSyntax());
         var tasks = modeAttribute.ConstructorArguments.Length == 1 && modeAttribute.ConstructorArguments[0].Kind == TypedConstantKind.Array
             ? modeAttribute.ConstructorArguments[0].Values.Select(v => v.Value as INamedTypeSymbol).ToList()

@@ -12,11 +12,8 @@ internal sealed partial class ModelParser
     /// <summary>Parses a class annotated with the parallel mode attribute.</summary>
     public ModelResult ParseParallel(AttributeData modeAttribute)
     {
-        if (!OwnsClass(modeAttribute, ParallelAttribute)) return new ModelResult(null, null, EquatableArray<DiagnosticInfo>.Empty);
-        var typeSpec = CheckModelClass(ModelMode.Parallel, modeAttribute);
-        var backbone = CheckBackbone(modeAttribute);
-        if (typeSpec is not null) CheckGeneratedNames(ParallelMembers, Array.Empty<string>());
-        if (typeSpec is not null) CheckExposed(backbone, TypeArgumentLocation(modeAttribute));
+        if (BeginMode(modeAttribute, ParallelAttribute, ModelMode.Parallel, ParallelMembers) is not var (typeSpec, backbone))
+            return ModelResult.None;
         var mode = AttributeReader.Read<ResTuningAttribute<object>>(modeAttribute) ?? new ResTuningAttribute<object>();
         var features = mode.Features;
         if (!ParameterRange.PositiveOrInfer.Allows(features)) diagnostics.Add(ParameterError(modeAttribute, nameof(mode.Features), "[ResTuning]", nameof(mode.Features), ParameterRange.PositiveOrInfer, features));

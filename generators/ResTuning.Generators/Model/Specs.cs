@@ -172,4 +172,7 @@ internal sealed record ModelResult(ParallelSpec? Parallel, BypassSpec? Bypass, M
         : this(parallel, bypass, null, diagnostics, shell)
     {
     }
+
+    /// <summary>Nothing for this parse: the class is another mode's parse to report.</summary>
+    public static ModelResult None { get; } = new(null, null, EquatableArray<DiagnosticInfo>.Empty);
 }

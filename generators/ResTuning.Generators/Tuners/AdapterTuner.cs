@@ -3,13 +3,9 @@ using ResTuning.Generators.Emit;
 namespace ResTuning.Generators.Tuners;
 
 /// <summary><c>[ResAdapter]</c>: a Res-Adapter <c>W_up σ(W_down x)</c> beside any module.</summary>
-internal sealed record AdapterTuner(int Dim, int In, int Out, double Dropout, bool ZeroInit, AdapterActivationKind Activation) : TunerKindSpec
+internal sealed record AdapterTuner(int Dim, int In, int Out, double Dropout, bool ZeroInit, AdapterActivationKind Activation) : TunerKindSpec("adapter", "Res-Adapter")
 {
     public const string AttributeName = nameof(ResAdapterAttribute);
-
-    public override string DefaultName => "adapter";
-
-    public override string Display => "Res-Adapter";
 
     public override (int In, int Out) StatedWidths => (In, Out);
 

@@ -7,13 +7,9 @@ namespace ResTuning.Generators.Tuners;
 /// <c>ChannelAdapterFactory</c> shapes it from the module (a Conv2d's or a ResNetBlock's channels and stride), so the
 /// generated code passes only what the attribute states (0: read from the module).
 /// </summary>
-internal sealed record ChannelAdapterTuner(int Dim, int In, int Out, int Stride, double Dropout, bool ZeroInit, AdapterActivationKind Activation) : TunerKindSpec
+internal sealed record ChannelAdapterTuner(int Dim, int In, int Out, int Stride, double Dropout, bool ZeroInit, AdapterActivationKind Activation) : TunerKindSpec("channel_adapter", "channel adapter")
 {
     public const string AttributeName = nameof(ChannelAdapterAttribute);
-
-    public override string DefaultName => "channel_adapter";
-
-    public override string Display => "channel adapter";
 
     public static TunerKindSpec Read(TunerReading r)
     {

@@ -7,16 +7,12 @@ namespace ResTuning.Generators.Tuners;
 /// <c>nn.Module&lt;Tensor, Tensor&gt;</c> with a public constructor <c>(long inFeatures, long outFeatures)</c>, which the
 /// generated code calls with the tap's widths. <see cref="Type"/> is its fully qualified name, <see cref="TypeName"/> its simple name.
 /// </summary>
-internal sealed record CustomTuner(string Type, string TypeName, int In, int Out) : TunerKindSpec
+internal sealed record CustomTuner(string Type, string TypeName, int In, int Out) : TunerKindSpec(TypeName.ToLowerInvariant(), "custom tuner")
 {
     // The generic attribute's metadata name carries its arity.
     public const string AttributeName = nameof(CustomTunerAttribute<object>) + "`1";
 
     /// <summary>The type name in lower case (<c>MyTuner</c> → <c>mytuner</c>).</summary>
-    public override string DefaultName => TypeName.ToLowerInvariant();
-
-    public override string Display => "custom tuner";
-
     public override (int In, int Out) StatedWidths => (In, Out);
 
     public static TunerKindSpec Read(TunerReading r)

@@ -6,15 +6,9 @@ namespace ResTuning.Generators.Tuners;
 /// <c>[DoRA]</c>: weight-decomposed LoRA beside a Linear, built by the runtime's <c>DoRA.For</c> on the tapped Linear
 /// itself (it reads that Linear's weight at every forward); mergeable into the frozen weight.
 /// </summary>
-internal sealed record DoRATuner(int Rank, double Alpha, double Dropout) : TunerKindSpec
+internal sealed record DoRATuner(int Rank, double Alpha, double Dropout) : TunerKindSpec("dora", "DoRA", IsMergeable: true)
 {
     public const string AttributeName = nameof(DoRAAttribute);
-
-    public override string DefaultName => "dora";
-
-    public override string Display => "DoRA";
-
-    public override bool IsMergeable => true;
 
     public static TunerKindSpec Read(TunerReading r)
     {

@@ -3,15 +3,9 @@ using ResTuning.Generators.Emit;
 namespace ResTuning.Generators.Tuners;
 
 /// <summary><c>[LoRA]</c>: a LoRA beside a Linear, a ConvLoRA beside a Conv2d; mergeable into the frozen weight.</summary>
-internal sealed record LoRATuner(int Rank, double Alpha, double Dropout, bool ZeroInit) : TunerKindSpec
+internal sealed record LoRATuner(int Rank, double Alpha, double Dropout, bool ZeroInit) : TunerKindSpec("lora", "LoRA", IsMergeable: true)
 {
     public const string AttributeName = nameof(LoRAAttribute);
-
-    public override string DefaultName => "lora";
-
-    public override string Display => "LoRA";
-
-    public override bool IsMergeable => true;
 
     public static TunerKindSpec Read(TunerReading r)
     {

@@ -3,15 +3,9 @@ using ResTuning.Generators.Emit;
 namespace ResTuning.Generators.Tuners;
 
 /// <summary><c>[ResPrefix]</c>: learned keys and values queried by the frozen attention it runs beside.</summary>
-internal sealed record PrefixTuner(int Length, bool ZeroInit, double InitStd) : TunerKindSpec
+internal sealed record PrefixTuner(int Length, bool ZeroInit, double InitStd) : TunerKindSpec("prefix", "Res-Prefix", TakesLambda: true)
 {
     public const string AttributeName = nameof(ResPrefixAttribute);
-
-    public override string DefaultName => "prefix";
-
-    public override string Display => "Res-Prefix";
-
-    public override bool TakesLambda => true;
 
     public static TunerKindSpec Read(TunerReading r)
     {

@@ -3,15 +3,9 @@ using ResTuning.Generators.Emit;
 namespace ResTuning.Generators.Tuners;
 
 /// <summary><c>[ResPrompt]</c>: learned prompts projected by the frozen attention it runs beside.</summary>
-internal sealed record PromptTuner(int Length, double InitRange) : TunerKindSpec
+internal sealed record PromptTuner(int Length, double InitRange) : TunerKindSpec("prompt", "Res-Prompt", TakesLambda: true)
 {
     public const string AttributeName = nameof(ResPromptAttribute);
-
-    public override string DefaultName => "prompt";
-
-    public override string Display => "Res-Prompt";
-
-    public override bool TakesLambda => true;
 
     public static TunerKindSpec Read(TunerReading r)
     {

@@ -6,20 +6,12 @@ namespace ResTuning.Generators.Tuners;
 /// holding values only, so a <see cref="TunerSpec"/> stays equatable for the incremental generator's cache; its attribute
 /// is read and validated by the kind's static <c>Read</c>, registered in <see cref="TunerKinds"/>.
 /// </summary>
-internal abstract record TunerKindSpec
+/// <param name="DefaultName">The tuner's name on its tap when the attribute sets none (<c>TunerAttribute.Name</c>).</param>
+/// <param name="Display">The kind as diagnostics name it (<c>Res-Adapter</c>, <c>LoRA</c>...).</param>
+/// <param name="IsMergeable">Whether the model can merge it into the frozen weight (declares <c>Merge</c>, <c>Unmerge</c>, <c>MergeAndUnload</c>).</param>
+/// <param name="TakesLambda">Whether <c>TunerScaleKind.Lambda</c> applies (an attention split between the tuner and the module).</param>
+internal abstract record TunerKindSpec(string DefaultName, string Display, bool IsMergeable = false, bool TakesLambda = false)
 {
-    /// <summary>The tuner's name on its tap when the attribute sets none (<c>TunerAttribute.Name</c>).</summary>
-    public abstract string DefaultName { get; }
-
-    /// <summary>The kind as diagnostics name it (<c>Res-Adapter</c>, <c>LoRA</c>...).</summary>
-    public abstract string Display { get; }
-
-    /// <summary>Whether the model can merge it into the frozen weight (declares <c>Merge</c>, <c>Unmerge</c>, <c>MergeAndUnload</c>).</summary>
-    public virtual bool IsMergeable => false;
-
-    /// <summary>Whether <c>TunerScaleKind.Lambda</c> applies (an attention split between the tuner and the module).</summary>
-    public virtual bool TakesLambda => false;
-
     /// <summary>The input and output widths the attribute states (0: inferred from the tap, or the model's <c>Features</c>).</summary>
     public virtual (int In, int Out) StatedWidths => (0, 0);
 

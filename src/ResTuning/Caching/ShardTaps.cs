@@ -24,24 +24,12 @@ internal sealed class ShardTaps : IDisposable
 
     /// <summary>A shard held in memory: one tensor per tap.</summary>
     public ShardTaps(int view, long begin, long end, Tensor[] taps)
-    {
-        View = view;
-        Begin = begin;
-        End = end;
-        this.taps = taps;
-        dtype = taps.Length > 0 ? taps[0].dtype : ScalarType.Float32;
-    }
+        : this(view, begin, end, taps.Length > 0 ? taps[0].dtype : ScalarType.Float32) => this.taps = taps;
 
     private ShardTaps(int view, long begin, long end, SafeFileHandle file, long[] tapOffsets, long[][] tapShapes, ScalarType dtype)
-    {
-        View = view;
-        Begin = begin;
-        End = end;
-        this.file = file;
-        this.tapOffsets = tapOffsets;
-        this.tapShapes = tapShapes;
-        this.dtype = dtype;
-    }
+        : this(view, begin, end, dtype) => (this.file, this.tapOffsets, this.tapShapes) = (file, tapOffsets, tapShapes);
+
+    private ShardTaps(int view, long begin, long end, ScalarType dtype) => (View, Begin, End, this.dtype) = (view, begin, end, dtype);
 
     public int View { get; }
 
