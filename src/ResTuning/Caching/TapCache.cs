@@ -164,17 +164,17 @@ public sealed class TapCache : IDisposable
         var differences = manifest.Key.Differences(expected, "the cache", "the live backbone and options");
         if (differences.Count > 0)
             throw new TapCacheException(directory, $"does not match and is not used: {string.Join("; ", differences)}. Extract the cache again for this backbone and inputs (or open the one built for them).");
-        var mapped = new List<ShardTaps>();
+        var opened = new List<ShardTaps>();
         try
         {
-            foreach (var shard in manifest.Shards) mapped.Add(ShardTaps.Open(directory, shard, manifest, verification));
+            foreach (var shard in manifest.Shards) opened.Add(ShardTaps.Open(directory, shard, manifest, verification));
         }
         catch
         {
-            foreach (var m in mapped) m.Dispose();
+            foreach (var o in opened) o.Dispose();
             throw;
         }
-        return new TapCache(manifest, mapped.ToArray(), TapCacheStorage.Disk, System.IO.Path.GetFullPath(directory));
+        return new TapCache(manifest, opened.ToArray(), TapCacheStorage.Disk, System.IO.Path.GetFullPath(directory));
     }
 
     /// <summary>
