@@ -34,6 +34,9 @@ public static class MemoryProbe
         GC.Collect();
         GC.WaitForPendingFinalizers();
         GC.Collect();
+        // Memory freed earlier (a tap extraction's batches, data loading) that glibc still holds would count as in use now
+        // and be reused, unseen, by the steps (the runtime keeps freed memory: NativeHeapPolicy): hand it back first.
+        global::ResTuning.Native.NativeHeapPolicy.Trim();
         PeakMemory.ResetPeak();
         var before = PeakMemory.CurrentBytes();
         var optimizer = new LeanAdamW(run.Trainable, 1e-4);

@@ -31,19 +31,7 @@ public static class NativeHeap
     }
 
     /// <summary>Asks glibc to hand every whole free page of every arena back to the kernel (<c>malloc_trim(0)</c>); false where there is no glibc to ask.</summary>
-    public static bool Trim()
-    {
-        if (!OperatingSystem.IsLinux()) return false;
-        try
-        {
-            malloc_trim(UIntPtr.Zero);
-            return true;
-        }
-        catch (Exception e) when (e is EntryPointNotFoundException or DllNotFoundException)
-        {
-            return false;
-        }
-    }
+    public static bool Trim() => ResTuning.Native.NativeHeapPolicy.Trim();
 
     /// <summary>
     /// Arenas the server lets glibc create (<see cref="LimitArenas"/>). glibc gives threads that allocate at once arenas of
@@ -86,7 +74,4 @@ public static class NativeHeap
 
     [DllImport("libc", ExactSpelling = true)]
     private static extern MallInfo2 mallinfo2();
-
-    [DllImport("libc", ExactSpelling = true)]
-    private static extern int malloc_trim(UIntPtr pad);
 }

@@ -64,6 +64,29 @@ public static class NativeHeapPolicy
         return Environment.GetEnvironmentVariable("GLIBC_TUNABLES")?.Contains("glibc.malloc.", StringComparison.Ordinal) == true;
     }
 
+    /// <summary>
+    /// Hands every whole free page of glibc's heap back to the system (<c>malloc_trim(0)</c>): what <see cref="KeepFreedMemory"/>
+    /// keeps for reuse. A long-running server can call it on a timer; a memory measurement calls it before reading its
+    /// baseline, or the freed memory still held would count as in use before and be reused, unseen, after.
+    /// </summary>
+    /// <returns>False where there is no glibc to ask (other operating systems and C libraries).</returns>
+    public static bool Trim()
+    {
+        if (!OperatingSystem.IsLinux()) return false;
+        try
+        {
+            malloc_trim(UIntPtr.Zero);
+            return true;
+        }
+        catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException)
+        {
+            return false;
+        }
+    }
+
     [DllImport("libc", ExactSpelling = true)]
     private static extern int mallopt(int param, int value);
+
+    [DllImport("libc", ExactSpelling = true)]
+    private static extern int malloc_trim(UIntPtr pad);
 }

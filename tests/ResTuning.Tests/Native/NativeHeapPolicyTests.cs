@@ -1,3 +1,4 @@
+using System.IO;
 using System.Runtime.InteropServices;
 using ResTuning.Native;
 using static TorchSharp.torch;
@@ -30,6 +31,33 @@ public sealed class NativeHeapPolicyTests
         var mapped = (long)alive.MappedBytes - (long)before.MappedBytes;
         Assert.True(mapped < MiB, $"the 30 MiB buffer was mapped on its own ({mapped / MiB} MiB of new mappings), not taken from the heap.");
     }
+
+    [Fact]
+    public void Trim_hands_freed_heap_pages_back_to_the_system()
+    {
+        if (!OperatingSystem.IsLinux() || NativeHeapPolicy.EnvironmentConfiguresMalloc()) return;  // glibc only, unless the environment tunes malloc
+        TorchNatives.Initialize(null);
+        NativeHeapPolicy.KeepFreedMemory();
+
+        // A 30 MiB buffer with a 4 MiB one after it: once the large one is freed, its pages sit inside the heap, where glibc
+        // keeps them (the heap is not wholly free, and its top is the other buffer) until a trim.
+        var large = empty(30 * MiB / 4);
+        large.fill_(1f);
+        using var after = empty(4 * MiB / 4);
+        after.fill_(1f);
+        large.Dispose();
+        var held = mallinfo2();
+        Assert.True((long)held.FreeChunks >= 30 * MiB, $"glibc holds {(long)held.FreeChunks / MiB} MiB of freed memory; the freed 30 MiB buffer should be among it.");
+
+        var residentBefore = ResidentAnonymousBytes();
+        Assert.True(NativeHeapPolicy.Trim());
+        var released = residentBefore - ResidentAnonymousBytes();
+        // Other tests run beside this one and allocate too, so the bound leaves room: most of the 30 MiB must go.
+        Assert.True(released >= 20 * MiB, $"the trim released {released / MiB} MiB of resident memory; the freed 30 MiB buffer's pages should have gone back.");
+    }
+
+    private static long ResidentAnonymousBytes() =>
+        long.Parse(File.ReadLines("/proc/self/status").Single(l => l.StartsWith("RssAnon:", StringComparison.Ordinal)).Split(' ', StringSplitOptions.RemoveEmptyEntries)[1]) * 1024;
 
     [Fact]
     public void An_opt_out_or_a_malloc_variable_leaves_glibc_alone()
