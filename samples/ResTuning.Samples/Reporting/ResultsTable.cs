@@ -41,7 +41,7 @@ public static class ResultsTable
             AnsiConsole.MarkupLine($"Backbone: source-task test accuracy [bold]{Percent(source)} %[/] after pretraining.");
         AnsiConsole.MarkupLine("[grey]lr: the peak learning rate chosen on the validation split (never the test split). ms/step: median of the final runs. " +
                                $"training memory: peak resident set of 3 AdamW steps at batch {probeBatch} minus the resident set before them (gradients, optimizer state, activations), " +
-                               "plus the tap cache where the bypass trained on one; each method ran in its own process.[/]");
+                               "a tap cache is on disk and read a batch at a time (its batches count); each method ran in its own process.[/]");
     }
 
     private static string Percent(double fraction) => (100 * fraction).ToString("F1", CultureInfo.InvariantCulture);
