@@ -38,7 +38,7 @@ public sealed class NativeHeapTests
             var freed = NativeHeap.Current()!.Value.FreeHeld;
             Assert.True(freed > 60L << 20, $"Expected the holes to be held by the heap; it holds {freed >> 20} MiB free.");
             var residentBefore = ResidentMemory.CurrentKiB()!.Value;
-            Assert.True(NativeHeap.Trim());
+            Assert.True(ResTuning.Native.NativeHeapPolicy.Trim());
             var residentAfter = ResidentMemory.CurrentKiB()!.Value;
             Assert.True(residentBefore - residentAfter > 40 * 1024, $"The trim gave back only {(residentBefore - residentAfter) / 1024} MiB ({residentBefore / 1024} -> {residentAfter / 1024} MiB).");
         }

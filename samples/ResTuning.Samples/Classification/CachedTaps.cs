@@ -26,12 +26,6 @@ public sealed class CachedTaps : IDisposable
         Data = data;
     }
 
-    /// <summary>Bytes of cached taps the process holds: all of them for a cache in memory, none for one on disk (it reads a batch at a time).</summary>
-    public long BytesInMemory => cache.Storage == TapCacheStorage.Memory ? cache.Bytes : 0;
-
-    /// <summary>Where the cache lives.</summary>
-    public TapCacheStorage Storage => cache.Storage;
-
     /// <summary>The splits, each training and validation image replaced by its example index (int64) into the cache; the test split as given.</summary>
     public TransferData Data { get; }
 
@@ -46,12 +40,13 @@ public sealed class CachedTaps : IDisposable
     /// <param name="labelledOnce">The labelled split is the sweep's training split followed by the validation split (as
     /// <see cref="TransferData"/> builds it, checked here): cache those two once and read the labelled examples from them, instead
     /// of caching the labelled examples a second time.</param>
-    /// <param name="directory">A scratch folder to keep the cache in on disk (read a batch at a time, removed on
-    /// <see cref="Dispose"/>); null keeps it in memory.</param>
-    public static CachedTaps Extract(TapReader extractor, TransferData data, ScalarType dtype, string preprocessing, bool labelledOnce = false, string? directory = null)
+    /// <param name="directory">A scratch folder for the cache, on disk and read a batch at a time so that the process holds a
+    /// batch of taps rather than the cache; removed on <see cref="Dispose"/>.</param>
+    public static CachedTaps Extract(TapReader extractor, TransferData data, ScalarType dtype, string preprocessing, bool labelledOnce, string directory)
     {
         ArgumentNullException.ThrowIfNull(extractor);
         ArgumentNullException.ThrowIfNull(data);
+        ArgumentNullException.ThrowIfNull(directory);
         if (labelledOnce && !SameRows(data.Labelled.Images, cat(new[] { data.SweepTrain.Images, data.Validation.Images }, 0)))
             throw new ArgumentException("The labelled split is not the sweep's training split followed by the validation split.", nameof(data));
         var splits = labelledOnce ? new[] { data.SweepTrain, data.Validation } : new[] { data.SweepTrain, data.Validation, data.Labelled };
@@ -59,7 +54,7 @@ public sealed class CachedTaps : IDisposable
         var options = new TapCacheOptions
         {
             Preprocessing = preprocessing, LastTap = extractor.LastTap, DType = dtype, BatchSize = 250, Backbone = extractor.Backbone,
-            Storage = directory is null ? TapCacheStorage.Memory : TapCacheStorage.Disk, Directory = directory,
+            Storage = TapCacheStorage.Disk, Directory = directory,
         };
         var cache = TapCache.Extract(extractor.Source, (start, count, _) => extractor.ToBackboneInput(images.narrow(0, start, count)), images.shape[0], options);
 
@@ -84,11 +79,11 @@ public sealed class CachedTaps : IDisposable
         return reader.Run(taps).MoveToOuterDisposeScope();
     };
 
-    /// <summary>Releases the cache and removes a disk cache's folder (it is this run's scratch space).</summary>
+    /// <summary>Releases the cache and removes its folder (it is this run's scratch space).</summary>
     public void Dispose()
     {
         cache.Dispose();
-        if (cache.Directory is { } folder && System.IO.Directory.Exists(folder)) System.IO.Directory.Delete(folder, recursive: true);
+        if (System.IO.Directory.Exists(cache.Directory)) System.IO.Directory.Delete(cache.Directory, recursive: true);
     }
 
     private static bool SameRows(Tensor a, Tensor b) => a.shape.SequenceEqual(b.shape) && a.eq(b).all().item<bool>();

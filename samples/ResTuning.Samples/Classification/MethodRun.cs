@@ -42,11 +42,11 @@ public static class MethodRun
         if (cached is not null) data = cached.Data;
         Func<Tensor, Tensor> ForwardOf(ITuningRun run) => cached is null ? run.Forward : cached.Forward(run.Taps!);
 
-        // A tap cache held in memory would be part of what training on it costs; this one is on disk and read a batch at a
-        // time, so the probe's batches are what it costs (the operating system's page cache is not the process's memory).
-        var trainingBytes = cached?.BytesInMemory ?? 0;
+        // The tap cache is on disk and read a batch at a time, so the probe's batches are what it costs in memory (the
+        // operating system's page cache is not the process's memory).
+        long trainingBytes;
         using (var probe = backbone.Prepare(method, seed: 0, device))
-            trainingBytes += MemoryProbe.Measure(probe, ForwardOf(probe), data.Labelled, backbone.MemoryProbeBatch, device);
+            trainingBytes = MemoryProbe.Measure(probe, ForwardOf(probe), data.Labelled, backbone.MemoryProbeBatch, device);
 
         // The sweep: every learning rate of the grid, trained on the sweep split, scored on the validation split.
         var sweep = new List<SweepPoint>();
@@ -112,7 +112,7 @@ public static class MethodRun
         if (extractor.Taps is not { } reader) return null;
         var watch = System.Diagnostics.Stopwatch.StartNew();
         var cached = CachedTaps.Extract(reader, data, dtype, $"{backbone.Name}; {dataDescription}; sweep, validation{(labelledOnce ? "" : ", labelled")}", labelledOnce,
-            directory: Path.Combine(output, "tap-cache", method.Name()));
+            Path.Combine(output, "tap-cache", method.Name()));
         AnsiConsole.MarkupLine($"[grey]{method.Name()}: taps of the {cached.Data.SweepTrain.Count + cached.Data.Validation.Count + (labelledOnce ? 0 : cached.Data.Labelled.Count):N0} training and validation examples cached " +
                                $"({TapCacheKey.DTypeName(dtype)}, {cached.Bytes / (1024.0 * 1024.0):F1} MiB on disk, read a batch at a time) in {watch.Elapsed.TotalSeconds:F1} s: the backbone does not run again in training[/]");
         return cached;

@@ -147,7 +147,7 @@ public sealed class InferenceWorker : IHostedService, IDisposable
             if (options.TrimNativeHeapSeconds > 0 && (changedTasks || Stopwatch.GetElapsedTime(lastTrim).TotalSeconds >= options.TrimNativeHeapSeconds))
             {
                 var trimStarted = Stopwatch.GetTimestamp();
-                if (NativeHeap.Trim()) metrics.Trimmed(Stopwatch.GetElapsedTime(trimStarted));
+                if (ResTuning.Native.NativeHeapPolicy.Trim()) metrics.Trimmed(Stopwatch.GetElapsedTime(trimStarted));
                 lastTrim = Stopwatch.GetTimestamp();
             }
         }

@@ -30,14 +30,11 @@ public static class NativeHeap
         }
     }
 
-    /// <summary>Asks glibc to hand every whole free page of every arena back to the kernel (<c>malloc_trim(0)</c>); false where there is no glibc to ask.</summary>
-    public static bool Trim() => ResTuning.Native.NativeHeapPolicy.Trim();
-
     /// <summary>
     /// Arenas the server lets glibc create (<see cref="LimitArenas"/>). glibc gives threads that allocate at once arenas of
     /// their own, up to eight per core, and each keeps its own freed pages: a server whose thread pool grows under load
     /// spreads its heap over more arenas as it runs. The soak measured resident memory +7.2 % over ten minutes with glibc's
-    /// default and +3.6 % with two arenas (both with <see cref="Trim"/> every 10 s; README, Serving).
+    /// default and +3.6 % with two arenas (both with <see cref="ResTuning.Native.NativeHeapPolicy.Trim"/> every 10 s; README, Serving).
     /// </summary>
     public const int ServingArenas = 2;
 

@@ -53,7 +53,7 @@ internal sealed class ShardTaps : IDisposable
         }
         var shape = tapShapes![tap];
         var rows = empty(new[] { (long)local.Length }.Concat(shape).ToArray(), dtype);
-        var rowBytes = shape.Aggregate(1L, (a, b) => a * b) * (dtype == ScalarType.Float32 ? 4 : 2);
+        var rowBytes = shape.Aggregate(1L, (a, b) => a * b) * rows.ElementSize;
         ReadRows(rows, local, tapOffsets![tap], rowBytes);
         return rows;
     }
