@@ -15,67 +15,54 @@ public sealed class ResTuningGenerator : IIncrementalGenerator
     /// <inheritdoc />
     public void Initialize(IncrementalGeneratorInitializationContext context)
     {
-        var parallel = context.SyntaxProvider.ForAttributeWithMetadataName(
-                ConfigurationParser.ParallelAttributeMetadataName,
-                static (node, _) => node is TypeDeclarationSyntax,
-                static (ctx, ct) => Safely(ctx, () => ConfigurationParser.ParseParallel(
-                    (INamedTypeSymbol)ctx.TargetSymbol, ctx.TargetNode, ctx.Attributes[0], ctx.SemanticModel.Compilation, ct)))
-            .WithTrackingName(TrackingNames.ParallelModels);
+        Mode(context, ConfigurationParser.ParallelAttributeMetadataName, ConfigurationParser.ParseParallel, TrackingNames.ParallelModels,
+            static r => r.Parallel, TrackingNames.ParallelSpecs, static spec => ParallelEmitter.Emit(spec));
+        Mode(context, ConfigurationParser.BypassAttributeMetadataName, ConfigurationParser.ParseBypass, TrackingNames.BypassModels,
+            static r => r.Bypass, TrackingNames.BypassSpecs, static spec => BypassEmitter.Emit(spec));
+        Mode(context, ConfigurationParser.MultiTaskAttributeMetadataName, ConfigurationParser.ParseMultiTask, TrackingNames.MultiTaskModels,
+            static r => r.MultiTask, TrackingNames.MultiTaskSpecs, static spec => MultiTaskEmitter.Emit(spec));
 
-        var bypass = context.SyntaxProvider.ForAttributeWithMetadataName(
-                ConfigurationParser.BypassAttributeMetadataName,
-                static (node, _) => node is TypeDeclarationSyntax,
-                static (ctx, ct) => Safely(ctx, () => ConfigurationParser.ParseBypass(
-                    (INamedTypeSymbol)ctx.TargetSymbol, ctx.TargetNode, ctx.Attributes[0], ctx.SemanticModel.Compilation, ct)))
-            .WithTrackingName(TrackingNames.BypassModels);
-
-        var multiTask = context.SyntaxProvider.ForAttributeWithMetadataName(
-                ConfigurationParser.MultiTaskAttributeMetadataName,
-                static (node, _) => node is TypeDeclarationSyntax,
-                static (ctx, ct) => Safely(ctx, () => ConfigurationParser.ParseMultiTask(
-                    (INamedTypeSymbol)ctx.TargetSymbol, ctx.TargetNode, ctx.Attributes[0], ctx.SemanticModel.Compilation, ct)))
-            .WithTrackingName(TrackingNames.MultiTaskModels);
-
-        // Every type declaration is parsed (records, structs...), so one that cannot be generated gets its diagnostic.
-        // Diagnostics are reported by ResTuning.Analyzers (shipped in the same package), which runs this same parser:
-        // reporting them here too would show every one twice. Invalid models simply produce no source. The exception:
-        // diagnostics that come with a declaration error (DiagnosticInfo.ByGenerator), which would hide the analyzer's
-        // in a command-line build, are reported here and skipped by the analyzer.
-        context.RegisterSourceOutput(ByGenerator(parallel), static (spc, info) => spc.ReportDiagnostic(info.ToDiagnostic()));
-        context.RegisterSourceOutput(ByGenerator(bypass), static (spc, info) => spc.ReportDiagnostic(info.ToDiagnostic()));
-        context.RegisterSourceOutput(ByGenerator(multiTask), static (spc, info) => spc.ReportDiagnostic(info.ToDiagnostic()));
-
-        // [ResTuning(...)] without <TBackbone> binds to no attribute: the mode pipelines above never see it.
+        // [ResTuning(...)] without <TBackbone> binds to no attribute: the mode pipelines never see it.
         var missingBackbone = context.SyntaxProvider.CreateSyntaxProvider(
                 static (node, _) => node is AttributeSyntax attribute && ModelAttributeSyntax.LacksTypeArgument(attribute),
                 static (ctx, ct) => Safely(() => ModelAttributeSyntax.MissingBackbone((AttributeSyntax)ctx.Node, ctx.SemanticModel, ct)))
             .Where(static info => info is not null)
             .WithTrackingName(TrackingNames.MissingBackboneArguments);
         context.RegisterSourceOutput(missingBackbone, static (spc, info) => spc.ReportDiagnostic(info!.ToDiagnostic()));
+    }
+
+    /// <summary>Reads one mode's model from a type declaration carrying its attribute.</summary>
+    private delegate ModelResult ModeParser(INamedTypeSymbol type, SyntaxNode declaration, AttributeData modeAttribute, Compilation compilation, System.Threading.CancellationToken cancellationToken);
+
+    /// <summary>
+    /// One mode's pipeline: every type declaration carrying <paramref name="attributeMetadataName"/> is parsed (records,
+    /// structs...), so one that cannot be generated gets its diagnostic; a valid model is emitted, an invalid one gets a shell.
+    /// </summary>
+    private static void Mode<TSpec>(IncrementalGeneratorInitializationContext context, string attributeMetadataName, ModeParser parse, string modelsTrackingName,
+        Func<ModelResult, TSpec?> specOf, string specsTrackingName, Func<TSpec, string> emit)
+        where TSpec : class, IModelSpec
+    {
+        var models = context.SyntaxProvider.ForAttributeWithMetadataName(
+                attributeMetadataName,
+                static (node, _) => node is TypeDeclarationSyntax,
+                (ctx, ct) => Safely(ctx, () => parse((INamedTypeSymbol)ctx.TargetSymbol, ctx.TargetNode, ctx.Attributes[0], ctx.SemanticModel.Compilation, ct)))
+            .WithTrackingName(modelsTrackingName);
+
+        // Diagnostics are reported by ResTuning.Analyzers (shipped in the same package), which runs this same parser:
+        // reporting them here too would show every one twice. Invalid models simply produce no source. The exception:
+        // diagnostics that come with a declaration error (DiagnosticInfo.ByGenerator), which would hide the analyzer's
+        // in a command-line build, are reported here and skipped by the analyzer.
+        context.RegisterSourceOutput(ByGenerator(models), static (spc, info) => spc.ReportDiagnostic(info.ToDiagnostic()));
 
         // A model whose RT errors stop its generation still gets a shell (its members, throwing), so that using it adds no
         // follow-on errors (CS1729, CS1061...) to the RT ones.
-        context.RegisterSourceOutput(Shells(parallel), static (spc, shell) => AddSource(spc, shell.Type, () => ShellEmitter.Emit(shell)));
-        context.RegisterSourceOutput(Shells(bypass), static (spc, shell) => AddSource(spc, shell.Type, () => ShellEmitter.Emit(shell)));
-        context.RegisterSourceOutput(Shells(multiTask), static (spc, shell) => AddSource(spc, shell.Type, () => ShellEmitter.Emit(shell)));
+        context.RegisterSourceOutput(Shells(models), static (spc, shell) => AddSource(spc, shell.Type, () => ShellEmitter.Emit(shell)));
 
-        var specs = parallel
-            .Where(static r => r.Parallel is not null)
-            .Select(static (r, _) => r.Parallel!)
-            .WithTrackingName(TrackingNames.ParallelSpecs);
-        context.RegisterSourceOutput(specs, static (spc, spec) => AddSource(spc, spec.Type, () => ParallelEmitter.Emit(spec)));
-
-        var bypassSpecs = bypass
-            .Where(static r => r.Bypass is not null)
-            .Select(static (r, _) => r.Bypass!)
-            .WithTrackingName(TrackingNames.BypassSpecs);
-        context.RegisterSourceOutput(bypassSpecs, static (spc, spec) => AddSource(spc, spec.Type, () => BypassEmitter.Emit(spec)));
-
-        var multiTaskSpecs = multiTask
-            .Where(static r => r.MultiTask is not null)
-            .Select(static (r, _) => r.MultiTask!)
-            .WithTrackingName(TrackingNames.MultiTaskSpecs);
-        context.RegisterSourceOutput(multiTaskSpecs, static (spc, spec) => AddSource(spc, spec.Type, () => MultiTaskEmitter.Emit(spec)));
+        var specs = models
+            .Where(r => specOf(r) is not null)
+            .Select((r, _) => specOf(r)!)
+            .WithTrackingName(specsTrackingName);
+        context.RegisterSourceOutput(specs, (spc, spec) => AddSource(spc, spec.Type, () => emit(spec)));
     }
 
     /// <summary>The shells of the models in <paramref name="models"/> that have one.</summary>

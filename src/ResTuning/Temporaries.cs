@@ -14,4 +14,20 @@ internal static class Temporaries
         if (ReferenceEquals(temporary, kept1) || ReferenceEquals(temporary, kept2)) return;
         temporary.Dispose();
     }
+
+    /// <summary>
+    /// Runs <paramref name="steps"/> one after another on <paramref name="input"/>, freeing each output in between once the
+    /// next exists (taps keep detached handles of their own, autograd its own references); the caller's input stays theirs.
+    /// </summary>
+    public static Tensor Chain<T>(IEnumerable<T> steps, Tensor input, Func<T, Tensor, Tensor> run)
+    {
+        var current = input;
+        foreach (var step in steps)
+        {
+            var next = run(step, current);
+            Free(current, next, input);
+            current = next;
+        }
+        return current;
+    }
 }

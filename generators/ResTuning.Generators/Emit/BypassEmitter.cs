@@ -38,23 +38,33 @@ internal static partial class BypassEmitter
     {
         var name = CSharpText.Identifier(spec.Type.Name);
         var moduleName = CSharpText.String(spec.Type.Name);
-        w.Line("/// <summary>Freezes <paramref name=\"backbone\"/>, hooks its taps and creates the bypass.</summary>");
-        w.Line("/// <param name=\"backbone\">The backbone, with its pretrained weights loaded; never disposed by this model.</param>");
-        w.Line("/// <param name=\"head\">Replaces the generated head (applied to b_L, or to the backbone's output after re-entry).</param>");
-        w.Line($"public {name}({ModelSurface.BypassParameters(spec.BackboneType)})");
-        w.Line($"    : base({moduleName}, {ModelSurface.BypassBaseArguments(sharedSource: false)})");
-        w.Open("");
-        w.Close();
-        w.Line();
-        w.Line("/// <summary>Creates the bypass on taps already hooked, e.g. shared by the tasks of a multi-task model.</summary>");
-        w.Line("/// <param name=\"backbone\">The backbone.</param>");
-        w.Line("/// <param name=\"source\">Its taps, from <see cref=\"CreateTapSource\"/>.</param>");
-        w.Line("/// <param name=\"head\">Replaces the generated head.</param>");
-        w.Line($"public {name}({ModelSurface.BypassSharedParameters(spec.BackboneType)})");
-        w.Line($"    : base({moduleName}, {ModelSurface.BypassBaseArguments(sharedSource: true)})");
-        w.Open("");
-        w.Close();
-        w.Line();
+        // One constructor hooks the backbone itself; the other reuses taps already hooked (a multi-task model's).
+        var constructors = new[]
+        {
+            (Shared: false, Docs: new[]
+            {
+                "<summary>Freezes <paramref name=\"backbone\"/>, hooks its taps and creates the bypass.</summary>",
+                "<param name=\"backbone\">The backbone, with its pretrained weights loaded; never disposed by this model.</param>",
+                "<param name=\"head\">Replaces the generated head (applied to b_L, or to the backbone's output after re-entry).</param>",
+            }),
+            (Shared: true, Docs: new[]
+            {
+                "<summary>Creates the bypass on taps already hooked, e.g. shared by the tasks of a multi-task model.</summary>",
+                "<param name=\"backbone\">The backbone.</param>",
+                "<param name=\"source\">Its taps, from <see cref=\"CreateTapSource\"/>.</param>",
+                "<param name=\"head\">Replaces the generated head.</param>",
+            }),
+        };
+        foreach (var (shared, docs) in constructors)
+        {
+            foreach (var doc in docs) w.Line("/// " + doc);
+            var parameters = shared ? ModelSurface.BypassSharedParameters(spec.BackboneType) : ModelSurface.BypassParameters(spec.BackboneType);
+            w.Line($"public {name}({parameters})");
+            w.Line($"    : base({moduleName}, {ModelSurface.BypassBaseArguments(shared)})");
+            w.Open("");
+            w.Close();
+            w.Line();
+        }
         var reenter = spec.Output is null ? "null" : CSharpText.String(spec.Output.Path.Text);
         w.Line("/// <summary>What the attributes decide: the stages, the head and where b_L re-enters (null: to the head).</summary>");
         w.Line($"private static readonly global::ResTuning.Bypass.BypassFactories Factories = new(CreateStages, CreateHead, ReenterAt: {reenter});");
@@ -73,26 +83,28 @@ internal static partial class BypassEmitter
         w.Line($"(string Name, {ModelFile.TensorModule} Module)? start = null;");
         if (spec.Start is { } start)
         {
-            w.Open("");
-            TapWalk.Emit(w, start, "backbone", (body, path) => body.Line($"start = ({path}, module);"));
-            w.Close();
+            EmitLookup(w, start, path => $"start = ({path}, module);");
         }
         w.Line($"var taps = new {TapList}();");
         foreach (var tap in spec.Taps)
         {
             w.Line(CSharpText.Comment(tap.Path.Text));
-            w.Open("");
-            TapWalk.Emit(w, tap, "backbone", (body, path) => body.Line($"taps.Add(({path}, module));"));
-            w.Close();
+            EmitLookup(w, tap, path => $"taps.Add(({path}, module));");
         }
         w.Line($"var reentry = new {TapList}();");
         if (spec.Output is { } output)
         {
-            w.Open("");
-            TapWalk.Emit(w, output, "backbone", (body, path) => body.Line($"reentry.Add(({path}, module));"));
-            w.Close();
+            EmitLookup(w, output, path => $"reentry.Add(({path}, module));");
         }
         w.Line($"return new {Source}(backbone, start, taps, reentry);");
+        w.Close();
+    }
+
+    // One tap's lookup in a block of its own (each declares its own `module`), ending in `statement` of the tap's path.
+    private static void EmitLookup(SourceWriter w, ResolvedTap tap, Func<string, string> statement)
+    {
+        w.Open("");
+        TapWalk.Emit(w, tap, "backbone", (body, path) => body.Line(statement(path)));
         w.Close();
     }
 

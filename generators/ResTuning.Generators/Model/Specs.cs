@@ -85,13 +85,20 @@ internal sealed record TunerSpec(
 /// <summary>A backbone module kept trainable.</summary>
 internal sealed record TrainableSpec(ResolvedTap Tap, string Source);
 
+/// <summary>What every mode's model spec has: the annotated type it completes.</summary>
+internal interface IModelSpec
+{
+    /// <summary>The annotated type.</summary>
+    TypeSpec Type { get; }
+}
+
 /// <summary>Everything the emitter needs for a parallel Res-Tuning model.</summary>
 internal sealed record ParallelSpec(
     TypeSpec Type,
     string BackboneType,
     EquatableArray<TunerSpec> Tuners,
     EquatableArray<TrainableSpec> Trainable,
-    long TrainableParameterCount)
+    long TrainableParameterCount) : IModelSpec
 {
     public bool HasLoRA
     {
@@ -126,13 +133,13 @@ internal sealed record BypassSpec(
     bool LearnLambda,
     long TrainableParameterCount,
     string Source,
-    int Inputs);
+    int Inputs) : IModelSpec;
 
 /// <summary>
 /// A multi-task group: bypass models over one backbone, run on one backbone pass. <see cref="Tasks"/> are the tasks'
 /// fully qualified names, <see cref="TaskNames"/> their simple names (no <c>@</c>).
 /// </summary>
-internal sealed record MultiTaskSpec(TypeSpec Type, string BackboneType, EquatableArray<string> Tasks, EquatableArray<string> TaskNames);
+internal sealed record MultiTaskSpec(TypeSpec Type, string BackboneType, EquatableArray<string> Tasks, EquatableArray<string> TaskNames) : IModelSpec;
 
 /// <summary>
 /// How a bypass over <c>[B, C, H, W]</c> feature maps moves its state between taps (<c>[BypassTaps(Upsample/Downsample)]</c>);
@@ -162,7 +169,7 @@ internal enum ModelMode
 /// model's tasks that a property can expose (fully qualified, and their property names).
 /// </summary>
 internal sealed record ShellSpec(ModelMode Mode, TypeSpec Type, string BackboneType, int Inputs, bool HasLoRA,
-    EquatableArray<string> Tasks, EquatableArray<string> TaskNames);
+    EquatableArray<string> Tasks, EquatableArray<string> TaskNames) : IModelSpec;
 
 /// <summary>The result of the transform for one annotated class: a spec when valid, else a shell where one compiles, and the diagnostics.</summary>
 internal sealed record ModelResult(ParallelSpec? Parallel, BypassSpec? Bypass, MultiTaskSpec? MultiTask, EquatableArray<DiagnosticInfo> Diagnostics,

@@ -18,14 +18,6 @@ public sealed class BertEncoder : nn.Module<Tensor, Tensor>
     /// <inheritdoc />
     public override Tensor forward(Tensor states)
     {
-        var current = states;
-        foreach (var module in layer)
-        {
-            var next = module.call(current);
-            // Each layer output in between is freed once the next exists; the caller's input stays theirs.
-            Temporaries.Free(current, next, states);
-            current = next;
-        }
-        return current;
+        return Temporaries.Chain(layer, states, static (module, h) => module.call(h));
     }
 }

@@ -131,28 +131,16 @@ public sealed class ResNet : nn.Module<Tensor, Tensor>
     /// <summary>Runs every block of stage <paramref name="stage"/> (0 for <c>layer1</c>) on <paramref name="x"/>.</summary>
     public Tensor RunStage(int stage, Tensor x)
     {
-        var list = Stage(stage);
-        var current = x;
-        foreach (var block in list)
-        {
-            var next = block.call(current);
-            Temporaries.Free(current, next, x);
-            current = next;
-        }
-        return current;
+        return Temporaries.Chain(Stage(stage), x, static (block, h) => block.call(h));
     }
 
     /// <summary>Images to the last stage's feature map <c>[B, FeatureDim, H/32, W/32]</c>.</summary>
     public Tensor ForwardFeatures(Tensor images)
     {
-        var current = Stem(images);
-        for (var stage = 0; stage < layers.Length; stage++)
-        {
-            var next = RunStage(stage, current);
-            Temporaries.Free(current, next);
-            current = next;
-        }
-        return current;
+        var stem = Stem(images);
+        var features = Temporaries.Chain(Enumerable.Range(0, layers.Length), stem, RunStage);
+        Temporaries.Free(stem, features);
+        return features;
     }
 
     /// <summary>A feature map to the output: global average pool, flatten, and <c>fc</c> when there is one.</summary>

@@ -92,16 +92,7 @@ public sealed class VisionTransformer : nn.Module<Tensor, Tensor>
     {
         if (from < 0 || to > blocks.Count || from > to)
             throw new ArgumentOutOfRangeException(nameof(from), $"Block range [{from}, {to}) is outside [0, {blocks.Count}].");
-        var current = tokens;
-        for (var i = from; i < to; i++)
-        {
-            var next = blocks[i].call(current);
-            // Each block output in between is freed once the next exists, as PyTorch's reference counting would (taps
-            // keep detached handles of their own, autograd its own references); the caller's input stays theirs.
-            Temporaries.Free(current, next, tokens);
-            current = next;
-        }
-        return current;
+        return Temporaries.Chain(Enumerable.Range(from, to - from), tokens, (i, h) => blocks[i].call(h));
     }
 
     /// <summary>Images to normalised tokens: embed, all blocks, final norm.</summary>

@@ -5,13 +5,11 @@ namespace ResTuning.Bypass;
 /// a <c>tail</c> that is only run on re-entry. Suits U-Net-like decoders whose stages change the spatial size
 /// and channel count. Re-entry points: each stage's name (its input) and <c>tail</c>.
 /// </summary>
-public sealed class SequentialTapSource : IReenteringTapSource
+public sealed class SequentialTapSource : ChainTapSource
 {
     private readonly nn.Module<Tensor, Tensor> stem;
     private readonly (string Name, nn.Module<Tensor, Tensor> Module)[] stages;
     private readonly nn.Module<Tensor, Tensor>? tail;
-    private readonly string[] tapNames;
-    private readonly string[] reentry;
 
     /// <summary>Creates the source.</summary>
     /// <param name="stem">Computes x_0 from the input.</param>
@@ -31,32 +29,21 @@ public sealed class SequentialTapSource : IReenteringTapSource
         if (freeze)
             foreach (var m in new[] { stem }.Concat(this.stages.Select(s => s.Module)).Concat(tail is null ? Array.Empty<nn.Module<Tensor, Tensor>>() : new[] { tail }))
                 foreach (var p in m.parameters()) p.requires_grad = false;
-        tapNames = new[] { "stem" }.Concat(names).ToArray();
-        reentry = tail is null ? names : names.Concat(new[] { "tail" }).ToArray();
+        SetPoints(new[] { "stem" }.Concat(names).ToArray(), tail is null ? names : names.Concat(new[] { "tail" }).ToArray());
     }
 
     /// <inheritdoc />
-    public IReadOnlyList<string> TapNames => tapNames;
-
-    /// <inheritdoc />
-    public IReadOnlyList<string> ReentryPoints => reentry;
-
-    /// <inheritdoc />
-    public IReadOnlyList<Tensor> Collect(Tensor input, int lastTap)
+    private protected override void Run(List<Tensor> taps, Tensor input, int lastTap)
     {
-        TapChecks.LastTap(lastTap, tapNames.Length);
-        using var grad = no_grad();
-        using var scope = NewDisposeScope();
-        var taps = new List<Tensor>(lastTap + 1) { stem.call(input) };
+        taps.Add(stem.call(input));
         for (var l = 1; l <= lastTap; l++) taps.Add(stages[l - 1].Module.call(taps[^1]));
-        return taps.Select(tap => tap.detach().MoveToOuterDisposeScope()).ToArray();
     }
 
     /// <inheritdoc />
-    public Tensor Reenter(string point, Tensor features)
+    public override Tensor Reenter(string point, Tensor features)
     {
         var start = point == "tail" && tail is not null ? stages.Length : Array.FindIndex(stages, s => s.Name == point);
-        if (start < 0) throw TapChecks.UnknownPoint(point, reentry);
+        if (start < 0) throw TapChecks.UnknownPoint(point, ReentryPoints);
         for (var i = start; i < stages.Length; i++) features = stages[i].Module.call(features);
         return tail is null ? features : tail.call(features);
     }

@@ -7,11 +7,9 @@ namespace ResTuning.Bypass;
 /// <c>x_l</c> = the output of the l-th tapped block (<c>blocks.{i}</c>). Re-entry points: <c>blocks.{i}</c>
 /// (the input of block i), <c>norm</c> (the final norm's input) and <c>head</c> (the normalised tokens).
 /// </summary>
-public sealed class VitTapSource : IReenteringTapSource
+public sealed class VitTapSource : ChainTapSource
 {
     private readonly int[] blocks;
-    private readonly string[] tapNames;
-    private readonly string[] reentry;
 
     /// <summary>Taps a ViT.</summary>
     /// <param name="vit">The backbone.</param>
@@ -32,26 +30,16 @@ public sealed class VitTapSource : IReenteringTapSource
         }
         if (freeze)
             foreach (var p in vit.parameters()) p.requires_grad = false;
-        tapNames = new[] { "embed" }.Concat(this.blocks.Select(b => $"blocks.{b}")).ToArray();
-        reentry = Enumerable.Range(0, depth).Select(b => $"blocks.{b}").Concat(new[] { "norm", "head" }).ToArray();
+        SetPoints(new[] { "embed" }.Concat(this.blocks.Select(b => $"blocks.{b}")).ToArray(),
+            Enumerable.Range(0, depth).Select(b => $"blocks.{b}").Concat(new[] { "norm", "head" }).ToArray());
     }
 
     /// <summary>The tapped backbone.</summary>
     public VisionTransformer Vit { get; }
 
     /// <inheritdoc />
-    public IReadOnlyList<string> TapNames => tapNames;
-
-    /// <inheritdoc />
-    public IReadOnlyList<string> ReentryPoints => reentry;
-
-    /// <inheritdoc />
-    public IReadOnlyList<Tensor> Collect(Tensor input, int lastTap)
+    private protected override void Run(List<Tensor> taps, Tensor input, int lastTap)
     {
-        TapChecks.LastTap(lastTap, tapNames.Length);
-        using var grad = no_grad();
-        using var scope = NewDisposeScope();
-        var taps = new List<Tensor>(lastTap + 1);
         var x = Vit.Embed(input);
         taps.Add(x);
         var next = 0;
@@ -62,16 +50,14 @@ public sealed class VitTapSource : IReenteringTapSource
             next = blocks[t - 1] + 1;
             taps.Add(x);
         }
-        return taps.Select(tap => tap.detach().MoveToOuterDisposeScope()).ToArray();
     }
 
     /// <inheritdoc />
-    public Tensor Reenter(string point, Tensor features)
+    public override Tensor Reenter(string point, Tensor features)
     {
         if (point == "head") return Vit.ForwardHead(features);
         if (point == "norm") return Vit.ForwardHead(Vit.Norm.call(features));
-        var index = Array.IndexOf(reentry, point);
-        if (index < 0) throw TapChecks.UnknownPoint(point, reentry);
+        var index = IndexOfReentry(point);
         var tokens = Vit.RunBlocks(features, index, Vit.Blocks.Count);
         return Vit.ForwardHead(Vit.Norm.call(tokens));
     }

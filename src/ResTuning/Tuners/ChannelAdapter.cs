@@ -15,13 +15,8 @@ namespace ResTuning.Tuners;
 /// stage whose 3×3 convolution has stride s and padding 1 (or whose 1×1 shortcut has stride s), such as the first
 /// block of a ResNet stage, so the adapter can run beside it.</para>
 /// </remarks>
-public sealed class ChannelAdapter : nn.Module<Tensor, Tensor>
+public sealed class ChannelAdapter : BottleneckAdapter<Conv2d>
 {
-    private readonly Conv2d down;
-    private readonly nn.Module<Tensor, Tensor> activation;
-    private readonly Dropout? dropout;
-    private readonly Conv2d up;
-
     /// <summary>Creates a channel adapter.</summary>
     /// <param name="inChannels">Channels of the operator's input.</param>
     /// <param name="hiddenDim">Bottleneck width (the adapter's "dim").</param>
@@ -33,54 +28,36 @@ public sealed class ChannelAdapter : nn.Module<Tensor, Tensor>
     /// <param name="name">Module name used in messages.</param>
     public ChannelAdapter(long inChannels, long hiddenDim, long? outChannels = null, AdapterActivationKind activation = AdapterActivationKind.Gelu,
         double dropout = 0.0, bool zeroInit = true, long stride = 1, string name = "channel_adapter")
-        : base(name)
+        : base(name, Projections(inChannels, hiddenDim, outChannels, dropout, stride), hiddenDim, activation, dropout, zeroInit)
+    {
+        InChannels = inChannels;
+        OutChannels = outChannels ?? inChannels;
+        Stride = stride;
+    }
+
+    /// <summary>Channels of the input the adapter reads.</summary>
+    public long InChannels { get; }
+
+    /// <summary>Channels of the output the adapter adds to.</summary>
+    public long OutChannels { get; }
+
+    /// <summary>Stride of the down projection (1: same spatial size as the input).</summary>
+    public long Stride { get; }
+
+    // Checked before the projections exist, so that a bad size is named rather than failing inside TorchSharp. The
+    // projections are 1×1 convolutions: the down one [dim, C, 1, 1] with the stride, the up one [C_out, dim, 1, 1].
+    private static (Conv2d, Conv2d, Tensor, Tensor) Projections(long inChannels, long hiddenDim, long? outChannels, double dropout, long stride)
     {
         RangeGuard.Check(ValidRange.Positive, inChannels, nameof(inChannels), "Channel adapter input channels");
         RangeGuard.Check(ValidRange.Positive, hiddenDim, nameof(hiddenDim), "Channel adapter hidden dim");
         RangeGuard.CheckIfGiven(ValidRange.Positive, outChannels, nameof(outChannels), "Channel adapter output channels");
         RangeGuard.Check(ValidRange.Dropout, dropout, nameof(dropout), "Dropout");
         RangeGuard.Check(ValidRange.Positive, stride, nameof(stride), "Channel adapter stride");
-
-        InChannels = inChannels;
-        HiddenDim = hiddenDim;
-        OutChannels = outChannels ?? inChannels;
-        Activation = activation;
-        Stride = stride;
-
-        down = nn.Conv2d(inChannels, hiddenDim, 1, stride: stride);
-        up = nn.Conv2d(hiddenDim, OutChannels, 1);
-        (this.activation, this.dropout) = AdapterParts.Register(this, down, up, up.weight!, up.bias!, activation, dropout, zeroInit);
+        var down = nn.Conv2d(inChannels, hiddenDim, 1, stride: stride);
+        var up = nn.Conv2d(hiddenDim, outChannels ?? inChannels, 1);
+        return (down, up, up.weight!, up.bias!);
     }
 
-    /// <summary>Channels of the input the adapter reads.</summary>
-    public long InChannels { get; }
-
-    /// <summary>Bottleneck width.</summary>
-    public long HiddenDim { get; }
-
-    /// <summary>Channels of the output the adapter adds to.</summary>
-    public long OutChannels { get; }
-
-    /// <summary>The non-linearity.</summary>
-    public AdapterActivationKind Activation { get; }
-
-    /// <summary>Stride of the down projection (1: same spatial size as the input).</summary>
-    public long Stride { get; }
-
-    /// <summary>The down projection, a 1×1 convolution (<c>InChannels → HiddenDim</c>, stride <see cref="Stride"/>).</summary>
-    public Conv2d Down => down;
-
-    /// <summary>The up projection, a 1×1 convolution (<c>HiddenDim → OutChannels</c>).</summary>
-    public Conv2d Up => up;
-
-    /// <summary>Computes <c>W_up σ(W_down x)</c> at every pixel of a <c>[N, InChannels, H, W]</c> feature map.</summary>
-    /// <exception cref="TunerShapeException">The input is not a 4-D map with <see cref="InChannels"/> channels.</exception>
-    public override Tensor forward(Tensor x)
-    {
-        ShapeChecks.FeatureMap(GetName(), x, InChannels);
-        var h = AdapterParts.Bottleneck(down, activation, dropout, x);
-        var output = up.call(h);
-        Temporaries.Free(h, x, output);
-        return output;
-    }
+    /// <summary>Reads a <c>[N, InChannels, H, W]</c> feature map, per pixel.</summary>
+    private protected override void CheckInput(Tensor x) => ShapeChecks.FeatureMap(GetName(), x, InChannels);
 }

@@ -19,17 +19,12 @@ namespace ResTuning.Tuners;
 /// <para>Only convolutions with <c>groups == 1</c> and zero padding mode are supported; inputs are batched
 /// <c>[N, C, H, W]</c> feature maps.</para>
 /// </remarks>
-public sealed class ConvLoRA : nn.Module<Tensor, Tensor>
+public sealed class ConvLoRA : LowRankTuner
 {
-    private readonly Dropout? dropout;
     private readonly long[] kernelSize;
     private readonly long[] stride;
     private readonly long[] padding;
     private readonly long[] dilation;
-    [ComponentName(Name = "lora_A")]
-    private Parameter loraA;
-    [ComponentName(Name = "lora_B")]
-    private Parameter loraB;
     // While merged: the conv the update was added to and its weight from before (so unmerging restores it bit for bit).
     private Conv2d? mergedInto;
     private Tensor? weightBeforeMerge;
@@ -57,26 +52,26 @@ public sealed class ConvLoRA : nn.Module<Tensor, Tensor>
 
     private ConvLoRA(long inChannels, long outChannels, long rank, double alpha, long[] kernelSize, long[] stride, long[] padding,
         long[] dilation, double dropout, bool zeroInit, string name)
-        : base(name)
+        : base(name, "LoRA", rank, alpha, dropout, zeroInit, Shapes(inChannels, outChannels, rank, kernelSize, stride, padding, dilation))
     {
-        RangeGuard.Check(ValidRange.Positive, inChannels, nameof(inChannels), "ConvLoRA input channels");
-        RangeGuard.Check(ValidRange.Positive, outChannels, nameof(outChannels), "ConvLoRA output channels");
-        RangeGuard.LowRank("LoRA", rank, alpha, dropout);
-        RangeGuard.Check(ValidRange.Positive, kernelSize, nameof(kernelSize), "ConvLoRA kernel size");
-        RangeGuard.Check(ValidRange.Positive, stride, nameof(stride), "ConvLoRA stride");
-        RangeGuard.Check(ValidRange.NonNegative, padding, nameof(padding), "ConvLoRA padding");
-        RangeGuard.Check(ValidRange.Positive, dilation, nameof(dilation), "ConvLoRA dilation");
-
         InChannels = inChannels;
         OutChannels = outChannels;
-        Rank = rank;
-        Alpha = alpha;
         this.kernelSize = kernelSize;
         this.stride = stride;
         this.padding = padding;
         this.dilation = dilation;
-        (loraA, loraB, this.dropout) = LoRA.RegisterWeights(this, new[] { rank, inChannels, kernelSize[0], kernelSize[1] }, new[] { outChannels, rank, 1L, 1L },
-            dropout, zeroInit);
+    }
+
+    // A [r, in, kh, kw], B [out, r, 1, 1]; the conv's geometry checked before any tensor exists.
+    private static (long[], long[]) Shapes(long inChannels, long outChannels, long rank, long[] kernelSize, long[] stride, long[] padding, long[] dilation)
+    {
+        RangeGuard.Check(ValidRange.Positive, inChannels, nameof(inChannels), "ConvLoRA input channels");
+        RangeGuard.Check(ValidRange.Positive, outChannels, nameof(outChannels), "ConvLoRA output channels");
+        RangeGuard.Check(ValidRange.Positive, kernelSize, nameof(kernelSize), "ConvLoRA kernel size");
+        RangeGuard.Check(ValidRange.Positive, stride, nameof(stride), "ConvLoRA stride");
+        RangeGuard.Check(ValidRange.NonNegative, padding, nameof(padding), "ConvLoRA padding");
+        RangeGuard.Check(ValidRange.Positive, dilation, nameof(dilation), "ConvLoRA dilation");
+        return (new[] { rank, inChannels, kernelSize[0], kernelSize[1] }, new[] { outChannels, rank, 1L, 1L });
     }
 
     /// <summary>
@@ -129,15 +124,6 @@ public sealed class ConvLoRA : nn.Module<Tensor, Tensor>
     /// <summary>Output channels.</summary>
     public long OutChannels { get; }
 
-    /// <summary>Rank r.</summary>
-    public long Rank { get; }
-
-    /// <summary>Scaling α.</summary>
-    public double Alpha { get; }
-
-    /// <summary>The update's scale α/r.</summary>
-    public double Scaling => Alpha / Rank;
-
     /// <summary>Kernel size of A (and of the frozen conv), <c>[kh, kw]</c>.</summary>
     public IReadOnlyList<long> KernelSize => kernelSize;
 
@@ -150,12 +136,6 @@ public sealed class ConvLoRA : nn.Module<Tensor, Tensor>
     /// <summary>Dilation of A (and of the frozen conv), <c>[dh, dw]</c>.</summary>
     public IReadOnlyList<long> Dilation => dilation;
 
-    /// <summary>A, <c>[r, in, kh, kw]</c>.</summary>
-    public Parameter A => loraA;
-
-    /// <summary>B, <c>[out, r, 1, 1]</c>.</summary>
-    public Parameter B => loraB;
-
     /// <summary>True while the update is merged into a conv's weight (see <see cref="Merge"/>).</summary>
     public bool IsMerged => mergedInto is not null;
 
@@ -167,10 +147,10 @@ public sealed class ConvLoRA : nn.Module<Tensor, Tensor>
         if (IsMerged)
             throw new InvalidOperationException($"{GetName()}: the tuner is merged into the weight of '{mergedInto!.GetName()}', which already computes its update; call Unmerge before running the tuner.");
         ShapeChecks.FeatureMap(GetName(), x, InChannels);
-        var h = dropout is null ? x : dropout.call(x);
-        var a = NarrowConvolution.Conv2d(h, loraA, stride, padding, dilation);
+        var h = Dropped(x);
+        var a = NarrowConvolution.Conv2d(h, A, stride, padding, dilation);
         Temporaries.Free(h, x);
-        var b = nn.functional.conv2d(a, loraB);
+        var b = nn.functional.conv2d(a, B);
         a.Dispose();
         var output = b * Scaling;
         b.Dispose();
@@ -182,7 +162,7 @@ public sealed class ConvLoRA : nn.Module<Tensor, Tensor>
     public Tensor DeltaWeight()
     {
         using var scope = NewDisposeScope();
-        var delta = loraB.view(OutChannels, Rank).matmul(loraA.view(Rank, -1)).view(OutChannels, InChannels, kernelSize[0], kernelSize[1]) * Scaling;
+        var delta = B.view(OutChannels, Rank).matmul(A.view(Rank, -1)).view(OutChannels, InChannels, kernelSize[0], kernelSize[1]) * Scaling;
         return delta.MoveToOuterDisposeScope();
     }
 
@@ -238,17 +218,6 @@ public sealed class ConvLoRA : nn.Module<Tensor, Tensor>
         using (no_grad())
             conv.weight.copy_(weightBeforeMerge!);
         DropMergeCopy();
-    }
-
-    /// <summary>Reads A and B back from TorchSharp's registry once <c>to(...)</c> has replaced them.</summary>
-    /// <param name="dtype">The new element type, if any.</param>
-    /// <param name="device">The new device, if any.</param>
-    /// <param name="non_blocking">Whether the copies were asynchronous.</param>
-    protected override void _toEpilog(ScalarType? dtype, Device? device, bool non_blocking)
-    {
-        base._toEpilog(dtype, device, non_blocking);
-        loraA = ParameterFields.Get(this, "lora_A");
-        loraB = ParameterFields.Get(this, "lora_B");
     }
 
     /// <inheritdoc />

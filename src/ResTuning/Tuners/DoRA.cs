@@ -20,15 +20,10 @@ namespace ResTuning.Tuners;
 /// parameters belong to the backbone), so it must run beside that very Linear; <see cref="Parallel.ResParallel.Add"/>
 /// refuses it beside any other operator. Dropout, when set, applies to the input of both terms, as PEFT's does.</para>
 /// </remarks>
-public sealed class DoRA : nn.Module<Tensor, Tensor>
+public sealed class DoRA : LowRankTuner
 {
     // Not a child (see RegisterComponents): the frozen Linear belongs to the backbone.
     private readonly Linear linear;
-    private readonly Dropout? dropout;
-    [ComponentName(Name = "lora_A")]
-    private Parameter loraA;
-    [ComponentName(Name = "lora_B")]
-    private Parameter loraB;
     [ComponentName(Name = MagnitudeName)]
     private Parameter magnitude;
 
@@ -42,19 +37,21 @@ public sealed class DoRA : nn.Module<Tensor, Tensor>
     /// <param name="dropout">Dropout on the tuner's input, in [0, 1).</param>
     /// <param name="name">Module name.</param>
     public DoRA(Linear linear, long rank, double alpha, double dropout = 0.0, string name = "dora")
-        : base(name)
+        : base(name, "DoRA", rank, alpha, dropout, zeroInit: true, Shapes(linear, rank))
     {
-        this.linear = linear ?? throw new ArgumentNullException(nameof(linear));
-        RangeGuard.LowRank("DoRA", rank, alpha, dropout);
-
+        this.linear = linear;
         InFeatures = linear.in_features;
         OutFeatures = linear.out_features;
-        Rank = rank;
-        Alpha = alpha;
-        (loraA, loraB, this.dropout) = LoRA.RegisterWeights(this, new[] { rank, InFeatures }, new[] { OutFeatures, rank }, dropout, zeroInit: true);
         using (no_grad())
-            magnitude = nn.Parameter(RowNorms(linear.weight!.detach()).to(loraA.dtype));
+            magnitude = nn.Parameter(RowNorms(linear.weight!.detach()).to(A.dtype));
         register_parameter(MagnitudeName, magnitude);
+    }
+
+    // A [r, in], B [out, r], from the Linear's widths.
+    private static (long[], long[]) Shapes(Linear linear, long rank)
+    {
+        ArgumentNullException.ThrowIfNull(linear);
+        return (new[] { rank, linear.in_features }, new[] { linear.out_features, rank });
     }
 
     /// <summary>
@@ -87,21 +84,6 @@ public sealed class DoRA : nn.Module<Tensor, Tensor>
     /// <summary>Output width.</summary>
     public long OutFeatures { get; }
 
-    /// <summary>Rank r.</summary>
-    public long Rank { get; }
-
-    /// <summary>Scaling α.</summary>
-    public double Alpha { get; }
-
-    /// <summary>The low-rank update's scale α/r.</summary>
-    public double Scaling => Alpha / Rank;
-
-    /// <summary>A, <c>[r, in]</c>.</summary>
-    public Parameter A => loraA;
-
-    /// <summary>B, <c>[out, r]</c>.</summary>
-    public Parameter B => loraB;
-
     /// <summary>The magnitude vector m, <c>[out]</c> (registered as <c>lora_magnitude_vector</c>).</summary>
     public Parameter Magnitude => magnitude;
 
@@ -114,10 +96,10 @@ public sealed class DoRA : nn.Module<Tensor, Tensor>
             throw new TunerShapeException(GetName(), "frozen weight", new[] { OutFeatures, InFeatures }, w.shape,
                 "The DoRA was built on a Linear of another size; build it on the Linear it runs beside.");
         using var scope = NewDisposeScope();
-        var h = dropout is null ? x : dropout.call(x);
+        var h = Dropped(x);
         var factor = MagnitudeFactor(w);
         var frozen = nn.functional.linear(h, w);
-        var low = nn.functional.linear(nn.functional.linear(h, loraA), loraB);
+        var low = nn.functional.linear(nn.functional.linear(h, A), B);
         return ((factor - 1) * frozen + factor * low * Scaling).MoveToOuterDisposeScope();
     }
 
@@ -127,7 +109,7 @@ public sealed class DoRA : nn.Module<Tensor, Tensor>
         using var scope = NewDisposeScope();
         Tensor norm;
         using (no_grad())
-            norm = RowNorms(w.detach() + loraB.detach().matmul(loraA.detach()) * Scaling);
+            norm = RowNorms(w.detach() + B.detach().matmul(A.detach()) * Scaling);
         return (magnitude / norm).MoveToOuterDisposeScope();
     }
 
@@ -142,7 +124,7 @@ public sealed class DoRA : nn.Module<Tensor, Tensor>
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
         var w = weight.detach();
-        var v = w + loraB.detach().matmul(loraA.detach()).to(w.dtype, w.device) * Scaling;
+        var v = w + B.detach().matmul(A.detach()).to(w.dtype, w.device) * Scaling;
         var m = magnitude.detach().to(w.dtype, w.device);
         return ((m / RowNorms(v)).unsqueeze(1) * v - w).MoveToOuterDisposeScope();
     }
@@ -157,8 +139,6 @@ public sealed class DoRA : nn.Module<Tensor, Tensor>
     protected override void _toEpilog(ScalarType? dtype, Device? device, bool non_blocking)
     {
         base._toEpilog(dtype, device, non_blocking);
-        loraA = ParameterFields.Get(this, "lora_A");
-        loraB = ParameterFields.Get(this, "lora_B");
         magnitude = ParameterFields.Get(this, MagnitudeName);
     }
 

@@ -9,13 +9,8 @@ namespace ResTuning.Tuners;
 /// attached computes exactly what its frozen backbone computes until the first optimizer step.
 /// Submodules are named <c>down</c> and <c>up</c>.
 /// </remarks>
-public sealed class ResAdapter : nn.Module<Tensor, Tensor>
+public sealed class ResAdapter : BottleneckAdapter<Linear>
 {
-    private readonly Linear down;
-    private readonly nn.Module<Tensor, Tensor> activation;
-    private readonly Dropout? dropout;
-    private readonly Linear up;
-
     /// <summary>Creates a Res-Adapter.</summary>
     /// <param name="inFeatures">Width of the operator's input.</param>
     /// <param name="hiddenDim">Bottleneck width (the adapter's "dim").</param>
@@ -26,55 +21,30 @@ public sealed class ResAdapter : nn.Module<Tensor, Tensor>
     /// <param name="name">Module name used in messages.</param>
     public ResAdapter(long inFeatures, long hiddenDim, long? outFeatures = null, AdapterActivationKind activation = AdapterActivationKind.Gelu,
         double dropout = 0.0, bool zeroInit = true, string name = "res_adapter")
-        : base(name)
+        : base(name, Projections(inFeatures, hiddenDim, outFeatures, dropout), hiddenDim, activation, dropout, zeroInit)
     {
-        RangeGuard.Check(ValidRange.Positive, inFeatures, nameof(inFeatures), "Res-Adapter input width");
-        RangeGuard.Check(ValidRange.Positive, hiddenDim, nameof(hiddenDim), "Res-Adapter hidden dim");
-        RangeGuard.CheckIfGiven(ValidRange.Positive, outFeatures, nameof(outFeatures), "Res-Adapter output width");
-        RangeGuard.Check(ValidRange.Dropout, dropout, nameof(dropout), "Dropout");
-
         InFeatures = inFeatures;
-        HiddenDim = hiddenDim;
         OutFeatures = outFeatures ?? inFeatures;
-        Activation = activation;
-
-        down = nn.Linear(inFeatures, hiddenDim);
-        up = nn.Linear(hiddenDim, OutFeatures);
-        (this.activation, this.dropout) = AdapterParts.Register(this, down, up, up.weight!, up.bias!, activation, dropout, zeroInit);
     }
 
     /// <summary>Width of the input the adapter reads.</summary>
     public long InFeatures { get; }
 
-    /// <summary>Bottleneck width.</summary>
-    public long HiddenDim { get; }
-
     /// <summary>Width of the output the adapter adds to.</summary>
     public long OutFeatures { get; }
 
-    /// <summary>The non-linearity.</summary>
-    public AdapterActivationKind Activation { get; }
-
-    /// <summary>The down projection (<c>InFeatures → HiddenDim</c>).</summary>
-    public Linear Down => down;
-
-    /// <summary>The up projection (<c>HiddenDim → OutFeatures</c>).</summary>
-    public Linear Up => up;
-
-    /// <summary>Computes <c>W_up σ(W_down x)</c> over the last dimension of <paramref name="x"/>.</summary>
-    public override Tensor forward(Tensor x)
+    // Checked before the projections exist, so that a bad width is named rather than failing inside TorchSharp.
+    private static (Linear, Linear, Tensor, Tensor) Projections(long inFeatures, long hiddenDim, long? outFeatures, double dropout)
     {
-        var h = Hidden(x);
-        var output = up.call(h);
-        Temporaries.Free(h, x, output);
-        return output;
+        RangeGuard.Check(ValidRange.Positive, inFeatures, nameof(inFeatures), "Res-Adapter input width");
+        RangeGuard.Check(ValidRange.Positive, hiddenDim, nameof(hiddenDim), "Res-Adapter hidden dim");
+        RangeGuard.CheckIfGiven(ValidRange.Positive, outFeatures, nameof(outFeatures), "Res-Adapter output width");
+        RangeGuard.Check(ValidRange.Dropout, dropout, nameof(dropout), "Dropout");
+        var down = nn.Linear(inFeatures, hiddenDim);
+        var up = nn.Linear(hiddenDim, outFeatures ?? inFeatures);
+        return (down, up, up.weight!, up.bias!);
     }
 
-    /// <summary>The bottleneck activations <c>dropout(σ(W_down x))</c>, before the up projection; a bypass stage whose two
-    /// tuners are adapters multiplies both of these by their up projections in one matrix product.</summary>
-    internal Tensor Hidden(Tensor x)
-    {
-        ShapeChecks.LastDim(GetName(), x, InFeatures);
-        return AdapterParts.Bottleneck(down, activation, dropout, x);
-    }
+    /// <summary>Reads the last dimension: <see cref="InFeatures"/> wide.</summary>
+    private protected override void CheckInput(Tensor x) => ShapeChecks.LastDim(GetName(), x, InFeatures);
 }
