@@ -128,4 +128,20 @@ public sealed class MainJobTests : IDisposable
         Assert.NotEqual(0, exit);
         Assert.Contains("--backbone vit", text);
     }
+
+    [Fact]
+    public void Batch_norm_adaptation_reaches_every_method_process_and_is_refused_on_the_ViT()
+    {
+        var (exit, text) = SampleProgram.Run("classify", "--quick", "--adapt-batch-norm", "--fashion-mnist", data.Folder, "--output", output, "-m", "linear");
+
+        Assert.Equal(0, exit);
+        // The method runs in its own process: the line comes from the child, which got the flag through its arguments.
+        Assert.Contains("Batch-norm statistics of 22 layers re-estimated on", text);
+        using var json = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(output, "results.json")));
+        Assert.Contains("batch-norm statistics re-estimated", json.RootElement.GetRawText());
+
+        var (vitExit, vitText) = SampleProgram.Run("classify", "--backbone", "vit", "--quick", "--adapt-batch-norm", "--fashion-mnist", data.Folder, "--output", output);
+        Assert.NotEqual(0, vitExit);
+        Assert.Contains("--adapt-batch-norm is the ResNet's", vitText);
+    }
 }

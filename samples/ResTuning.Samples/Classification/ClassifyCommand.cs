@@ -42,7 +42,7 @@ public static class ClassifyCommand
                 TuningMethods.TryParse(child, out var method);
                 var checkpoint = parse.GetValue(childBackbone);
                 var data = LoadData(settings, checkpoint);
-                using var backbone = OpenBackbone(settings, checkpoint, data.Labelled.Classes);
+                using var backbone = OpenBackbone(settings, checkpoint, data);
                 MethodRun.Run(method, backbone, data, settings.Protocol, settings.Output, SampleDevice.Resolve(settings.Device), parse.GetValue(childResult)!, settings.TapCacheDType);
                 return 0;
             }
@@ -101,8 +101,10 @@ public static class ClassifyCommand
         return 0;
     }
 
-    private static IClassificationBackbone OpenBackbone(ClassifySettings settings, string? checkpoint, int classes) =>
-        settings.UsesResNet ? new ImageNetBackbone(classes, settings.Protocol.ImageSize) : new VitBackbone(checkpoint!, classes);
+    // With --adapt-batch-norm the ResNet's statistics come from the sweep's training images: never the validation or test split.
+    private static IClassificationBackbone OpenBackbone(ClassifySettings settings, string? checkpoint, TransferData data) => settings.UsesResNet
+        ? new ImageNetBackbone(data.Labelled.Classes, settings.Protocol.ImageSize, settings.Protocol.AdaptBatchNorm ? data.SweepTrain.Images : null)
+        : new VitBackbone(checkpoint!, data.Labelled.Classes);
 
     // A user's image folder is read at the backbone's input size and channel count (28-px grayscale for the sample ViT,
     // RGB at the protocol's size in [0, 1] for the ResNet, which brings its own preprocessing).

@@ -73,6 +73,12 @@ public sealed class ClassifyOptions
     /// <summary><c>--seeds</c>.</summary>
     public Option<int?> Seeds { get; } = CliOptions.OptionalPositive("--seeds", "Training seeds of the final runs (ResNet 3; ViT 5)");
 
+    /// <summary><c>--adapt-batch-norm</c>.</summary>
+    public Option<bool> AdaptBatchNorm { get; } = new("--adapt-batch-norm")
+    {
+        Description = "ResNet only: re-estimate the pretrained batch-norm statistics on the sweep's training images (AdaBN) before every method",
+    };
+
     /// <summary><c>--tap-cache</c>.</summary>
     public Option<string> TapCache { get; } = TapCacheOption();
 
@@ -97,7 +103,7 @@ public sealed class ClassifyOptions
     /// <summary>Adds every option to <paramref name="command"/>.</summary>
     public void AddTo(Command command)
     {
-        foreach (var option in new Option[] { Backbone, Protocol, Method, Quick, Epochs, ImageSize, PretrainEpochs, LabelledPerClass, Seeds, TapCache, Output, Device, FashionMnist, Data, Pretrained })
+        foreach (var option in new Option[] { Backbone, Protocol, Method, Quick, Epochs, ImageSize, PretrainEpochs, LabelledPerClass, Seeds, AdaptBatchNorm, TapCache, Output, Device, FashionMnist, Data, Pretrained })
             command.Options.Add(option);
     }
 
@@ -126,6 +132,8 @@ public sealed class ClassifyOptions
         if (parse.GetValue(Seeds) is { } seeds) protocol = protocol with { Seeds = seeds };
         if (parse.GetValue(ImageSize) is { } size)
             protocol = backbone == ResNet ? protocol with { ImageSize = size } : throw new ArgumentException("--image-size is the ResNet's; the sample ViT reads 28-px images.");
+        if (parse.GetValue(AdaptBatchNorm))
+            protocol = backbone == ResNet ? protocol with { AdaptBatchNorm = true } : throw new ArgumentException("--adapt-batch-norm is the ResNet's; the sample ViT has no batch norm.");
         protocol.Validate();
         var methods = parse.GetValue(Method) is { Length: > 0 } given
             ? given.Select(n => { TuningMethods.TryParse(n, out var m); return m; }).Distinct().OrderBy(m => m).ToArray()
@@ -149,6 +157,7 @@ public sealed class ClassifyOptions
         yield return "--labelled-per-class"; yield return p.LabelledPerClass.ToString(CultureInfo.InvariantCulture);
         yield return "--seeds"; yield return p.Seeds.ToString(CultureInfo.InvariantCulture);
         if (settings.UsesResNet) { yield return "--image-size"; yield return p.ImageSize.ToString(CultureInfo.InvariantCulture); }
+        if (p.AdaptBatchNorm) yield return "--adapt-batch-norm";
         if (settings.FashionMnistFolder is not null) { yield return "--fashion-mnist"; yield return settings.FashionMnistFolder; }
         if (settings.DataFolder is not null) { yield return "--data"; yield return settings.DataFolder; }
     }

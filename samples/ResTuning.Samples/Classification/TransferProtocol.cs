@@ -59,6 +59,13 @@ public sealed record TransferProtocol
     /// <summary>Side of the square images the backbone reads (Fashion-MNIST's 28 px resized); 0 for the backbone's own size (the sample ViT's 28 px).</summary>
     public int ImageSize { get; init; }
 
+    /// <summary>
+    /// ResNet only: re-estimate the pretrained network's batch-norm statistics on the sweep's training images (AdaBN,
+    /// <see cref="global::ResTuning.Training.BatchNormStatistics"/>) before any method starts; off by default, since it
+    /// lowered every frozen-backbone method here (README, "What was tried").
+    /// </summary>
+    public bool AdaptBatchNorm { get; init; }
+
     /// <summary>Images per batch when measuring test accuracy.</summary>
     public int EvaluationBatch { get; init; } = 500;
 
@@ -100,7 +107,8 @@ public sealed record TransferProtocol
         ? $"tune on classes {Names(TargetClasses, classNames)} at {ImageSize} px with {LabelledPerClass} labelled images per class " +
           $"({LabelledPerClass * TargetClasses.Count} in all, seed {SplitSeed}), of which {ValidationPerClass} per class are the validation split of the " +
           $"learning-rate sweep (one seed); {Epochs} epochs, batch {Batch}, AdamW (weight decay {WeightDecay}) with a one-cycle schedule; " +
-          $"test on {(TestLimit == 0 ? "the whole test split" : $"{TestLimit} test images")}; mean ± std over {Seeds} training seeds"
+          $"test on {(TestLimit == 0 ? "the whole test split" : $"{TestLimit} test images")}; mean ± std over {Seeds} training seeds" +
+          (AdaptBatchNorm ? "; batch-norm statistics re-estimated on the sweep's training images first" : "")
         : $"pretrain on classes {Names(SourceClasses, classNames)} ({(SourceTrainLimit == 0 ? "full training split" : $"{SourceTrainLimit} training images")}); " +
         $"tune on the disjoint classes {Names(TargetClasses, classNames)} with {LabelledPerClass} labelled images per class " +
         $"({LabelledPerClass * TargetClasses.Count} in all, seed {SplitSeed}), of which {ValidationPerClass} per class are the validation split of the " +

@@ -1,7 +1,9 @@
 using System;
 using System.Collections.Generic;
+using System.Linq;
 using ResTuning.Backbones;
 using ResTuning.Onnx;
+using ResTuning.Training;
 using static TorchSharp.torch;
 
 namespace ResTuning.Samples.Classification.ImageNet;
@@ -21,13 +23,28 @@ public sealed class ImageNetBackbone : IClassificationBackbone
     /// <summary>Loads the pretrained network once per process.</summary>
     /// <param name="classes">Classes of the target task.</param>
     /// <param name="imageSize">Side of the square images the network reads (Fashion-MNIST's 28 px are resized to it).</param>
-    public ImageNetBackbone(int classes, int imageSize)
+    /// <param name="batchNormImages">Data-set images to re-estimate the batch-norm statistics on (AdaBN) before any method
+    /// copies the weights; null keeps ImageNet's.</param>
+    public ImageNetBackbone(int classes, int imageSize, Tensor? batchNormImages = null)
     {
         if (imageSize < 32) throw new ArgumentOutOfRangeException(nameof(imageSize), imageSize, "The ResNet halves the resolution five times: give images of at least 32 px.");
         this.classes = classes;
         this.imageSize = imageSize;
         pretrained = ImageNetResNet18.Load(classes: 0);
+        if (batchNormImages is not null) AdaptBatchNorm(batchNormImages);
     }
+
+    private void AdaptBatchNorm(Tensor images)
+    {
+        using var scope = NewDisposeScope();
+        var batches = Enumerable.Range(0, (int)((images.shape[0] + AdaptBatch - 1) / AdaptBatch))
+            .Select(b => ToInput(images.slice(0, b * AdaptBatch, Math.Min((b + 1) * AdaptBatch, images.shape[0]), 1)));
+        var layers = BatchNormStatistics.Update(pretrained.Model, batches);
+        Console.WriteLine($"Batch-norm statistics of {layers} layers re-estimated on {images.shape[0]} training images (AdaBN).");
+    }
+
+    // The protocols' training batch: each batch's statistics weigh the same in the estimate.
+    private const int AdaptBatch = 25;
 
     /// <summary>The name in <c>results.json</c>.</summary>
     public const string BackboneName = "resnet18-imagenet";
