@@ -14,8 +14,12 @@ namespace ResTuning.Native;
 /// Measured with the training benchmark's ResNet (batch 32, 112 px) on the 2-core build machine while another job ran
 /// (2026-12-07): an inference step 615 and 662 ms with glibc's defaults, 327 and 417 ms with these settings; a
 /// Res-Tuning adapter step 638–902 ms against 572–613 ms; peak resident memory within 8 % of the defaults'.</para>
-/// <para>The settings: buffers up to <see cref="MmapThresholdBytes"/> come from the heap (glibc's largest mmap threshold),
-/// and the heap keeps up to <see cref="TrimThresholdBytes"/> of free memory at its top. Memory the process no longer needs
+/// <para>The settings: buffers of every size come from the heap (glibc maps none on its own: its largest mmap threshold,
+/// <see cref="MmapThresholdBytes"/>, is below a BERT embedding matrix's 47 MiB gradient, which a full fine-tuning step
+/// allocates, zeroes and frees every time), and the heap keeps up to <see cref="TrimThresholdBytes"/> of free memory at its
+/// top. Measured with the text sample's full fine-tuning of MiniLM (batch 16) on the 2-core build machine (2026-12-07):
+/// 396 ms a step with buffers above 32 MiB mapped on their own (a fifth of it in the page faults of the embedding
+/// gradient's zeroing), 275 ms with none mapped; peak training memory 513 and 506 MiB. Memory the process no longer needs
 /// stays mapped until it is reused or the process calls <c>malloc_trim</c> (a long-running server can trim on a timer, as
 /// the serving sample does). Setting any of <c>MALLOC_MMAP_THRESHOLD_</c>, <c>MALLOC_TRIM_THRESHOLD_</c>,
 /// <c>MALLOC_TOP_PAD_</c>, <c>MALLOC_MMAP_MAX_</c>, a <c>glibc.malloc</c> entry of <c>GLIBC_TUNABLES</c>, or
@@ -26,7 +30,11 @@ public static class NativeHeapPolicy
     /// <summary>Set to <c>0</c> to leave glibc's malloc at its defaults.</summary>
     public const string OptOutVariable = "RESTUNING_KEEP_FREED_MEMORY";
 
-    /// <summary>Buffers up to this size come from the heap and are reused (32 MiB, the largest mmap threshold glibc accepts).</summary>
+    /// <summary>
+    /// glibc's largest mmap threshold (32 MiB): with the policy off, buffers above it are mapped on their own and unmapped when
+    /// freed; with it on, glibc maps no buffer on its own, so this is also the mmap threshold it keeps should a mapping be
+    /// needed after all (a worker thread's heap cannot grow past 64 MiB).
+    /// </summary>
     public const int MmapThresholdBytes = 32 << 20;
 
     /// <summary>Free memory the heap keeps at its top before returning any to the system (2 GiB, mallopt's largest).</summary>
@@ -34,6 +42,7 @@ public static class NativeHeapPolicy
 
     private const int MallocTrimThreshold = -1;   // M_TRIM_THRESHOLD
     private const int MallocMmapThreshold = -3;   // M_MMAP_THRESHOLD
+    private const int MallocMmapMax = -4;         // M_MMAP_MAX
 
     private static readonly string[] MallocVariables = { "MALLOC_MMAP_THRESHOLD_", "MALLOC_TRIM_THRESHOLD_", "MALLOC_TOP_PAD_", "MALLOC_MMAP_MAX_" };
 
@@ -47,8 +56,9 @@ public static class NativeHeapPolicy
         if (!OperatingSystem.IsLinux() || EnvironmentConfiguresMalloc()) return false;
         try
         {
-            // Setting either threshold ends glibc's dynamic adjustment of both, so both are set.
-            return mallopt(MallocMmapThreshold, MmapThresholdBytes) == 1 & mallopt(MallocTrimThreshold, TrimThresholdBytes) == 1;
+            // Setting either threshold ends glibc's dynamic adjustment of both, so both are set; no mapping of its own for any buffer.
+            return mallopt(MallocMmapThreshold, MmapThresholdBytes) == 1 & mallopt(MallocTrimThreshold, TrimThresholdBytes) == 1
+                & mallopt(MallocMmapMax, 0) == 1;
         }
         catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException)
         {

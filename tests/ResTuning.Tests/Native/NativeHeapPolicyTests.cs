@@ -33,6 +33,24 @@ public sealed class NativeHeapPolicyTests
     }
 
     [Fact]
+    public void A_buffer_above_glibcs_largest_mmap_threshold_comes_from_the_heap_too()
+    {
+        // A BERT embedding matrix's gradient (47 MiB): glibc's mmap threshold stops at 32 MiB, so only turning its own
+        // mappings off keeps such a buffer in the heap for the next step.
+        if (!OperatingSystem.IsLinux() || NativeHeapPolicy.EnvironmentConfiguresMalloc()) return;
+        TorchNatives.Initialize(null);
+        Assert.True(NativeHeapPolicy.KeepFreedMemory());
+
+        var before = mallinfo2();
+        var buffer = empty(48 * MiB / 4);
+        buffer.fill_(1f);
+        var alive = mallinfo2();
+        buffer.Dispose();
+        var mapped = (long)alive.MappedBytes - (long)before.MappedBytes;
+        Assert.True(mapped < MiB, $"the 48 MiB buffer was mapped on its own ({mapped / MiB} MiB of new mappings), not taken from the heap.");
+    }
+
+    [Fact]
     public void Trim_hands_freed_heap_pages_back_to_the_system()
     {
         if (!OperatingSystem.IsLinux() || NativeHeapPolicy.EnvironmentConfiguresMalloc()) return;  // glibc only, unless the environment tunes malloc
