@@ -16,38 +16,24 @@ public sealed class NativeHeapPolicyTests
 {
     private const long MiB = 1 << 20;
 
-    [Fact]
-    public void A_large_tensor_buffer_comes_from_the_heap()
+    /// <summary>30 MiB: under glibc's largest mmap threshold (32 MiB). 48 MiB: above it, like a BERT embedding matrix's
+    /// 47 MiB gradient, which only turning glibc's own mappings off keeps in the heap for the next step.</summary>
+    [Theory]
+    [InlineData(30)]
+    [InlineData(48)]
+    public void A_large_tensor_buffer_comes_from_the_heap(int mebibytes)
     {
         if (!OperatingSystem.IsLinux() || NativeHeapPolicy.EnvironmentConfiguresMalloc()) return;  // glibc only, unless the environment tunes malloc
         TorchNatives.Initialize(null);
         Assert.True(NativeHeapPolicy.KeepFreedMemory());
 
         var before = mallinfo2();
-        var buffer = empty(30 * MiB / 4);
+        var buffer = empty(mebibytes * MiB / 4);
         buffer.fill_(1f);  // touch the pages
         var alive = mallinfo2();
         buffer.Dispose();
         var mapped = (long)alive.MappedBytes - (long)before.MappedBytes;
-        Assert.True(mapped < MiB, $"the 30 MiB buffer was mapped on its own ({mapped / MiB} MiB of new mappings), not taken from the heap.");
-    }
-
-    [Fact]
-    public void A_buffer_above_glibcs_largest_mmap_threshold_comes_from_the_heap_too()
-    {
-        // A BERT embedding matrix's gradient (47 MiB): glibc's mmap threshold stops at 32 MiB, so only turning its own
-        // mappings off keeps such a buffer in the heap for the next step.
-        if (!OperatingSystem.IsLinux() || NativeHeapPolicy.EnvironmentConfiguresMalloc()) return;
-        TorchNatives.Initialize(null);
-        Assert.True(NativeHeapPolicy.KeepFreedMemory());
-
-        var before = mallinfo2();
-        var buffer = empty(48 * MiB / 4);
-        buffer.fill_(1f);
-        var alive = mallinfo2();
-        buffer.Dispose();
-        var mapped = (long)alive.MappedBytes - (long)before.MappedBytes;
-        Assert.True(mapped < MiB, $"the 48 MiB buffer was mapped on its own ({mapped / MiB} MiB of new mappings), not taken from the heap.");
+        Assert.True(mapped < MiB, $"the {mebibytes} MiB buffer was mapped on its own ({mapped / MiB} MiB of new mappings), not taken from the heap.");
     }
 
     [Fact]
