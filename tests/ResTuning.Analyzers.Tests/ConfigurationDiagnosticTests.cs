@@ -125,6 +125,15 @@ public sealed class ConfigurationDiagnosticTests
             "Tap 'conv1': LoRA cannot be attached to Conv2d: a per-channel scale multiplies the last axis, which on a Conv2d's [N, C, H, W] output is the width; use Fixed or LearnedScalar");
 
     [Fact]
+    public Task LoRA_on_a_Sequential_element_is_reported_as_checked_at_run_time() =>
+        Single("[ResTuning<ResTuning.Backbones.ResNet>]\n[LoRA({|#0:\"layer2.0.downsample.0\"|})]", "RT0042",
+            "Tap 'layer2.0.downsample.0': LoRA depends on what this module is, and its type Module<Tensor, Tensor> (an element of a Sequential, for one) does not say; the model checks it once, when it is constructed");
+
+    [Fact]
+    public Task An_adapter_on_a_Sequential_element_needs_no_run_time_check() =>
+        Single("[ResTuning<ResTuning.Backbones.ResNet>]\n[ResAdapter(\"layer2.0.downsample.1\", In = 128)]");
+
+    [Fact]
     public Task A_tap_inside_a_compiled_zoo_model_is_reported_as_checked_at_run_time_on_its_first_hidden_segment()
     {
         var test = Verify.AnalyzerTest(Sources.Model(

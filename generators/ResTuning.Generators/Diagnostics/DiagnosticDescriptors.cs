@@ -205,6 +205,11 @@ internal static class DiagnosticDescriptors
         "Tap '{0}': a channel adapter cannot read the channels of a {1}; it reads them from a Conv2d or a ResNetBlock, so set In (and Out, Stride) on the attribute",
         DiagnosticSeverity.Error);
 
+    public static readonly DiagnosticDescriptor ModuleKindAtRunTime = Create(DiagnosticIds.ModuleKindAtRunTime,
+        "Module kind checked at run time",
+        "Tap '{0}': {1} depends on what this module is, and its type Module<Tensor, Tensor> (an element of a Sequential, for one) does not say; the model checks it once, when it is constructed",
+        DiagnosticSeverity.Info);
+
     /// <summary>Every descriptor, in id order.</summary>
     public static readonly ImmutableArray<DiagnosticDescriptor> All = ImmutableArray.Create(
         NotPartial, NotSupportedType, BackboneNotModule, MalformedTap, UnresolvedTap, IndexOutOfRange,
@@ -214,7 +219,7 @@ internal static class DiagnosticDescriptors
         MissingBackbone, UnattachedAttribute, DuplicateTask,
         OverlappingTaps, TapsOutOfOrder, OutputBeforeLastTap, BypassWidthUnknown, WidthsMismatch,
         TaskMismatch, IgnoredInBypass, SingleModuleExpected, HeadWithReentry,
-        RuntimeCheckedTap, ChannelsUnknown);
+        RuntimeCheckedTap, ChannelsUnknown, ModuleKindAtRunTime);
 
     private static readonly Dictionary<string, DiagnosticDescriptor> ById = All.ToDictionary(d => d.Id);
 

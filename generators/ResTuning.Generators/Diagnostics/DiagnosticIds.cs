@@ -49,4 +49,7 @@ internal static class DiagnosticIds
 
     // RT0041-: parallel tuner kinds (numbered on from the last id, whatever its group).
     public const string ChannelsUnknown = "RT0041";
+
+    // RT0042: information (numbered on from the last id).
+    public const string ModuleKindAtRunTime = "RT0042";
 }

@@ -102,6 +102,11 @@ internal sealed partial class ModelParser
             diagnostics.Add(incompatible);
             return null;
         }
+        // A module whose type does not say what it is, where the kind would refuse a plain module: the runtime's factory
+        // (LoRAFactory, DoRA.For, ChannelAdapterFactory) checks it at construction; say so (RT0042). Runtime-looked-up taps
+        // already carry RT0040.
+        if (tap.Shape == ModuleShape.Unknown && !tap.IsCheckedAtRunTime && kind.CheckTap(tap with { Shape = ModuleShape.Other }, tapLocation, "") is not null)
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.ModuleKindAtRunTime, tapLocation, tap.Path.Text, kind.Display));
         if (scale == TunerScaleKind.LearnedPerChannel && kind.OutputsFeatureMap(tap))
         {
             diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.IncompatibleModule, ArgumentLocation(attribute, nameof(read.Scale)), tap.Path.Text, kind.Display, ShortType(tap.ModuleType),

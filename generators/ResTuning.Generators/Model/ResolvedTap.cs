@@ -65,7 +65,10 @@ internal enum ModuleShape
     /// <summary>A <c>ResTuning.Backbones.ResNetBlock</c> (a channel adapter reads its channels and stride).</summary>
     ResNetBlock,
 
-    /// <summary>Known at run time only (the tap ends in <see cref="StepKind.RuntimeChild"/> steps).</summary>
+    /// <summary>
+    /// Known at run time only: the tap ends in <see cref="StepKind.RuntimeChild"/> steps, or its static type is
+    /// <c>Module&lt;Tensor, Tensor&gt;</c> itself (a <c>Sequential</c>'s element).
+    /// </summary>
     Unknown,
 }
 

@@ -144,6 +144,8 @@ internal static class TapResolver
             : known.IsAttention(current) ? ModuleShape.Attention
             : known.IsConv2d(current) ? ModuleShape.Conv2d
             : known.IsResNetBlock(current) ? ModuleShape.ResNetBlock
+            // A Sequential's element (or a member typed so) is any module as far as the compiler knows: the model finds out.
+            : SymbolEqualityComparer.Default.Equals(current, known.TensorModule) ? ModuleShape.Unknown
             : ModuleShape.Other;
         if (narrowedAt >= 0 && (shape == ModuleShape.Linear && !known.IsLinear(staticType) || shape == ModuleShape.Attention && !known.IsAttention(staticType)
                 || shape == ModuleShape.Conv2d && !known.IsConv2d(staticType)

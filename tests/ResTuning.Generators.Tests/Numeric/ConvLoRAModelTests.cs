@@ -46,6 +46,11 @@ public partial class ResNetStemLoRA;
 [Trainable("fc")]
 public partial class ResNetBlocksLoRA;
 
+/// <summary>LoRA on a shortcut's 1×1 convolution: a <c>Sequential</c> element, typed <c>Module&lt;Tensor, Tensor&gt;</c> (RT0042).</summary>
+[ResTuning<ResNet>]
+[LoRA("layer2.0.downsample.0", Rank = 2, Alpha = 4, ZeroInit = false)]
+public partial class ResNetShortcutLoRA;
+
 /// <summary>
 /// LoRA on <c>Conv2d</c> modules declared with <c>[LoRA]</c>: the generated model against convolutions written out with
 /// <c>nn.functional.conv2d</c> on the same weights; exact merge, unmerge and merge-and-unload.
@@ -164,5 +169,35 @@ public sealed class ConvLoRAModelTests : IDisposable
         model.Unmerge();
         Assert.True(backbone.Layer4[1].Conv2.weight!.eq(weight).all().item<bool>());
         Assert.True(model.call(x).eq(tuned).all().item<bool>());
+    }
+
+    [Fact]
+    public void A_shortcut_convolution_inside_a_Sequential_takes_a_conv_LoRA_found_at_construction()
+    {
+        var backbone = new ResNet(ResNetConfig.Custom(BlockKind.Basic, new[] { 1, 1, 1, 1 }, classes: 0));
+        backbone.eval();
+        var model = new ResNetShortcutLoRA(backbone);
+        model.eval();
+        var lora = Assert.IsType<ConvLoRA>(model.Taps["layer2.0.downsample.0"].Tuner("lora"));
+        Assert.Equal(new long[] { 2, 64, 1, 1 }, lora.A.shape);
+        Assert.Equal(new long[] { 2, 2 }, lora.Stride);
+
+        // The block by hand: its main path, and the shortcut's convolution plus (α/r)·B(A(x)) with A strided like it.
+        var block = backbone.Layer2[0];
+        var x = randn(2, 64, 8, 8);
+        var shortcutConv = (Conv2d)block.Downsample![0];
+        var shortcutBn = (BatchNorm2d)block.Downsample[1];
+        var shortcut = nn.functional.conv2d(x, shortcutConv.weight!, null, strides: new[] { 2L, 2L })
+            + (4.0 / 2) * nn.functional.conv2d(nn.functional.conv2d(x, lora.A, null, strides: new[] { 2L, 2L }), lora.B, null);
+        shortcut = nn.functional.batch_norm(shortcut, shortcutBn.running_mean, shortcutBn.running_var, shortcutBn.weight, shortcutBn.bias, false, 0.1, shortcutBn.eps);
+        var main = block.Bn2.call(block.Conv2.call(nn.functional.relu(block.Bn1.call(block.Conv1.call(x)))));
+        var expected = nn.functional.relu(main + shortcut);
+        var actual = block.call(x);
+        Assert.True(allclose(actual, expected, rtol: 1e-10, atol: 1e-12));
+
+        model.Merge();
+        Assert.True(allclose(block.call(x), expected, rtol: 1e-10, atol: 1e-12));
+        model.Unmerge();
+        Assert.True(block.call(x).eq(actual).all().item<bool>());
     }
 }
