@@ -11,6 +11,7 @@ using ResTuning.Benchmarks.Generator;
 //   tapcache  (TapCacheBenchOptions.Usage)
 //   generation [--json] [--method bypass|full] (and the sample's generate options but --samples; GenerationBenchOptions.Usage)
 //   stopforward [--batch N] [--image N] [--steps N] [--warmup N] [--pairs N]
+//   bypassstep [--batch N] [--image N] [--dim N] [--steps N] [--warmup N] [--json]
 const string TrainingUsage = "training [--json] [--model tiny|small|base] [--batch N] [--steps N] [--warmup N] [--device cpu|cuda] [--dtype float32|bfloat16] [--image N] [--tasks N] [--method NAME]";
 
 var command = args.FirstOrDefault();
@@ -24,6 +25,7 @@ try
         "tapcache" => TapCacheBenchmark.Run(TapCacheBenchOptions.Parse(rest)),
         "generation" => GenerationBenchmark.Run(GenerationBenchOptions.Parse(rest)),
         "stopforward" => StopForwardBenchmark.Run(rest),
+        "bypassstep" => BypassStepBenchmark.Run(rest),
         _ => Usage(),
     };
 }
@@ -40,5 +42,6 @@ static int Usage()
     Console.Error.WriteLine($"       ResTuning.Benchmarks {TapCacheBenchOptions.Usage}");
     Console.Error.WriteLine($"       ResTuning.Benchmarks {GenerationBenchOptions.Usage}");
     Console.Error.WriteLine($"       ResTuning.Benchmarks {StopForwardBenchmark.Usage}");
+    Console.Error.WriteLine($"       ResTuning.Benchmarks {BypassStepBenchmark.Usage}");
     return 2;
 }

@@ -97,7 +97,7 @@ internal static class StopForwardBenchmark
             }
         }
         hook.remove();
-        return (Median(thrown), Median(returned));
+        return (Timing.Median(thrown), Timing.Median(returned));
     }
 
     /// <summary>Median milliseconds of a training step and of an inference forward, and the StopForward throws of one step.</summary>
@@ -140,23 +140,10 @@ internal static class StopForwardBenchmark
         var infer = new List<double>();
         for (var i = 0; i < steps; i++)
         {
-            train.Add(Time(Train));
-            infer.Add(Time(Infer));
+            train.Add(Timing.Milliseconds(Train));
+            infer.Add(Timing.Milliseconds(Infer));
         }
-        return (Median(train), Median(infer), throws);
-    }
-
-    private static double Time(Action action)
-    {
-        var clock = Stopwatch.StartNew();
-        action();
-        return clock.Elapsed.TotalMilliseconds;
-    }
-
-    private static double Median(List<double> values)
-    {
-        var sorted = values.OrderBy(v => v).ToArray();
-        return sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[sorted.Length / 2 - 1] + sorted[sorted.Length / 2]) / 2;
+        return (Timing.Median(train), Timing.Median(infer), throws);
     }
 
     private sealed class Stop : Exception

@@ -64,14 +64,14 @@ internal static class TapCacheBenchmark
             for (var e = 0; e < o.Epochs; e++)
             {
                 if (e < o.LiveEpochs)
-                    live.Add(Time(() => { foreach (var b in schedule[e]) step(b, () => bypass.call(images.index_select(0, tensor(b)))); }));
-                cached.Add(Time(() => { foreach (var b in schedule[e]) step(b, () => bypass.Run(cache.Read(b))); }));
+                    live.Add(Seconds(() => { foreach (var b in schedule[e]) step(b, () => bypass.call(images.index_select(0, tensor(b)))); }));
+                cached.Add(Seconds(() => { foreach (var b in schedule[e]) step(b, () => bypass.Run(cache.Read(b))); }));
             }
-            Log(o, $"live epoch {Median(live):F1} s (epochs: {string.Join(", ", live.Select(c => c.ToString("F1")))})");
-            Log(o, $"cached epoch {Median(cached):F2} s (epochs: {string.Join(", ", cached.Select(c => c.ToString("F2")))})");
+            Log(o, $"live epoch {Timing.Median(live):F1} s (epochs: {string.Join(", ", live.Select(c => c.ToString("F1")))})");
+            Log(o, $"cached epoch {Timing.Median(cached):F2} s (epochs: {string.Join(", ", cached.Select(c => c.ToString("F2")))})");
 
             // Reading alone: what a cached epoch adds to the floor.
-            var read = Time(() => { foreach (var b in schedule[0]) foreach (var t in cache.Read(b)) t.Dispose(); });
+            var read = Seconds(() => { foreach (var b in schedule[0]) foreach (var t in cache.Read(b)) t.Dispose(); });
             Log(o, $"read epoch {read:F2} s");
 
             // The floor: the same steps on taps already in memory as float32 tensors.
@@ -79,15 +79,15 @@ internal static class TapCacheBenchmark
             for (var e = 0; e < Math.Min(2, o.Epochs); e++)
             {
                 var taps = schedule[e].Select(b => cache.Read(b)).ToArray();
-                floor.Add(Time(() => { for (var i = 0; i < taps.Length; i++) { var t = taps[i]; step(schedule[e][i], () => bypass.Run(t)); } }));
+                floor.Add(Seconds(() => { for (var i = 0; i < taps.Length; i++) { var t = taps[i]; step(schedule[e][i], () => bypass.Run(t)); } }));
                 foreach (var t in taps.SelectMany(x => x)) t.Dispose();
             }
-            Log(o, $"bypass-only epoch {Median(floor):F2} s");
+            Log(o, $"bypass-only epoch {Timing.Median(floor):F2} s");
 
             // Several task bypasses on one cache: one read per batch, one step per task.
             var tasks = Enumerable.Range(0, o.Tasks).Select(_ => NewBypass(source, config, o.Adapter)).ToArray();
             var taskSteps = tasks.Select(t => Trainer(t, labels)).ToArray();
-            var tasksEpoch = Time(() =>
+            var tasksEpoch = Seconds(() =>
             {
                 foreach (var b in schedule[0])
                 {
@@ -98,8 +98,8 @@ internal static class TapCacheBenchmark
             });
             Log(o, $"{o.Tasks} tasks on the cache: {tasksEpoch:F2} s per epoch");
 
-            var liveEpoch = Median(live);
-            var cachedEpoch = Median(cached);
+            var liveEpoch = Timing.Median(live);
+            var cachedEpoch = Timing.Median(cached);
             var liveTotal = liveEpoch * o.Epochs;
             var result = new Dictionary<string, object>
             {
@@ -107,12 +107,12 @@ internal static class TapCacheBenchmark
                 ["extract_seconds"] = Math.Round(extract, 3),
                 ["live_epoch_seconds"] = Math.Round(liveEpoch, 3),
                 ["cached_epoch_seconds"] = Math.Round(cachedEpoch, 3),
-                ["bypass_only_epoch_seconds"] = Math.Round(Median(floor), 3),
+                ["bypass_only_epoch_seconds"] = Math.Round(Timing.Median(floor), 3),
                 ["read_epoch_seconds"] = Math.Round(read, 3),
                 ["epochs"] = o.Epochs,
                 ["speedup"] = Math.Round(liveTotal / (extract + cached.Sum()), 3),
                 ["cached_vs_live_epoch"] = Math.Round(liveEpoch / cachedEpoch, 3),
-                ["cached_vs_floor"] = Math.Round(cachedEpoch / Median(floor), 3),
+                ["cached_vs_floor"] = Math.Round(cachedEpoch / Timing.Median(floor), 3),
                 ["tasks"] = o.Tasks,
                 ["tasks_cached_epoch_seconds"] = Math.Round(tasksEpoch, 3),
                 ["tasks_speedup"] = Math.Round(o.Tasks * liveTotal / (extract + tasksEpoch * o.Epochs), 3),
@@ -166,19 +166,7 @@ internal static class TapCacheBenchmark
         return order.Chunk(batch).ToArray();
     }
 
-    private static double Median(IReadOnlyList<double> values)
-    {
-        var sorted = values.OrderBy(v => v).ToArray();
-        var mid = sorted.Length / 2;
-        return sorted.Length % 2 == 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
-    }
-
-    private static double Time(Action action)
-    {
-        var clock = Stopwatch.StartNew();
-        action();
-        return clock.Elapsed.TotalSeconds;
-    }
+    private static double Seconds(Action action) => Timing.Milliseconds(action) / 1000;
 
     private static void Log(TapCacheBenchOptions o, string line)
     {
