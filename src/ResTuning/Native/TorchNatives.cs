@@ -12,7 +12,8 @@ namespace ResTuning.Native;
 /// environment variable it only checks that TorchSharp's own natives load and turns the common
 /// failure (Debian 12's libstdc++ lacking GLIBCXX_3.4.32) into a message that names the fix. It also makes libtorch's
 /// OpenMP threads sleep when idle instead of spinning (<see cref="OpenMpWaitPolicy"/>) and glibc keep the memory of freed
-/// tensors for the next step (<see cref="NativeHeapPolicy"/>) unless the environment says otherwise.
+/// tensors for the next step (<see cref="NativeHeapPolicy"/>) unless the environment says otherwise, and lets libtorch's MKL
+/// run the processor's own matrix kernels on AMD processors (<see cref="MklCpuDispatch"/>).
 /// </remarks>
 public static class TorchNatives
 {
@@ -43,6 +44,7 @@ public static class TorchNatives
         libTorchFolder ??= Environment.GetEnvironmentVariable(LibTorchFolderVariable);
         OpenMpWaitPolicy.PreferPassive();
         NativeHeapPolicy.KeepFreedMemory();
+        MklCpuDispatch.PreferProcessorKernels();
         lock (Gate)
         {
             if (!string.IsNullOrWhiteSpace(libTorchFolder) && loadedFrom is null)
