@@ -14,29 +14,29 @@ public static class ModuleNavigation
 {
     /// <summary>Element <paramref name="index"/> of the module list a tap path indexes.</summary>
     /// <typeparam name="T">The list's element type.</typeparam>
-    /// <param name="list">The list (a <c>ModuleList&lt;T&gt;</c>).</param>
+    /// <param name="list">The list (a <c>ModuleList&lt;T&gt;</c>); null where the backbone has none there.</param>
     /// <param name="index">The index the tap path names.</param>
     /// <param name="tap">The tap path as written, e.g. <c>blocks.7.mlp</c> (for the message).</param>
     /// <param name="listName">The list's name in the path, e.g. <c>blocks</c> (for the message).</param>
     /// <returns>The element.</returns>
-    /// <exception cref="InvalidOperationException">The list has no element <paramref name="index"/>; the message names the tap, the index and the list's length.</exception>
-    public static T Element<T>(IList<T> list, int index, string tap, string listName)
+    /// <exception cref="InvalidOperationException">The list is null, or has no element <paramref name="index"/>; the message names the tap, the index and the list's length.</exception>
+    public static T Element<T>(IList<T>? list, int index, string tap, string listName)
     {
-        if (list is null) throw new ArgumentNullException(nameof(list));
+        if (list is null) throw Missing(tap, listName);
         if ((uint)index < (uint)list.Count) return list[index];
         throw OutOfBounds(tap, $"index {index.ToString(CultureInfo.InvariantCulture)}", listName, list.Count);
     }
 
     /// <summary>Element <paramref name="index"/> of the <see cref="Sequential"/> a tap path indexes.</summary>
-    /// <param name="sequential">The sequential.</param>
+    /// <param name="sequential">The sequential; null where the backbone has none there (a block without a shortcut projection).</param>
     /// <param name="index">The index the tap path names.</param>
     /// <param name="tap">The tap path as written (for the message).</param>
     /// <param name="listName">The sequential's name in the path (for the message).</param>
     /// <returns>The element.</returns>
-    /// <exception cref="InvalidOperationException">The sequential has no element <paramref name="index"/>; the message names the tap, the index and the length.</exception>
-    public static torch.nn.IModule<torch.Tensor, torch.Tensor> Element(Sequential sequential, int index, string tap, string listName)
+    /// <exception cref="InvalidOperationException">The sequential is null, or has no element <paramref name="index"/>; the message names the tap, the index and the length.</exception>
+    public static torch.nn.IModule<torch.Tensor, torch.Tensor> Element(Sequential? sequential, int index, string tap, string listName)
     {
-        if (sequential is null) throw new ArgumentNullException(nameof(sequential));
+        if (sequential is null) throw Missing(tap, listName);
         if ((uint)index < (uint)sequential.Count) return sequential[index];
         throw OutOfBounds(tap, $"index {index.ToString(CultureInfo.InvariantCulture)}", listName, sequential.Count);
     }
@@ -53,6 +53,10 @@ public static class ModuleNavigation
         if (end <= count) return;
         throw OutOfBounds(tap, $"range {start.ToString(CultureInfo.InvariantCulture)}..{end.ToString(CultureInfo.InvariantCulture)}", listName, count);
     }
+
+    // A member the backbone's type declares but this instance leaves null (ResNetBlock.Downsample on an identity shortcut).
+    private static InvalidOperationException Missing(string tap, string listName) =>
+        new($"Tap '{tap}': '{listName}' is null in this backbone, so it has no elements to select; point the tap at a module that has one.");
 
     private static InvalidOperationException OutOfBounds(string tap, string selection, string listName, int count) =>
         new($"Tap '{tap}': {selection} is out of bounds; '{listName}' has {count.ToString(CultureInfo.InvariantCulture)} elements in this backbone.");

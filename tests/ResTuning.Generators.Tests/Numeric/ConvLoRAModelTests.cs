@@ -51,6 +51,11 @@ public partial class ResNetBlocksLoRA;
 [LoRA("layer2.0.downsample.0", Rank = 2, Alpha = 4, ZeroInit = false)]
 public partial class ResNetShortcutLoRA;
 
+/// <summary>LoRA on a shortcut that layer1's first block does not have (its <c>downsample</c> is null).</summary>
+[ResTuning<ResNet>]
+[LoRA("layer1.0.downsample.0")]
+public partial class ResNetMissingShortcutLoRA;
+
 /// <summary>
 /// LoRA on <c>Conv2d</c> modules declared with <c>[LoRA]</c>: the generated model against convolutions written out with
 /// <c>nn.functional.conv2d</c> on the same weights; exact merge, unmerge and merge-and-unload.
@@ -199,5 +204,13 @@ public sealed class ConvLoRAModelTests : IDisposable
         Assert.True(allclose(block.call(x), expected, rtol: 1e-10, atol: 1e-12));
         model.Unmerge();
         Assert.True(block.call(x).eq(actual).all().item<bool>());
+    }
+
+    [Fact]
+    public void A_tap_into_a_shortcut_the_block_does_not_have_is_refused_at_construction_with_the_tap()
+    {
+        var backbone = new ResNet(ResNetConfig.Custom(BlockKind.Basic, new[] { 1, 1, 1, 1 }, classes: 0));
+        var error = Assert.Throws<InvalidOperationException>(() => new ResNetMissingShortcutLoRA(backbone));
+        Assert.Equal("Tap 'layer1.0.downsample.0': 'downsample' is null in this backbone, so it has no elements to select; point the tap at a module that has one.", error.Message);
     }
 }
