@@ -87,6 +87,7 @@ internal static class TrainingBenchmark
         var methods = o.IsResNet ? ResNetMethods.All : TrainingMethods.All.Append(GeneratedComparison.Method);
         foreach (var method in methods)
         {
+            QuietMachine.Wait(method);
             var (exit, line) = SelfProcess.Run(o.ChildArguments(method));
             if (exit != 0 || line is null)
             {

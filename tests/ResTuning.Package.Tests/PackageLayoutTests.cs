@@ -5,7 +5,7 @@ using ResTuning.Package.Tests.Support;
 
 namespace ResTuning.Package.Tests;
 
-/// <summary>What the package holds: the two libraries with their docs, the Roslyn components, the README, one dependency.</summary>
+/// <summary>What the package holds: the two libraries with their docs, the Roslyn components, the MKL shim, the README, one dependency.</summary>
 [Collection(PackageCollection.Name)]
 public sealed class PackageLayoutTests(PackedPackage package)
 {
@@ -17,6 +17,7 @@ public sealed class PackageLayoutTests(PackedPackage package)
     [InlineData("lib/net8.0/ResTuning.Abstractions.dll")]
     [InlineData("lib/net8.0/ResTuning.Abstractions.xml")]
     [InlineData(AnalyzerFolder + "ResTuning.Generators.dll")]
+    [InlineData("runtimes/linux-x64/native/librestuning_mkl_shim.so")]
     [InlineData("README.md")]
     public void Package_holds(string entry) => Assert.Contains(entry, Entries());
 
