@@ -1,7 +1,6 @@
 using System;
 using System.Collections.Generic;
 using System.Diagnostics;
-using System.Globalization;
 using System.Linq;
 using ResTuning.Backbones;
 using ResTuning.Bypass;
@@ -29,22 +28,9 @@ internal static class BypassStepBenchmark
 
     public static int Run(IReadOnlyList<string> args)
     {
-        int batch = 32, image = 96, dim = 64, steps = 20, warmup = 3;
-        var json = false;
-        for (var i = 0; i < args.Count; i++)
-        {
-            int Next() => i + 1 < args.Count ? int.Parse(args[++i], CultureInfo.InvariantCulture) : throw new ArgumentException($"{args[i]} needs a value.");
-            switch (args[i])
-            {
-                case "--batch": batch = Next(); break;
-                case "--image": image = Next(); break;
-                case "--dim": dim = Next(); break;
-                case "--steps": steps = Next(); break;
-                case "--warmup": warmup = Next(); break;
-                case "--json": json = true; break;
-                default: throw new ArgumentException($"Unknown option '{args[i]}'. Usage: {Usage}");
-            }
-        }
+        var o = IntOptions.Parse(args, Usage, new Dictionary<string, int> { ["--batch"] = 32, ["--image"] = 96, ["--dim"] = 64, ["--steps"] = 20, ["--warmup"] = 3 }, "--json");
+        int batch = o["--batch"], image = o["--image"], dim = o["--dim"], steps = o["--steps"], warmup = o["--warmup"];
+        var json = o.Has("--json");
         if (batch <= 0 || image <= 0 || dim <= 0 || steps <= 0 || warmup < 0) throw new ArgumentException($"Give positive numbers. Usage: {Usage}");
 
         TorchNatives.Initialize();

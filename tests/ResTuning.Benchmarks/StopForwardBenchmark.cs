@@ -1,7 +1,6 @@
 using System;
 using System.Collections.Generic;
 using System.Diagnostics;
-using System.Globalization;
 using System.Linq;
 using ResTuning.Backbones;
 using ResTuning.Bypass;
@@ -30,20 +29,8 @@ internal static class StopForwardBenchmark
 
     public static int Run(IReadOnlyList<string> args)
     {
-        int batch = 32, image = 96, steps = 10, warmup = 2, pairs = 2000;
-        for (var i = 0; i < args.Count; i++)
-        {
-            int Next() => i + 1 < args.Count ? int.Parse(args[++i], CultureInfo.InvariantCulture) : throw new ArgumentException($"{args[i]} needs a value.");
-            switch (args[i])
-            {
-                case "--batch": batch = Next(); break;
-                case "--image": image = Next(); break;
-                case "--steps": steps = Next(); break;
-                case "--warmup": warmup = Next(); break;
-                case "--pairs": pairs = Next(); break;
-                default: throw new ArgumentException($"Unknown option '{args[i]}'. Usage: {Usage}");
-            }
-        }
+        var o = IntOptions.Parse(args, Usage, new Dictionary<string, int> { ["--batch"] = 32, ["--image"] = 96, ["--steps"] = 10, ["--warmup"] = 2, ["--pairs"] = 2000 });
+        int batch = o["--batch"], image = o["--image"], steps = o["--steps"], warmup = o["--warmup"], pairs = o["--pairs"];
         if (batch <= 0 || image <= 0 || steps <= 0 || warmup < 0 || pairs <= 0) throw new ArgumentException($"Give positive numbers. Usage: {Usage}");
 
         TorchNatives.Initialize();

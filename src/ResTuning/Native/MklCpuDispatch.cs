@@ -53,7 +53,7 @@ public static class MklCpuDispatch
     {
         var linuxX64 = OperatingSystem.IsLinux() && RuntimeInformation.ProcessArchitecture == Architecture.X64;
         if (!Applies(Environment.GetEnvironmentVariable(Variable), linuxX64, linuxX64 && IsAmdProcessor())) return false;
-        var shim = FindShim();
+        var shim = NativeAssets.Find(ShimFile);
         return shim is not null && dlopen(shim, RtldNow | RtldGlobal) != IntPtr.Zero;
     }
 
@@ -77,18 +77,6 @@ public static class MklCpuDispatch
         }
     }
 
-    /// <summary>The shim beside the application: in its folder (a RID-specific publish) or under <c>runtimes/linux-x64/native</c>.</summary>
-    internal static string? FindShim()
-    {
-        var baseDir = AppContext.BaseDirectory;
-        var candidates = new[]
-        {
-            Path.Combine(baseDir, "runtimes", "linux-x64", "native", ShimFile),
-            Path.Combine(baseDir, ShimFile),
-            Path.Combine(Path.GetDirectoryName(typeof(MklCpuDispatch).Assembly.Location) ?? baseDir, "runtimes", "linux-x64", "native", ShimFile),
-        };
-        return candidates.FirstOrDefault(File.Exists);
-    }
 
     [DllImport("libc", ExactSpelling = true)]
     private static extern IntPtr dlopen([MarshalAs(UnmanagedType.LPUTF8Str)] string path, int flags);

@@ -82,24 +82,12 @@ public static class TorchNatives
         foreach (var lib in CudaLibTorchLibraries)
             NativeLibrary.Load(Path.Combine(folder, lib));
 
-        var bridge = FindLibTorchSharp()
+        var bridge = NativeAssets.Find("libLibTorchSharp.so")
             ?? throw new FileNotFoundException($"libLibTorchSharp.so was not found next to the application ({AppContext.BaseDirectory}) or under its runtimes/ folder. Reference the TorchSharp package (build with -p:ResTuningTorchBackend=external).", "libLibTorchSharp.so");
         NativeLibrary.Load(bridge);
         InitializeDeviceType(TorchSharp.DeviceType.CUDA);
     }
 
-    private static string? FindLibTorchSharp()
-    {
-        const string file = "libLibTorchSharp.so";
-        var baseDir = AppContext.BaseDirectory;
-        var candidates = new[]
-        {
-            Path.Combine(baseDir, file),
-            Path.Combine(baseDir, "runtimes", RuntimeInformation.RuntimeIdentifier, "native", file),
-            Path.Combine(baseDir, "runtimes", "linux-" + RuntimeInformation.ProcessArchitecture.ToString().ToLowerInvariant(), "native", file),
-        };
-        return candidates.FirstOrDefault(File.Exists);
-    }
 
     internal static string DescribeLoadFailure(Exception e)
     {

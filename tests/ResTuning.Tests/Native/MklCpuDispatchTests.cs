@@ -17,7 +17,7 @@ public sealed class MklCpuDispatchTests
     public void The_shim_beside_the_tests_answers_that_the_processor_is_an_Intel_one()
     {
         if (!LinuxX64) return;
-        var path = MklCpuDispatch.FindShim();
+        var path = NativeAssets.Find(MklCpuDispatch.ShimFile);
         Assert.NotNull(path);
         var library = NativeLibrary.Load(path!);
         var answer = Marshal.GetDelegateForFunctionPointer<IntelCpuTrue>(NativeLibrary.GetExport(library, "mkl_serv_intel_cpu_true"));
