@@ -51,6 +51,23 @@ public sealed class LeanAdamW : AdamW
         _flatten = flatten;
     }
 
+    /// <summary>
+    /// Creates the optimizer over parameter groups, each with its own options (for example a new head at a higher learning
+    /// rate than the tuners); options a group leaves unset come from the arguments. Each group is laid out flat on its own.
+    /// </summary>
+    /// <param name="groups">The parameter groups to update.</param>
+    /// <param name="lr">Learning rate of groups that set none.</param>
+    /// <param name="beta1">Decay of the first moment.</param>
+    /// <param name="beta2">Decay of the second moment.</param>
+    /// <param name="eps">Added to the denominator.</param>
+    /// <param name="weightDecay">Decoupled weight decay.</param>
+    /// <param name="flatten">As for the constructor over parameters.</param>
+    public LeanAdamW(IEnumerable<ParamGroup> groups, double lr = 1e-3, double beta1 = 0.9, double beta2 = 0.999, double eps = 1e-8, double weightDecay = 0, bool? flatten = null)
+        : base(groups, lr, beta1, beta2, eps, weightDecay)
+    {
+        _flatten = flatten;
+    }
+
     /// <inheritdoc />
     public override Tensor step(Func<Tensor>? closure = null) => _step<ParamGroup>(group =>
     {

@@ -47,6 +47,29 @@ public sealed class LeanAdamWTests
         Assert.False(initial.weight!.eq(lean.weight!).all().item<bool>());
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Groups_with_their_own_learning_rates_equal_TorchSharps_AdamW_with_the_same_groups(bool flatten)
+    {
+        var (reference, x, y) = Problem(4);
+        var (lean, _, _) = Problem(4);
+        AdamW.ParamGroup[] Groups(Linear m) =>
+        [
+            new(new[] { m.weight! }, lr: 0.01, weight_decay: 0.05),
+            new(new[] { m.bias! }, lr: 0.1, weight_decay: 0.05),
+        ];
+        Train(reference, optim.AdamW(Groups(reference)), x, y, steps: 7);
+        Train(lean, new LeanAdamW(Groups(lean), flatten: flatten), x, y, steps: 7);
+
+        Assert.True(reference.weight!.eq(lean.weight!).all().item<bool>());
+        Assert.True(reference.bias!.eq(lean.bias!).all().item<bool>());
+        // The groups' rates took effect: one group at the weight's rate ends elsewhere.
+        var (single, _, _) = Problem(4);
+        Train(single, new LeanAdamW(single.parameters(), lr: 0.01, weightDecay: 0.05, flatten: flatten), x, y, steps: 7);
+        Assert.False(single.bias!.eq(lean.bias!).all().item<bool>());
+    }
+
     [Fact]
     public void Parameters_without_gradients_are_left_alone()
     {
