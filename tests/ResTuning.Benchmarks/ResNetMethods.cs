@@ -18,8 +18,9 @@ namespace ResTuning.Benchmarks;
 /// Where the project's design differs from the anchor's nearest method: <c>restuning_adapter</c> puts each channel adapter
 /// beside its block, reading the block's input (Res-Tuning's unbound form; strided where the block downsamples), where the
 /// anchor adds it after the block, reading its output; the bypass is composed here from runtime parts (channel adapters as
-/// laterals, a 1×1 stride-2 convolution between stages, a pooled linear head), as the anchor's is, because the runtime's
-/// bypass stages do not downsample yet.
+/// laterals, a 1×1 stride-2 convolution between stages, a pooled linear head) to match the anchor's exactly, where the
+/// DSL's ResNet bypass (the main job's <c>ResNetBypass</c>) moves its state between stages by average pooling and a 1×1
+/// convolution (<c>DownsampleStage</c>) and has per-pixel adapters as verticals too.
 /// </remarks>
 internal static class ResNetMethods
 {

@@ -21,10 +21,4 @@ public interface IClassificationBackbone : IDisposable
 
     /// <summary>The peak learning rates the validation sweep tries for <paramref name="method"/>.</summary>
     IReadOnlyList<double> LearningRates(TuningMethod method);
-
-    /// <summary>
-    /// The new head's peak learning rate as a multiple of the rate the sweep tries (<see cref="ITuningRun.Head"/>); 1, the
-    /// default, trains every parameter at one rate.
-    /// </summary>
-    double HeadLearningRateFactor(TuningMethod method) => 1;
 }

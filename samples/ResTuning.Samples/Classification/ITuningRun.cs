@@ -13,13 +13,6 @@ public interface ITuningRun : IDisposable
     /// <summary>The parameters the optimizer updates.</summary>
     IReadOnlyList<Parameter> Trainable { get; }
 
-    /// <summary>
-    /// The new head's parameters, a subset of <see cref="Trainable"/> that trains at
-    /// <see cref="IClassificationBackbone.HeadLearningRateFactor"/> times the learning rate; empty (the default) where
-    /// every parameter trains at one rate.
-    /// </summary>
-    IReadOnlyList<Parameter> Head => Array.Empty<Parameter>();
-
     /// <summary>Trainable and total parameter elements (the frozen backbone included).</summary>
     ParameterCounts Counts { get; }
 

@@ -50,18 +50,17 @@ public static class MethodRun
 
         // The sweep: every learning rate of the grid, trained on the sweep split, scored on the validation split.
         var sweep = new List<SweepPoint>();
-        var headFactor = backbone.HeadLearningRateFactor(method);
         var skipped = 0;
         foreach (var lr in backbone.LearningRates(method))
         {
             using var run = backbone.Prepare(method, seed: 0, device);
             var curve = Trainer.Train($"{method.Name()} sweep lr {lr:G2}", ForwardOf(run), run.SetTraining, run.Trainable,
-                data.SweepTrain, data.Validation, protocol.Epochs, protocol.Batch, lr, device, seed: 0, protocol.WeightDecay, run.Head, headFactor);
+                data.SweepTrain, data.Validation, protocol.Epochs, protocol.Batch, lr, device, seed: 0, protocol.WeightDecay);
             sweep.Add(new SweepPoint(lr, curve.Accuracies.TakeLast(ScoredEpochs).Average(), curve.Accuracies));
             skipped += curve.SkippedSteps;
         }
         var chosen = sweep.OrderByDescending(p => p.ValidationAccuracy).ThenBy(p => p.LearningRate).First();
-        AnsiConsole.MarkupLine($"[aqua]{method.Name()}[/]: learning rate [bold]{chosen.LearningRate:G2}[/]{(headFactor == 1 ? "" : $" (the head {headFactor:G2}×)")} chosen on the validation split (" +
+        AnsiConsole.MarkupLine($"[aqua]{method.Name()}[/]: learning rate [bold]{chosen.LearningRate:G2}[/] chosen on the validation split (" +
                                string.Join(", ", sweep.Select(p => $"{p.LearningRate:G2} → {100 * p.ValidationAccuracy:F1} %")) + ")");
 
         // The final runs: all labelled images, one run per seed, each tested once on the target test split.
@@ -73,7 +72,7 @@ public static class MethodRun
         {
             using var run = backbone.Prepare(method, seed, device);
             var curve = Trainer.Train($"{method.Name()} seed {seed}", ForwardOf(run), run.SetTraining, run.Trainable,
-                data.Labelled, null, protocol.Epochs, protocol.Batch, chosen.LearningRate, device, seed, protocol.WeightDecay, run.Head, headFactor);
+                data.Labelled, null, protocol.Epochs, protocol.Batch, chosen.LearningRate, device, seed, protocol.WeightDecay);
             accuracies.Add(Trainer.Evaluate(run.Forward, run.SetTraining, data.Test, protocol.EvaluationBatch, device));   // live: the test split is not cached
             stepMs.Add(curve.MedianMs);
             skipped += curve.SkippedSteps;
@@ -90,7 +89,6 @@ public static class MethodRun
             Method = method.Name(),
             SeedAccuracies = accuracies,
             LearningRate = chosen.LearningRate,
-            HeadLearningRateFactor = headFactor,
             Sweep = sweep,
             Trainable = counts.Trainable,
             Total = counts.Total,

@@ -33,18 +33,14 @@ public static class Trainer
     /// <param name="device">Where the model is.</param>
     /// <param name="seed">Seeds the batch order.</param>
     /// <param name="weightDecay">AdamW's decoupled weight decay.</param>
-    /// <param name="head">Parameters of <paramref name="trainable"/> trained at <paramref name="headFactor"/> times the learning
-    /// rate (a new head); null or empty for one rate.</param>
-    /// <param name="headFactor">The head's learning rate as a multiple of <paramref name="learningRate"/>.</param>
     public static TrainingCurve Train(
         string title, Func<Tensor, Tensor> model, Action<bool> setTraining, IReadOnlyList<TorchSharp.Modules.Parameter> trainable,
-        LabeledImages train, LabeledImages? evaluateOn, int epochs, int batch, double learningRate, Device device, int seed, double weightDecay = 0.01,
-        IReadOnlyList<TorchSharp.Modules.Parameter>? head = null, double headFactor = 1)
+        LabeledImages train, LabeledImages? evaluateOn, int epochs, int batch, double learningRate, Device device, int seed, double weightDecay = 0.01)
     {
-        var (optimizer, peaks) = Optimizer(trainable, learningRate, weightDecay, head, headFactor);
+        var optimizer = new LeanAdamW(trainable, learningRate, weightDecay: weightDecay);
         var stepsPerEpoch = Math.Max(1, (int)(train.Count / batch));
         // Warm-up then cosine decay (one cycle): a ViT trained from scratch without warm-up stalls at chance.
-        var schedule = optim.lr_scheduler.OneCycleLR(optimizer, peaks, epochs * stepsPerEpoch, pct_start: 0.15);
+        var schedule = optim.lr_scheduler.OneCycleLR(optimizer, learningRate, epochs * stepsPerEpoch, pct_start: 0.15);
         var losses = new List<double>();
         var accuracies = new List<double>();
         var stepMs = new List<double>();
@@ -88,26 +84,6 @@ public static class Trainer
         if (skipped > 0)
             AnsiConsole.MarkupLine($"[yellow]{Markup.Escape(title)}: {skipped} of {stepMs.Count} steps skipped (non-finite gradients)[/]");
         return new TrainingCurve(losses, accuracies, ordered[ordered.Count / 2], skipped);
-    }
-
-    /// <summary>AdamW over <paramref name="trainable"/>: one group, or the head in a second group at its own peak rate.</summary>
-    private static (LeanAdamW Optimizer, double[] PeakRates) Optimizer(
-        IReadOnlyList<TorchSharp.Modules.Parameter> trainable, double learningRate, double weightDecay,
-        IReadOnlyList<TorchSharp.Modules.Parameter>? head, double headFactor)
-    {
-        if (head is null || head.Count == 0 || headFactor == 1)
-            return (new LeanAdamW(trainable, learningRate, weightDecay: weightDecay), new[] { learningRate });
-        var headSet = head.ToHashSet(ReferenceEqualityComparer.Instance);
-        if (head.Any(p => !trainable.Contains(p)))
-            throw new ArgumentException("Every head parameter must be among the trainable parameters.", nameof(head));
-        var rest = trainable.Where(p => !headSet.Contains(p)).ToList();
-        var headRate = learningRate * headFactor;
-        var groups = new[]
-        {
-            new TorchSharp.Modules.AdamW.ParamGroup(rest, lr: learningRate, weight_decay: weightDecay),
-            new TorchSharp.Modules.AdamW.ParamGroup(head, lr: headRate, weight_decay: weightDecay),
-        };
-        return (new LeanAdamW(groups, learningRate, weightDecay: weightDecay), new[] { learningRate, headRate });
     }
 
     /// <summary>Whether every gradient of <paramref name="parameters"/> is finite (a step with a NaN or infinite one is skipped).</summary>

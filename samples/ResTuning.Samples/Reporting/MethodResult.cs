@@ -35,9 +35,6 @@ public sealed record MethodResult
     /// <summary>The learning rate the sweep chose on the validation split.</summary>
     public double LearningRate { get; init; }
 
-    /// <summary>The new head's learning rate as a multiple of <see cref="LearningRate"/> (1: one rate for every trainable parameter).</summary>
-    public double HeadLearningRateFactor { get; init; } = 1;
-
     /// <summary>Every learning rate the sweep tried.</summary>
     public List<SweepPoint> Sweep { get; init; } = new();
 

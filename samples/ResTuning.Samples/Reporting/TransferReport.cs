@@ -24,7 +24,6 @@ public static class TransferReport
                 ["accuracy_std"] = r.AccuracyStd,
                 ["accuracies"] = r.SeedAccuracies,
                 ["lr"] = r.LearningRate,
-                ["head_lr_factor"] = r.HeadLearningRateFactor,
                 ["sweep"] = r.Sweep.Select(p => new Dictionary<string, double> { ["lr"] = p.LearningRate, ["validation_accuracy"] = p.ValidationAccuracy }).ToList(),
                 ["trainable"] = r.Trainable,
                 ["total"] = r.Total,

@@ -64,8 +64,7 @@ public sealed class TextBackbone : IClassificationBackbone
     /// <remarks>
     /// A factor of about 3 apart. The linear probe's grid was extended downwards twice, on validation results only (its sweep
     /// chose the lowest value of { 0.03, 0.1, 0.3 }, then of { 0.01, ..., 0.3 }); full fine-tuning's upwards once (its sweep
-    /// chose the highest of { 1e-4, 3e-4, 1e-3 }); the bypass's downwards once, when its head began to train at 10× its rate
-    /// (its sweep chose the lowest of { 1e-3, 3e-3, 1e-2 }).
+    /// chose the highest of { 1e-4, 3e-4, 1e-3 }).
     /// </remarks>
     public IReadOnlyList<double> LearningRates(TuningMethod method) => method switch
     {
@@ -74,21 +73,8 @@ public sealed class TextBackbone : IClassificationBackbone
         TuningMethod.Linear => new[] { 1e-3, 3e-3, 1e-2, 3e-2, 1e-1 },
         TuningMethod.Lora => new[] { 1e-3, 3e-3, 1e-2 },
         TuningMethod.ResTuning => new[] { 1e-3, 3e-3, 1e-2 },
-        _ => new[] { 3e-4, 1e-3, 3e-3, 1e-2 },
+        _ => new[] { 1e-3, 3e-3, 1e-2 },
     };
-
-    /// <summary>The bypass's head learning rate as a multiple of its adapters' (<see cref="HeadLearningRateFactor"/>).</summary>
-    /// <remarks>
-    /// The bypass's head trains at 10× the adapters' rate, chosen on the validation split (best validation accuracy over the
-    /// bypass's grid: factor 1 → 70.6 %, 3 → 70.0 %, 10 → 71.7 %, 30 → 71.7 % at the grid's lowest rate, so 10): with one
-    /// rate, the rate the adapters bear leaves the new head, which starts from nothing, undertrained (the linear probe's
-    /// sweep chose 1e-2). The margins are small: 60 validation texts, scored over the last 3 epochs.
-    /// </remarks>
-    public const double BypassHeadLearningRateFactor = 10;
-
-    /// <inheritdoc />
-    /// <remarks>The bypass's head: <see cref="BypassHeadLearningRateFactor"/>; every other method trains at one rate.</remarks>
-    public double HeadLearningRateFactor(TuningMethod method) => method == TuningMethod.Bypass ? BypassHeadLearningRateFactor : 1;
 
     /// <inheritdoc />
     public void Dispose() => pretrained.Dispose();
