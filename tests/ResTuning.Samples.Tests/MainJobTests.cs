@@ -45,7 +45,8 @@ public sealed class MainJobTests : IDisposable
         var headParameters = (512 * 10) + 10;
         Assert.Equal(headParameters, methods.GetProperty("linear").GetProperty("trainable").GetInt64());
         Assert.Equal(methods.GetProperty("full").GetProperty("total").GetInt64(), methods.GetProperty("full").GetProperty("trainable").GetInt64());
-        // LoRA r = 8 on both 3x3 convolutions of the 9 blocks: r * (c_in * 9 + c_out) each, plus the head.
+        // LoRA r = 8 on both 3x3 convolutions of the 9 blocks, r * (c_in * 9 + c_out) each, and on the 1x1 shortcut of the
+        // three blocks that widen, r * (c_in + c_out) each, plus the head.
         long[] widths = [64, 64, 64, 128, 128, 256, 256, 512, 512, 512];
         // Every weight of the network, counted by hand: the 7x7 stem and its norm, each block's two 3x3 convs and norms
         // (and a 1x1 shortcut with its norm where the width changes), the head.
@@ -60,7 +61,7 @@ public sealed class MainJobTests : IDisposable
         for (var block = 0; block < 9; block++)
         {
             var (cin, cout) = (widths[block], widths[block + 1]);
-            lora += (8 * ((cin * 9) + cout)) + (8 * ((cout * 9) + cout));
+            lora += (8 * ((cin * 9) + cout)) + (8 * ((cout * 9) + cout)) + (cin != cout ? 8 * (cin + cout) : 0);
         }
         Assert.Equal(lora + headParameters, methods.GetProperty("lora").GetProperty("trainable").GetInt64());
         // The probe and the bypass trained on taps cached once; the others run the backbone every step.
