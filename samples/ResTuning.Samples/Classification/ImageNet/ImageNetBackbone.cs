@@ -82,11 +82,12 @@ public sealed class ImageNetBackbone : IClassificationBackbone
     /// A factor of about 3 apart. Where a protocol's sweep chose an end of a grid (on its validation split), the grid was
     /// extended past it: the default protocol set the first three values of each, the full protocol's first run
     /// (2026-12-07) added 3e-3 for full fine-tuning and 1e-2 for the bypass above, and 1e-3 for the linear probe and
-    /// Res-Tuning below; 3e-4 for LoRA came last (2026-12-07, the default protocol had chosen 1e-3, its lowest value).
+    /// Res-Tuning below; 3e-4 for LoRA (2026-12-07, the default protocol had chosen 1e-3, its lowest value); 3e-3 for
+    /// scratch came last (2026-12-07: after the MKL change both protocols chose 1e-3, its highest value).
     /// </remarks>
     public IReadOnlyList<double> LearningRates(TuningMethod method) => method switch
     {
-        TuningMethod.Scratch => new[] { 1e-4, 3e-4, 1e-3 },
+        TuningMethod.Scratch => new[] { 1e-4, 3e-4, 1e-3, 3e-3 },
         TuningMethod.Full => new[] { 1e-4, 3e-4, 1e-3, 3e-3 },
         TuningMethod.Linear => new[] { 1e-3, 3e-3, 1e-2, 3e-2 },
         TuningMethod.Lora => new[] { 3e-4, 1e-3, 3e-3, 1e-2 },
