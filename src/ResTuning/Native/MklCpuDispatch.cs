@@ -13,8 +13,9 @@ namespace ResTuning.Native;
 /// <remarks>
 /// The answer comes from <c>librestuning_mkl_shim.so</c> (shipped under <c>runtimes/linux-x64/native</c>), whose one
 /// function <c>mkl_serv_intel_cpu_true</c> returns 1; loaded with <c>RTLD_GLOBAL</c>, it takes the place of MKL's own
-/// wherever the name is resolved from then on (libtorch resolves it lazily, at MKL's first matrix product). MKL still picks kernels by the instruction sets the processor reports, so a processor
-/// without AVX-512 gets the AVX2 ones. Only matrix products through MKL change (linear layers, attention's products);
+/// wherever the name is resolved from then on (libtorch resolves it lazily, at MKL's first matrix product). MKL still
+/// picks kernels by the instruction sets the processor reports, so a processor without AVX-512 gets the AVX2 ones. Only
+/// matrix products through MKL change (linear layers, attention's products);
 /// convolutions run in oneDNN, which never had the check. Results differ from the generic path's in float rounding only.
 /// Where it applies: Linux x64, an AMD processor, the variable <see cref="Variable"/> not <c>0</c>. It must run before
 /// MKL's first matrix product in the process.
@@ -76,7 +77,6 @@ public static class MklCpuDispatch
             return false;
         }
     }
-
 
     [DllImport("libc", ExactSpelling = true)]
     private static extern IntPtr dlopen([MarshalAs(UnmanagedType.LPUTF8Str)] string path, int flags);
