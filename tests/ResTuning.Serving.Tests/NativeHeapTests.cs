@@ -4,14 +4,27 @@ using static TorchSharp.torch;
 
 namespace ResTuning.Serving.Tests;
 
+/// <summary>
+/// Tests that read the whole process's native heap run alone, after the parallel ones: another test class allocating or
+/// freeing tensors in the middle of a reading moved it (a fresh-clone run read 19 KiB under the 64 MiB tensor).
+/// </summary>
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class ProcessHeapCollection
+{
+    /// <summary>The collection's name.</summary>
+    public const string Name = "process heap";
+}
+
 /// <summary>The native-heap reading and trim the server uses to keep its resident set flat (glibc on Linux only).</summary>
+[Collection(ProcessHeapCollection.Name)]
 public sealed class NativeHeapTests
 {
     [Fact]
     public void The_in_use_reading_follows_a_tensor_of_known_size()
     {
         // The reading is the whole process's: tensors of earlier tests that the GC has not finalized yet would free their
-        // native memory in the middle of it (a fresh-clone run read 28 KiB less than the tensor once), so finalize them first.
+        // native memory in the middle of it (a fresh-clone run read 28 KiB less than the tensor once), so finalize them first;
+        // the class runs alone (see ProcessHeapCollection), and a runtime thread may still free a little: 1 MiB of slack below.
         GC.Collect();
         GC.WaitForPendingFinalizers();
         GC.Collect();
@@ -20,7 +33,7 @@ public sealed class NativeHeapTests
         using (var big = zeros(bytes / sizeof(float), dtype: ScalarType.Float32))
         {
             var held = NativeHeap.Current()!.Value;
-            Assert.InRange(held.InUse - before.InUse, bytes, bytes + (8L << 20));
+            Assert.InRange(held.InUse - before.InUse, bytes - (1L << 20), bytes + (8L << 20));
         }
         Assert.InRange(NativeHeap.Current()!.Value.InUse - before.InUse, -(8L << 20), 8L << 20);
     }
