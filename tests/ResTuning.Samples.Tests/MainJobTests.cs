@@ -145,4 +145,21 @@ public sealed class MainJobTests : IDisposable
         Assert.NotEqual(0, vitExit);
         Assert.Contains("--adapt-batch-norm is the ResNet's", vitText);
     }
+    [Fact]
+    public void Sweep_folds_reach_every_method_process_and_too_many_are_refused_with_the_limit()
+    {
+        // The quick protocol labels 4 images per class and validates on 1: at most 3 folds.
+        var (exit, text) = SampleProgram.Run("classify", "--quick", "--sweep-folds", "3", "--fashion-mnist", data.Folder, "--output", output, "-m", "linear");
+
+        Assert.Equal(0, exit);
+        using var json = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(output, "results.json")));
+        Assert.Contains("scored over 3 folds of 1 validation images per class", json.RootElement.GetRawText());
+        var rates = json.RootElement.GetProperty("methods").GetProperty("linear").GetProperty("sweep").EnumerateArray().Select(p => p.GetProperty("lr").GetDouble()).ToList();
+        Assert.True(rates.Count > 1);
+        Assert.Equal(rates.Count, rates.Distinct().Count());   // one point per learning rate, not one per fold
+
+        var (tooMany, tooManyText) = SampleProgram.Run("classify", "--quick", "--sweep-folds", "4", "--fashion-mnist", data.Folder, "--output", output, "-m", "linear");
+        Assert.NotEqual(0, tooMany);
+        Assert.Contains("between 1 and 3 folds", tooManyText);
+    }
 }

@@ -67,6 +67,10 @@ public sealed class ClassifyOptions
     /// <summary><c>--labelled-per-class</c>.</summary>
     public Option<int?> LabelledPerClass { get; } = CliOptions.OptionalPositive("--labelled-per-class", "Labelled target images per class, a fifth of which validate the sweep (ResNet 20, full 50; ViT 50)");
 
+    /// <summary><c>--sweep-folds</c>.</summary>
+    public Option<int?> SweepFolds { get; } = CliOptions.OptionalPositive("--sweep-folds",
+        "Folds the learning-rate sweep scores each rate on: 1 (default) the validation split alone; K more disjoint validation blocks per class, averaged (K times the sweep's cost)");
+
     /// <summary><c>--image-size</c>.</summary>
     public Option<int?> ImageSize { get; } = CliOptions.OptionalPositive("--image-size", "ResNet only: side in pixels the images are resized to (default 80, full 112; at least 32)");
 
@@ -103,7 +107,7 @@ public sealed class ClassifyOptions
     /// <summary>Adds every option to <paramref name="command"/>.</summary>
     public void AddTo(Command command)
     {
-        foreach (var option in new Option[] { Backbone, Protocol, Method, Quick, Epochs, ImageSize, PretrainEpochs, LabelledPerClass, Seeds, AdaptBatchNorm, TapCache, Output, Device, FashionMnist, Data, Pretrained })
+        foreach (var option in new Option[] { Backbone, Protocol, Method, Quick, Epochs, ImageSize, PretrainEpochs, LabelledPerClass, SweepFolds, Seeds, AdaptBatchNorm, TapCache, Output, Device, FashionMnist, Data, Pretrained })
             command.Options.Add(option);
     }
 
@@ -129,6 +133,7 @@ public sealed class ClassifyOptions
         if (parse.GetValue(PretrainEpochs) is { } pretrainEpochs) protocol = protocol with { PretrainEpochs = pretrainEpochs };
         if (parse.GetValue(LabelledPerClass) is { } labelled && labelled != protocol.LabelledPerClass)
             protocol = protocol with { LabelledPerClass = labelled, ValidationPerClass = Math.Max(1, labelled / 5) };
+        if (parse.GetValue(SweepFolds) is { } folds) protocol = protocol with { SweepFolds = folds };
         if (parse.GetValue(Seeds) is { } seeds) protocol = protocol with { Seeds = seeds };
         if (parse.GetValue(ImageSize) is { } size)
             protocol = backbone == ResNet ? protocol with { ImageSize = size } : throw new ArgumentException("--image-size is the ResNet's; the sample ViT reads 28-px images.");
@@ -156,6 +161,7 @@ public sealed class ClassifyOptions
         if (!settings.UsesResNet) { yield return "--pretrain-epochs"; yield return p.PretrainEpochs.ToString(CultureInfo.InvariantCulture); }
         yield return "--labelled-per-class"; yield return p.LabelledPerClass.ToString(CultureInfo.InvariantCulture);
         yield return "--seeds"; yield return p.Seeds.ToString(CultureInfo.InvariantCulture);
+        yield return "--sweep-folds"; yield return p.SweepFolds.ToString(CultureInfo.InvariantCulture);
         if (settings.UsesResNet) { yield return "--image-size"; yield return p.ImageSize.ToString(CultureInfo.InvariantCulture); }
         if (p.AdaptBatchNorm) yield return "--adapt-batch-norm";
         if (settings.FashionMnistFolder is not null) { yield return "--fashion-mnist"; yield return settings.FashionMnistFolder; }

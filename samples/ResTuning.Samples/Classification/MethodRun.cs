@@ -48,19 +48,30 @@ public static class MethodRun
         using (var probe = backbone.Prepare(method, seed: 0, device))
             trainingBytes = MemoryProbe.Measure(probe, ForwardOf(probe), data.Labelled, backbone.MemoryProbeBatch, device);
 
-        // The sweep: every learning rate of the grid, trained on the sweep split, scored on the validation split.
+        // The sweep: every learning rate of the grid, trained on each fold's training part and scored on its validation part
+        // (one fold: the sweep split and the validation split); a rate's score is the mean over the folds.
+        var folds = SweepFolds.Build(data, protocol.SweepFolds, protocol.ValidationPerClass);
         var sweep = new List<SweepPoint>();
         var skipped = 0;
         foreach (var lr in backbone.LearningRates(method))
         {
-            using var run = backbone.Prepare(method, seed: 0, device);
-            var curve = Trainer.Train($"{method.Name()} sweep lr {lr:G2}", ForwardOf(run), run.SetTraining, run.Trainable,
-                data.SweepTrain, data.Validation, protocol.Epochs, protocol.Batch, lr, device, seed: 0, protocol.WeightDecay);
-            sweep.Add(new SweepPoint(lr, curve.Accuracies.TakeLast(ScoredEpochs).Average(), curve.Accuracies));
-            skipped += curve.SkippedSteps;
+            var scores = new List<double>();
+            var epochAccuracies = new double[protocol.Epochs];
+            for (var f = 0; f < folds.Count; f++)
+            {
+                using var run = backbone.Prepare(method, seed: 0, device);
+                var title = folds.Count == 1 ? $"{method.Name()} sweep lr {lr:G2}" : $"{method.Name()} sweep lr {lr:G2} fold {f + 1}/{folds.Count}";
+                var curve = Trainer.Train(title, ForwardOf(run), run.SetTraining, run.Trainable,
+                    folds[f].Train, folds[f].Validation, protocol.Epochs, protocol.Batch, lr, device, seed: 0, protocol.WeightDecay);
+                scores.Add(curve.Accuracies.TakeLast(ScoredEpochs).Average());
+                for (var e = 0; e < epochAccuracies.Length; e++) epochAccuracies[e] += curve.Accuracies[e] / folds.Count;
+                skipped += curve.SkippedSteps;
+            }
+            sweep.Add(new SweepPoint(lr, scores.Average(), epochAccuracies.ToList()));
         }
         var chosen = sweep.OrderByDescending(p => p.ValidationAccuracy).ThenBy(p => p.LearningRate).First();
-        AnsiConsole.MarkupLine($"[aqua]{method.Name()}[/]: learning rate [bold]{chosen.LearningRate:G2}[/] chosen on the validation split (" +
+        var chosenBy = folds.Count == 1 ? "on the validation split" : $"by {folds.Count}-fold validation on the labelled examples";
+        AnsiConsole.MarkupLine($"[aqua]{method.Name()}[/]: learning rate [bold]{chosen.LearningRate:G2}[/] chosen {chosenBy} (" +
                                string.Join(", ", sweep.Select(p => $"{p.LearningRate:G2} → {100 * p.ValidationAccuracy:F1} %")) + ")");
 
         // The final runs: all labelled images, one run per seed, each tested once on the target test split.

@@ -26,6 +26,14 @@ public sealed record TransferProtocol
     /// <summary>Of those, per class, held out as the validation split of the learning-rate sweep.</summary>
     public int ValidationPerClass { get; init; } = 10;
 
+    /// <summary>
+    /// Folds the learning-rate sweep scores each rate on (<see cref="Classification.SweepFolds"/>): 1 (the default) trains on the
+    /// labelled images minus the validation split and scores on it; K &gt; 1 adds K − 1 folds, each validating on another
+    /// disjoint block of <see cref="ValidationPerClass"/> images per class and training on the rest, and averages the K scores
+    /// (K times the validation images, K times the sweep's training runs).
+    /// </summary>
+    public int SweepFolds { get; init; } = 1;
+
     /// <summary>Source training images used for pretraining (0: the whole source training split).</summary>
     public int SourceTrainLimit { get; init; }
 
@@ -106,14 +114,17 @@ public sealed record TransferProtocol
     public string Describe(IReadOnlyList<string> classNames) => UsesPretrainedBackbone
         ? $"tune on classes {Names(TargetClasses, classNames)} at {ImageSize} px with {LabelledPerClass} labelled images per class " +
           $"({LabelledPerClass * TargetClasses.Count} in all, seed {SplitSeed}), of which {ValidationPerClass} per class are the validation split of the " +
-          $"learning-rate sweep (one seed); {Epochs} epochs, batch {Batch}, AdamW (weight decay {WeightDecay}) with a one-cycle schedule; " +
+          $"learning-rate sweep (one seed{FoldsText}); {Epochs} epochs, batch {Batch}, AdamW (weight decay {WeightDecay}) with a one-cycle schedule; " +
           $"test on {(TestLimit == 0 ? "the whole test split" : $"{TestLimit} test images")}; mean ± std over {Seeds} training seeds" +
           (AdaptBatchNorm ? "; batch-norm statistics re-estimated on the sweep's training images first" : "")
         : $"pretrain on classes {Names(SourceClasses, classNames)} ({(SourceTrainLimit == 0 ? "full training split" : $"{SourceTrainLimit} training images")}); " +
         $"tune on the disjoint classes {Names(TargetClasses, classNames)} with {LabelledPerClass} labelled images per class " +
         $"({LabelledPerClass * TargetClasses.Count} in all, seed {SplitSeed}), of which {ValidationPerClass} per class are the validation split of the " +
-        $"learning-rate sweep; {Epochs} epochs, batch {Batch}, AdamW (weight decay {WeightDecay}) with a one-cycle schedule; " +
+        $"learning-rate sweep{FoldsText}; {Epochs} epochs, batch {Batch}, AdamW (weight decay {WeightDecay}) with a one-cycle schedule; " +
         $"test on {(TestLimit == 0 ? "the whole target test split" : $"{TestLimit} target test images")}; mean ± std over {Seeds} training seeds";
+
+    // The sweep's folds in the description, when there are several.
+    private string FoldsText => SweepFolds == 1 ? "" : $", scored over {SweepFolds} folds of {ValidationPerClass} validation images per class";
 
     /// <summary>Checks that the classes are disjoint and the sizes make sense.</summary>
     /// <exception cref="ArgumentException">Names what is wrong.</exception>
@@ -125,6 +136,9 @@ public sealed record TransferProtocol
             throw new ArgumentException($"Source and target classes must be disjoint; both have {string.Join(", ", SourceClasses.Intersect(TargetClasses))}.");
         if (ValidationPerClass <= 0 || ValidationPerClass >= LabelledPerClass)
             throw new ArgumentException($"The validation split ({ValidationPerClass} per class) must be positive and smaller than the labelled images ({LabelledPerClass} per class).");
+        if (SweepFolds < 1 || SweepFolds * ValidationPerClass >= LabelledPerClass)
+            throw new ArgumentException($"{SweepFolds} sweep folds need {SweepFolds} × {ValidationPerClass} validation images per class and at least one more to train on, " +
+                                        $"but the protocol labels {LabelledPerClass} per class: give between 1 and {Math.Max(1, (LabelledPerClass - 1) / ValidationPerClass)} folds.");
         if (Seeds < 1 || Epochs < 1 || Batch < 1 || PretrainEpochs < 1 || EvaluationBatch < 1)
             throw new ArgumentException("Seeds, epochs and batch sizes must be positive.");
         if (ImageSize != 0 && ImageSize < 32)

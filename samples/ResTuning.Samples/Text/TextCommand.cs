@@ -55,6 +55,8 @@ public static class TextCommand
         var epochs = CliOptions.OptionalPositive("--epochs", "Tuning epochs over the labelled texts (default 6)");
         var labelled = CliOptions.OptionalPositive("--labelled-per-class", "Labelled texts per class, a quarter of which validate the sweep (default 24; the frozen pool holds 32)");
         var seeds = CliOptions.OptionalPositive("--seeds", "Training seeds of the final runs (default 3)");
+        var sweepFolds = CliOptions.OptionalPositive("--sweep-folds",
+            "Folds the learning-rate sweep scores each rate on: 1 (default) the validation split alone; K more disjoint validation blocks per class, averaged (K times the sweep's cost)");
         var testPerClass = CliOptions.OptionalPositive("--test-per-class", "Test texts per class (default: all of the frozen split's, 150)");
         var tapCache = new Option<string>("--tap-cache")
         {
@@ -72,7 +74,7 @@ public static class TextCommand
             "Transfer learning on text: tune all-MiniLM-L6-v2 (from NuGet) to tell Debian package descriptions apart by their section, with scratch, full fine-tuning, " +
             "linear probe, LoRA, Res-Tuning and Res-Tuning-Bypass (learning rates from a validation sweep, mean ± std over seeds); print the comparison and write plots and results.json.")
         {
-            method, quick, epochs, labelled, seeds, testPerClass, tapCache, output, device, split, aptIndex, childMethod, childResult,
+            method, quick, epochs, labelled, seeds, sweepFolds, testPerClass, tapCache, output, device, split, aptIndex, childMethod, childResult,
         };
         command.SetAction(parse => CliOptions.Guard(() =>
         {
@@ -81,6 +83,7 @@ public static class TextCommand
             if (parse.GetValue(epochs) is { } e) tuning = tuning with { Epochs = e };
             if (parse.GetValue(labelled) is { } l && l != tuning.LabelledPerClass) tuning = tuning with { LabelledPerClass = l, ValidationPerClass = Math.Max(1, l / 4) };
             if (parse.GetValue(seeds) is { } s) tuning = tuning with { Seeds = s };
+            if (parse.GetValue(sweepFolds) is { } k) tuning = tuning with { SweepFolds = k };
             protocol = protocol with { Tuning = tuning, TestPerClass = parse.GetValue(testPerClass) ?? protocol.TestPerClass };
             tuning.Validate();
             var methods = parse.GetValue(method) is { Length: > 0 } given
@@ -148,7 +151,7 @@ public static class TextCommand
         var args = new List<string>
         {
             "--output", settings.Output, "--device", settings.Device, "--tap-cache", settings.TapCache, "--split", settings.SplitFile,
-            "--epochs", N(p.Epochs), "--labelled-per-class", N(p.LabelledPerClass), "--seeds", N(p.Seeds),
+            "--epochs", N(p.Epochs), "--labelled-per-class", N(p.LabelledPerClass), "--seeds", N(p.Seeds), "--sweep-folds", N(p.SweepFolds),
         };
         if (settings.Protocol.TestPerClass > 0) args.AddRange(new[] { "--test-per-class", N(settings.Protocol.TestPerClass) });
         if (settings.Quick) args.Add("--quick");
