@@ -48,15 +48,9 @@ public static class SweepFolds
         {
             var block = members.SelectMany(m => m.Skip((k - 1) * validationPerClass).Take(validationPerClass)).ToHashSet();
             var rest = Enumerable.Range(0, labels.Length).Where(i => !block.Contains(i));
-            result.Add(new SweepFold(Concat(Take(train, rest), data.Validation), Take(train, block.OrderBy(i => i))));
+            result.Add(new SweepFold(Concat(train.Rows(rest.Select(i => (long)i)), data.Validation), train.Rows(block.OrderBy(i => i).Select(i => (long)i))));
         }
         return result;
-    }
-
-    private static LabeledImages Take(LabeledImages data, IEnumerable<int> rows)
-    {
-        using var index = tensor(rows.Select(r => (long)r).ToArray());
-        return data with { Images = data.Images.index_select(0, index), Labels = data.Labels.index_select(0, index) };
     }
 
     private static LabeledImages Concat(LabeledImages a, LabeledImages b) =>

@@ -72,8 +72,8 @@ public sealed record TransferData(LabeledImages Labelled, LabeledImages SweepTra
             perClassTest.AddRange(members.Take(testCount));
             rest.AddRange(members.Skip(testCount));
         }
-        var (labelled, sweepTrain, validation) = DrawLabelled(Take(data, rest), protocol);
-        return new TransferData(labelled, sweepTrain, validation, Take(data, perClassTest), null);
+        var (labelled, sweepTrain, validation) = DrawLabelled(data.Rows(rest), protocol);
+        return new TransferData(labelled, sweepTrain, validation, data.Rows(perClassTest), null);
     }
 
     /// <summary>Draws <see cref="TransferProtocol.LabelledPerClass"/> images per class and splits off the validation part, class-balanced.</summary>
@@ -90,7 +90,7 @@ public sealed record TransferData(LabeledImages Labelled, LabeledImages SweepTra
             validation.AddRange(members.Take(held));
             sweep.AddRange(members.Skip(held));
         }
-        return (Take(pool, sweep.Concat(validation)), Take(pool, sweep), Take(pool, validation));
+        return (pool.Rows(sweep.Concat(validation)), pool.Rows(sweep), pool.Rows(validation));
     }
 
     private static LabeledImages ToImages(IdxImageSet set, IReadOnlyList<string> names, bool normalise)
@@ -100,13 +100,7 @@ public sealed record TransferData(LabeledImages Labelled, LabeledImages SweepTra
     }
 
     private static LabeledImages Limit(LabeledImages data, int limit, int seed) =>
-        limit <= 0 || limit >= data.Count ? data : Take(data, randperm(data.Count, generator: new Generator((ulong)seed + 2)).narrow(0, 0, limit).data<long>());
-
-    private static LabeledImages Take(LabeledImages data, IEnumerable<long> rows)
-    {
-        var index = tensor(rows.ToArray());
-        return data with { Images = data.Images.index_select(0, index), Labels = data.Labels.index_select(0, index) };
-    }
+        limit <= 0 || limit >= data.Count ? data : data.Rows(randperm(data.Count, generator: new Generator((ulong)seed + 2)).narrow(0, 0, limit).data<long>());
 }
 
 /// <summary>The source task of pretraining.</summary>

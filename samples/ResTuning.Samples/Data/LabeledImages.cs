@@ -10,6 +10,13 @@ public sealed record LabeledImages(Tensor Images, Tensor Labels, int Classes, IR
     /// <summary>Number of examples.</summary>
     public long Count => Labels.shape[0];
 
+    /// <summary>The examples at <paramref name="rows"/>, in that order (images and labels together).</summary>
+    public LabeledImages Rows(IEnumerable<long> rows)
+    {
+        using var index = tensor(System.Linq.Enumerable.ToArray(rows));
+        return this with { Images = Images.index_select(0, index), Labels = Labels.index_select(0, index) };
+    }
+
     /// <summary>Mini-batches in a shuffled (or fixed) order.</summary>
     public IEnumerable<(Tensor Images, Tensor Labels)> Batches(int batchSize, bool shuffle, int seed)
     {
