@@ -9,7 +9,9 @@ namespace ResTuning.Onnx;
 /// </summary>
 /// <remarks>
 /// Projects get the package's files with <c>&lt;PackageDownload Include="Microsoft.ML.DnnImageFeaturizer.ResNet18" Version="[0.24.0]" /&gt;</c>
-/// (ResTuning.Onnx does this, so building it restores the files; nothing of the package is referenced or copied).
+/// (nothing of the package is referenced or copied; the files stay in NuGet's global packages folder, where
+/// <see cref="DefaultModelFolder"/> finds them). This repository's ResTuning.Onnx project has that line; an application
+/// using the ResTuning.Onnx package adds it to its own project file (a package cannot add it for the first restore).
 /// </remarks>
 public sealed class ImageNetResNet18 : IDisposable
 {
@@ -39,10 +41,11 @@ public sealed class ImageNetResNet18 : IDisposable
     }
 
     /// <summary>
-    /// The package's <c>tools/DnnImageModels</c> folder in the NuGet package folder this assembly was built against
-    /// (<c>$(NuGetPackageRoot)microsoft.ml.dnnimagefeaturizer.resnet18/0.24.0/tools/DnnImageModels</c>), or null when unknown.
+    /// The package's <c>tools/DnnImageModels</c> folder in NuGet's global packages folder
+    /// (<c>microsoft.ml.dnnimagefeaturizer.resnet18/0.24.0/tools/DnnImageModels</c>): the first of the folder this assembly
+    /// was built against, <c>NUGET_PACKAGES</c> and <c>~/.nuget/packages</c> that has it, else where the first would have it.
     /// </summary>
-    public static string? DefaultModelFolder { get; } = PackageFiles.Recorded("ResTuning.Onnx.DnnImageModelsFolder");
+    public static string DefaultModelFolder => PackageFiles.Locate(PackageId, PackageVersion, "tools/DnnImageModels");
 
     /// <summary>The ResNet with the pretrained weights, in eval mode (BatchNorm uses the running statistics). Its forward gives the pooled features <c>[N, 512]</c>, or logits when it was loaded with a new head.</summary>
     public ResNet Model { get; }
@@ -67,7 +70,7 @@ public sealed class ImageNetResNet18 : IDisposable
     /// <exception cref="OnnxFormatException">The file is corrupt or not this ResNet.</exception>
     public static ImageNetResNet18 Load(int classes)
     {
-        var folder = DefaultModelFolder ?? "(the NuGet package folder)";
+        var folder = DefaultModelFolder;
         return Load(Path.Combine(folder, ModelFile), Path.Combine(folder, PreprocessFile), classes);
     }
 

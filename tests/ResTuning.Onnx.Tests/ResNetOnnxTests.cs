@@ -7,6 +7,7 @@ using ResTuning.Onnx.Tests.Support;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
+using ResNet = ResTuning.Backbones.ResNet;
 using DenseTensor = Microsoft.ML.OnnxRuntime.Tensors.DenseTensor<float>;
 using Proto = global::Onnx;
 

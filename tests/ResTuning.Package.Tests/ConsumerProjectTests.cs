@@ -77,6 +77,36 @@ public sealed class ConsumerProjectTests(PackedPackage package, ITestOutputHelpe
         Assert.Contains("analyzers/dotnet/cs/ResTuning.Analyzers.dll", assets, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void A_consumer_of_the_onnx_package_loads_the_imagenet_network_and_tunes_it_through_the_dsl()
+    {
+        var directory = Path.Combine(package.Root, "consumer-onnx");
+        OnnxConsumerProject.Write(directory, package.Feed, package.Version, SharedPackagesFolder());
+        var environment = new Dictionary<string, string?> { ["NUGET_PACKAGES"] = Path.Combine(package.Root, "packages-onnx") };
+
+        var build = ChildProcess.RunDotNet(directory, BuildTimeout, environment, "build", "-nologo", "-nodeReuse:false").EnsureSuccess();
+        var problems = build.Output.Split('\n').Where(l => l.Contains(": warning CS", StringComparison.Ordinal) || l.Contains(": warning RT", StringComparison.Ordinal)).ToList();
+        Assert.True(problems.Count == 0, "The consumer built with compiler warnings:\n" + string.Join('\n', problems));
+
+        // ResTuning.Onnx at the packed version, and through it ResTuning.Dsl with its generator.
+        var assets = File.ReadAllText(Path.Combine(directory, "obj", "project.assets.json"));
+        Assert.Contains($"\"{PackedPackage.OnnxId}/{package.Version}\"", assets, StringComparison.Ordinal);
+        Assert.Contains($"\"{PackedPackage.Id}/{package.Version}\"", assets, StringComparison.Ordinal);
+        Assert.Single(Directory.GetFiles(Path.Combine(directory, "obj"), "Consumer.ResNetLoRA.g.cs", SearchOption.AllDirectories));
+
+        var dll = Directory.GetFiles(Path.Combine(directory, "bin"), ConsumerProject.Name + ".dll", SearchOption.AllDirectories).Single();
+        var run = ChildProcess.RunDotNet(directory, RunTimeout, environment, dll).EnsureSuccess();
+        var lines = run.Output.Split('\n').Select(l => l.TrimEnd('\r')).ToList();
+        string Failure(string what) => $"{what}. Consumer output:\n{run.Output}";
+
+        Assert.True(lines.Any(l => l.StartsWith("model file: ", StringComparison.Ordinal) && l.EndsWith("ResNet18.onnx", StringComparison.Ordinal)), Failure("The model file was not found"));
+        Assert.True(lines.Contains(OnnxConsumerProject.ExpectedParameterLine()), Failure($"Expected the line '{OnnxConsumerProject.ExpectedParameterLine()}'"));
+        Assert.True(lines.Contains($"output shape: [{OnnxConsumerProject.Batch}, {OnnxConsumerProject.Classes}]"), Failure("Wrong or missing output shape"));
+        Assert.True(lines.Contains("zero-init max abs difference: 0"), Failure("The zero-initialised LoRAs changed the network's output"));
+        output.WriteLine($"pack {package.OnnxPack.Elapsed.TotalSeconds:F1} s, consumer restore+build {build.Elapsed.TotalSeconds:F1} s, run {run.Elapsed.TotalSeconds:F1} s");
+        output.WriteLine(run.Output);
+    }
+
     /// <summary>The restore resolved the generator from the packed package, at the packed version.</summary>
     private void AssertGeneratorCameFromPackage(string directory)
     {

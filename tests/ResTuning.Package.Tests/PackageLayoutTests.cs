@@ -5,7 +5,11 @@ using ResTuning.Package.Tests.Support;
 
 namespace ResTuning.Package.Tests;
 
-/// <summary>What the package holds: the two libraries with their docs, the Roslyn components, the MKL shim, the README, one dependency.</summary>
+/// <summary>
+/// What the packages hold. ResTuning.Dsl: the two libraries with their docs, the Roslyn components, the MKL shim, the
+/// README, one dependency. ResTuning.Onnx: its library with docs and README, depending on ResTuning.Dsl at the same version
+/// and on the protobuf and tokenizer libraries (so those stay out of ResTuning.Dsl).
+/// </summary>
 [Collection(PackageCollection.Name)]
 public sealed class PackageLayoutTests(PackedPackage package)
 {
@@ -66,16 +70,50 @@ public sealed class PackageLayoutTests(PackedPackage package)
         Assert.False(string.IsNullOrWhiteSpace(Value("description")));
     }
 
-    private HashSet<string> Entries()
+    [Theory]
+    [InlineData("lib/net8.0/ResTuning.Onnx.dll")]
+    [InlineData("lib/net8.0/ResTuning.Onnx.xml")]
+    [InlineData("README.md")]
+    public void Onnx_package_holds(string entry) => Assert.Contains(entry, Entries(package.OnnxNupkgPath));
+
+    [Fact]
+    public void Onnx_package_holds_no_other_library_and_no_model_file()
     {
-        using var zip = ZipFile.OpenRead(package.NupkgPath);
+        var entries = Entries(package.OnnxNupkgPath);
+        Assert.DoesNotContain(entries, e => e.EndsWith(".dll", StringComparison.Ordinal) && e != "lib/net8.0/ResTuning.Onnx.dll");
+        Assert.DoesNotContain(entries, e => e.EndsWith(".onnx", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Onnx_package_depends_on_the_same_ResTuning_Dsl_and_on_the_protobuf_and_tokenizer_libraries()
+    {
+        var nuspec = Nuspec(package.OnnxNupkgPath, PackedPackage.OnnxId);
+        var metadata = nuspec.Root!.Elements().Single(e => e.Name.LocalName == "metadata");
+        Assert.Equal(PackedPackage.OnnxId, metadata.Elements().Single(e => e.Name.LocalName == "id").Value);
+        Assert.Equal("README.md", metadata.Elements().Single(e => e.Name.LocalName == "readme").Value);
+        var dependencies = nuspec.Descendants().Where(e => e.Name.LocalName == "dependency")
+            .ToDictionary(e => (string)e.Attribute("id")!, e => (string)e.Attribute("version")!);
+        Assert.Equal(
+            new[] { "Google.Protobuf", "Microsoft.ML.Tokenizers", PackedPackage.Id, "TorchSharp" },
+            dependencies.Keys.Order(StringComparer.Ordinal).ToArray());
+        Assert.Equal(package.Version, dependencies[PackedPackage.Id]);
+        Assert.Equal(BuildInfo.TorchSharpVersion, dependencies["TorchSharp"]);
+    }
+
+    private HashSet<string> Entries() => Entries(package.NupkgPath);
+
+    private static HashSet<string> Entries(string nupkg)
+    {
+        using var zip = ZipFile.OpenRead(nupkg);
         return zip.Entries.Select(e => e.FullName).ToHashSet(StringComparer.Ordinal);
     }
 
-    private XDocument Nuspec()
+    private XDocument Nuspec() => Nuspec(package.NupkgPath, PackedPackage.Id);
+
+    private static XDocument Nuspec(string nupkg, string id)
     {
-        using var zip = ZipFile.OpenRead(package.NupkgPath);
-        var entry = zip.Entries.Single(e => e.FullName == PackedPackage.Id + ".nuspec");
+        using var zip = ZipFile.OpenRead(nupkg);
+        var entry = zip.Entries.Single(e => e.FullName == id + ".nuspec");
         using var stream = entry.Open();
         return XDocument.Load(stream);
     }

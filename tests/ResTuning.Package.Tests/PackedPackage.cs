@@ -4,8 +4,9 @@ using ResTuning.Package.Tests.Support;
 namespace ResTuning.Package.Tests;
 
 /// <summary>
-/// The ResTuning.Dsl package, packed once for the tests of <see cref="PackageCollection"/> into a private temp folder:
-/// <c>dotnet pack src/ResTuning --no-build</c> from the outputs the solution build left, with the nuspec written
+/// The ResTuning.Dsl package and the ResTuning.Onnx package (which depends on it), packed once for the tests of
+/// <see cref="PackageCollection"/> into one private temp folder at one version: <c>dotnet pack src/ResTuning --no-build</c>
+/// and <c>dotnet pack src/ResTuning.Onnx --no-build</c> from the outputs the solution build left, with the nuspecs written
 /// to the temp folder too, so nothing under the repository's bin/obj changes while other test assemblies run.
 /// </summary>
 /// <remarks>
@@ -17,7 +18,10 @@ public sealed class PackedPackage : IDisposable
     /// <summary>The package id.</summary>
     public const string Id = "ResTuning.Dsl";
 
-    /// <summary>Packs the package.</summary>
+    /// <summary>The importers' package id.</summary>
+    public const string OnnxId = "ResTuning.Onnx";
+
+    /// <summary>Packs the packages.</summary>
     public PackedPackage()
     {
         Root = Path.Combine(Path.GetTempPath(), $"restuning-package-tests-{Guid.NewGuid():N}");
@@ -26,18 +30,25 @@ public sealed class PackedPackage : IDisposable
         Version = $"{BuildInfo.Version}-pkgtest.{DateTime.UtcNow:yyyyMMddHHmmss}.r{Guid.NewGuid().ToString("N")[..8]}";
 
         var nuspecFolder = Path.Combine(Root, "nuspec") + Path.DirectorySeparatorChar;
-        Pack = ChildProcess.RunDotNet(BuildInfo.RepoRoot, TimeSpan.FromMinutes(5), environment: null,
-            "pack", BuildInfo.PackageProject, "-c", BuildInfo.Configuration, "--no-build", "-nologo",
+        (Pack, NupkgPath) = PackProject(BuildInfo.PackageProject, Id, nuspecFolder);
+        (OnnxPack, OnnxNupkgPath) = PackProject(BuildInfo.OnnxPackageProject, OnnxId, nuspecFolder);
+    }
+
+    private (ProcessResult Pack, string Nupkg) PackProject(string project, string id, string nuspecFolder)
+    {
+        var pack = ChildProcess.RunDotNet(BuildInfo.RepoRoot, TimeSpan.FromMinutes(5), environment: null,
+            "pack", project, "-c", BuildInfo.Configuration, "--no-build", "-nologo",
             "-o", Feed, $"-p:PackageVersion={Version}", $"-p:NuspecOutputPath={nuspecFolder}");
-        if (Pack.ExitCode != 0)
+        if (pack.ExitCode != 0)
         {
             throw new InvalidOperationException(
-                $"Packing {Id} failed. The package is packed without building from the {BuildInfo.Configuration} outputs: " +
-                $"run 'dotnet build ResTuning.Dsl.sln -c {BuildInfo.Configuration}' first.\n{Pack.Output}");
+                $"Packing {id} failed. The package is packed without building from the {BuildInfo.Configuration} outputs: " +
+                $"run 'dotnet build ResTuning.Dsl.sln -c {BuildInfo.Configuration}' first.\n{pack.Output}");
         }
-        NupkgPath = Path.Combine(Feed, $"{Id}.{Version}.nupkg");
-        if (!File.Exists(NupkgPath))
-            throw new InvalidOperationException($"'{Pack.CommandLine}' succeeded but wrote no {NupkgPath}. Output:\n{Pack.Output}");
+        var nupkg = Path.Combine(Feed, $"{id}.{Version}.nupkg");
+        if (!File.Exists(nupkg))
+            throw new InvalidOperationException($"'{pack.CommandLine}' succeeded but wrote no {nupkg}. Output:\n{pack.Output}");
+        return (pack, nupkg);
     }
 
     /// <summary>The private temp folder holding the feed, the nuspec and the consumer.</summary>
@@ -49,11 +60,17 @@ public sealed class PackedPackage : IDisposable
     /// <summary>The packed version.</summary>
     public string Version { get; }
 
-    /// <summary>The .nupkg file.</summary>
+    /// <summary>The ResTuning.Dsl .nupkg file.</summary>
     public string NupkgPath { get; }
 
-    /// <summary>The pack command's result (for its duration).</summary>
+    /// <summary>The ResTuning.Onnx .nupkg file.</summary>
+    public string OnnxNupkgPath { get; }
+
+    /// <summary>The ResTuning.Dsl pack command's result (for its duration).</summary>
     internal ProcessResult Pack { get; }
+
+    /// <summary>The ResTuning.Onnx pack command's result (for its duration).</summary>
+    internal ProcessResult OnnxPack { get; }
 
     /// <summary>Deletes the temp folder, unless <c>RESTUNING_KEEP_PACKAGE_TEST=1</c>.</summary>
     public void Dispose()
@@ -78,5 +95,5 @@ public sealed class PackedPackage : IDisposable
 public sealed class PackageCollection : ICollectionFixture<PackedPackage>
 {
     /// <summary>The collection's name.</summary>
-    public const string Name = "ResTuning.Dsl package";
+    public const string Name = "ResTuning packages";
 }

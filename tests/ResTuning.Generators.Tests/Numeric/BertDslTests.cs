@@ -16,7 +16,7 @@ public sealed class MiniLMBackboneFixture : IDisposable
     {
         ResTuning.Native.TorchNatives.Initialize();
         manual_seed(23);
-        MiniLM = ResTuning.Onnx.MiniLM.Load(ResTuning.Onnx.MiniLM.DefaultAssemblyPath!, classes: 3);
+        MiniLM = ResTuning.Onnx.MiniLM.Load(ResTuning.Onnx.MiniLM.DefaultAssemblyPath, classes: 3);
         Reference = new BertReference(MiniLM.Model);
     }
 

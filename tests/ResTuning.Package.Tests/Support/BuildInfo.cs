@@ -21,6 +21,9 @@ internal static class BuildInfo
     /// <summary>The project that packs as ResTuning.Dsl.</summary>
     public static string PackageProject => Path.Combine(RepoRoot, "src", "ResTuning", "ResTuning.csproj");
 
+    /// <summary>The project that packs as ResTuning.Onnx.</summary>
+    public static string OnnxPackageProject => Path.Combine(RepoRoot, "src", "ResTuning.Onnx", "ResTuning.Onnx.csproj");
+
     private static string Metadata(string key) =>
         typeof(BuildInfo).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().SingleOrDefault(a => a.Key == key)?.Value
         ?? throw new InvalidOperationException($"Assembly metadata '{key}' is missing: ResTuning.Package.Tests.csproj writes it.");

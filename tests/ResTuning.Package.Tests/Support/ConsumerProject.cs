@@ -30,40 +30,9 @@ internal static class ConsumerProject
     /// <param name="sharedPackages">A NuGet packages folder used read-only as a fallback (TorchSharp's natives are already there).</param>
     public static void Write(string directory, string feed, string packageVersion, string sharedPackages)
     {
-        Directory.CreateDirectory(directory);
-        foreach (var file in new[] { "Directory.Build.props", "Directory.Build.targets", "Directory.Packages.props" })
-            File.WriteAllText(Path.Combine(directory, file), "<Project>\n  <!-- Stops MSBuild's upward search: nothing of an enclosing build applies. -->\n</Project>\n");
-
-        // Sources: this feed added to the machine's and user's configured sources (the normal registry).
-        File.WriteAllText(Path.Combine(directory, "nuget.config"), $"""
-            <?xml version="1.0" encoding="utf-8"?>
-            <configuration>
-              <packageSources>
-                <add key="restuning-package-test" value="{Escape(feed)}" />
-              </packageSources>
-              <fallbackPackageFolders>
-                <add key="shared" value="{Escape(sharedPackages)}" />
-              </fallbackPackageFolders>
-            </configuration>
-            """);
-
-        File.WriteAllText(Path.Combine(directory, Name + ".csproj"), $"""
-            <Project Sdk="Microsoft.NET.Sdk">
-              <PropertyGroup>
-                <OutputType>Exe</OutputType>
-                <TargetFramework>net10.0</TargetFramework>
-                <Nullable>enable</Nullable>
-                <ImplicitUsings>disable</ImplicitUsings>
-                <EmitCompilerGeneratedFiles>true</EmitCompilerGeneratedFiles>
-                <NuGetAudit>false</NuGetAudit>
-                <!-- libtorch is ~1 GB: link it from the package folder instead of copying it where the file system allows. -->
-                <CreateHardLinksForCopyLocalIfPossible>true</CreateHardLinksForCopyLocalIfPossible>
-              </PropertyGroup>
-              <ItemGroup>
+        WriteProject(directory, feed, sharedPackages, $"""
                 <PackageReference Include="ResTuning.Dsl" Version="{packageVersion}" />
                 <PackageReference Include="TorchSharp-cpu" Version="{BuildInfo.TorchSharpVersion}" />
-              </ItemGroup>
-            </Project>
             """);
 
         File.WriteAllText(Path.Combine(directory, "Program.cs"), string.Create(CultureInfo.InvariantCulture, $$"""
@@ -120,6 +89,49 @@ internal static class ConsumerProject
                 }
             }
             """));
+    }
+
+    /// <summary>
+    /// Writes a console project named <see cref="Name"/> into <paramref name="directory"/> with the given package items,
+    /// the local <paramref name="feed"/> as a source and <paramref name="sharedPackages"/> as a read-only fallback folder,
+    /// behind empty Directory.Build.* files that stop MSBuild's upward search.
+    /// </summary>
+    public static void WriteProject(string directory, string feed, string sharedPackages, string packageItems)
+    {
+        Directory.CreateDirectory(directory);
+        foreach (var file in new[] { "Directory.Build.props", "Directory.Build.targets", "Directory.Packages.props" })
+            File.WriteAllText(Path.Combine(directory, file), "<Project>\n  <!-- Stops MSBuild's upward search: nothing of an enclosing build applies. -->\n</Project>\n");
+
+        // Sources: this feed added to the machine's and user's configured sources (the normal registry).
+        File.WriteAllText(Path.Combine(directory, "nuget.config"), $"""
+            <?xml version="1.0" encoding="utf-8"?>
+            <configuration>
+              <packageSources>
+                <add key="restuning-package-test" value="{Escape(feed)}" />
+              </packageSources>
+              <fallbackPackageFolders>
+                <add key="shared" value="{Escape(sharedPackages)}" />
+              </fallbackPackageFolders>
+            </configuration>
+            """);
+
+        File.WriteAllText(Path.Combine(directory, Name + ".csproj"), $"""
+            <Project Sdk="Microsoft.NET.Sdk">
+              <PropertyGroup>
+                <OutputType>Exe</OutputType>
+                <TargetFramework>net10.0</TargetFramework>
+                <Nullable>enable</Nullable>
+                <ImplicitUsings>disable</ImplicitUsings>
+                <EmitCompilerGeneratedFiles>true</EmitCompilerGeneratedFiles>
+                <NuGetAudit>false</NuGetAudit>
+                <!-- libtorch is ~1 GB: link it from the package folder instead of copying it where the file system allows. -->
+                <CreateHardLinksForCopyLocalIfPossible>true</CreateHardLinksForCopyLocalIfPossible>
+              </PropertyGroup>
+              <ItemGroup>
+            {packageItems}
+              </ItemGroup>
+            </Project>
+            """);
     }
 
     /// <summary>The line <c>PrintTrainableParameters</c> must print, computed from the layer widths alone.</summary>
