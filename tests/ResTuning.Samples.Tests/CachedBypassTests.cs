@@ -1,4 +1,5 @@
 using ResTuning.Samples.Classification;
+using ResTuning.Samples.Classification.ImageNet;
 using ResTuning.Samples.Tests.Support;
 using static TorchSharp.torch;
 
@@ -26,5 +27,28 @@ public sealed class CachedBypassTests : IDisposable
         Assert.Equal("float32", cached.TapCacheDType);
         Assert.True(cached.TapCacheBytes > 0);
         Assert.Null(live.TapCacheDType);
+    }
+
+    [Fact]
+    public void The_ResNet_bypass_and_probe_trained_on_a_float32_tap_cache_match_live_training()
+    {
+        // The DSL's downsampling bypass over the ImageNet ResNet-18 (taps [B, C, H, W] at four stages) and the linear probe.
+        using var imagenet = new TuningWorkspace(TransferProtocol.ImageNetQuick with { Epochs = 2, Seeds = 1 });
+        using var backbone = new ImageNetBackbone(imagenet.Splits.Labelled.Classes, imagenet.Protocol.ImageSize);
+
+        foreach (var method in new[] { TuningMethod.Bypass, TuningMethod.Linear })
+        {
+            var live = MethodRun.Run(method, backbone, imagenet.Splits, imagenet.Protocol, imagenet.Output, CPU, imagenet.ResultPath($"{method}-live"), tapCache: null);
+            var cached = MethodRun.Run(method, backbone, imagenet.Splits, imagenet.Protocol, imagenet.Output, CPU, imagenet.ResultPath($"{method}-cached"), tapCache: ScalarType.Float32);
+
+            Assert.Equal(live.Losses.Count, cached.Losses.Count);
+            Assert.True(live.Losses.Count > 0);
+            for (var i = 0; i < live.Losses.Count; i++) Assert.Equal(live.Losses[i], cached.Losses[i], 1e-4);
+            Assert.Equal(live.LearningRate, cached.LearningRate);
+            Assert.Equal(live.SeedAccuracies, cached.SeedAccuracies);
+            Assert.Equal("float32", cached.TapCacheDType);
+            Assert.True(cached.TapCacheBytes > 0);
+            Assert.Null(live.TapCacheDType);
+        }
     }
 }
