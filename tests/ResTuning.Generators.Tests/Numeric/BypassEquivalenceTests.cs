@@ -274,8 +274,26 @@ public sealed class BypassEquivalenceTests : IDisposable
         Assert.Equal(new long[] { 2, 3 }, outputs[0].shape);
         Assert.Equal(new long[] { 2, 2 }, outputs[1].shape);
         for (var i = 0; i < 2; i++) Assert.True((outputs[i] - alone[i]).abs().max().ToDouble() < 1e-12, $"task {i}");
-        // The second task's bypass written out: its stages read the same stage taps, with a pooled head.
-        Assert.IsType<PooledHead>(group.NumResNetBypassTwo.Bypass.Head);
+        // The second task's bypass written out: residual per-pixel LoRA laterals and adapter verticals on the same stage
+        // taps, downsample steps between the stages, a pooled head.
+        var two = group.NumResNetBypassTwo.Bypass;
+        var x = ResNetTapsByHand(net, images);
+        var b = x[0];
+        for (var l = 1; l <= 4; l++)
+        {
+            var stage = two.Stages[l - 1];
+            var lateral = (nn.Module<Tensor, Tensor>)((PerPixel)((Residual)stage.Lateral).Inner).Inner;
+            var vertical = (ResAdapter)((PerPixel)((Residual)stage.Vertical).Inner).Inner;
+            var resized = b;
+            if (((DownsampleStage)stage.Resize!).Conv is { } down)
+                resized = nn.functional.conv2d(nn.functional.avg_pool2d(b, kernel_size: b.shape[2] / x[l].shape[2]), down.weight!, down.bias);
+            var lateralOut = LoRA(lateral, x[l].permute(0, 2, 3, 1)).permute(0, 3, 1, 2);
+            var verticalOut = Adapter(vertical, resized.permute(0, 2, 3, 1)).permute(0, 3, 1, 2);
+            b = (x[l] + lateralOut) + (resized + verticalOut);
+        }
+        var head = ((PooledHead)two.Head!).Fc;
+        var expected = nn.functional.linear(b.mean(new long[] { 2, 3 }), head.weight!, head.bias);
+        Assert.True((outputs[1] - expected).abs().max().ToDouble() < 1e-10, "the second task against its bypass written out");
         Assert.All(net.parameters(), p => Assert.False(p.requires_grad));
     }
 
