@@ -40,6 +40,11 @@ public partial class ZooBypassTypo;
 [BypassTaps(Start = "maxpol", Taps = "layer1", Downsample = true)]
 public partial class ZooBypassStartTypo;
 
+/// <summary>Widths the compiler cannot check on a compiled type: layer2 has 128 channels, not 64.</summary>
+[ResTuningBypass<TorchSharp.Modules.ResNet>(Widths = new[] { 64, 64, 64 }, Classes = 10)]
+[BypassTaps(Start = "maxpool", Taps = "layer1, layer2", Downsample = true)]
+public partial class ZooBypassWrongWidth;
+
 /// <summary>Taps listed against the order the backbone runs them: the first pass says so.</summary>
 [ResTuningBypass<TorchSharp.Modules.ResNet>(Widths = new[] { 64, 128, 64 }, Classes = 10)]
 [BypassTaps(Start = "maxpool", Taps = "layer2, layer1", Downsample = true)]
@@ -248,6 +253,14 @@ public sealed class ModelZooBypassTests : IDisposable
         var model = new ZooBypassOutOfOrder(Backbone());
         var error = Assert.Throws<InvalidOperationException>(() => model.call(randn(1, 3, 32, 32)));
         Assert.Contains("Tap 'layer1' ran before 'layer2'", error.Message);
+    }
+
+    [Fact]
+    public void A_width_that_does_not_match_a_zoo_tap_is_a_shape_error_naming_the_tap_on_the_first_pass()
+    {
+        var model = new ZooBypassWrongWidth(Backbone());
+        var error = Assert.Throws<TunerShapeException>(() => model.call(randn(1, 3, 32, 32)));
+        Assert.Contains("layer2", error.Message);
     }
 
     private static void AssertGradientsMatch(nn.Module model, Tensor output, Tensor expected)
