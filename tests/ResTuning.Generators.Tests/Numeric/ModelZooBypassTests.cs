@@ -40,6 +40,15 @@ public partial class ZooBypassTypo;
 [BypassTaps(Start = "maxpol", Taps = "layer1", Downsample = true)]
 public partial class ZooBypassStartTypo;
 
+/// <summary>
+/// A re-entering zoo bypass: b_L replaces the input of the ResNet's own <c>avgpool</c>, whose pooling, flatten and
+/// <c>fc</c> then finish the pass; a compiled module is a re-entry point too.
+/// </summary>
+[ResTuningBypass<TorchSharp.Modules.ResNet>(Widths = new[] { 128, 256, 512 })]
+[BypassTaps(Start = "layer2", Taps = "layer3, layer4", Output = "avgpool", Downsample = true)]
+[Lateral(BypassTunerKind.Adapter, Dim = 4), Vertical(BypassTunerKind.Adapter, Dim = 4, Residual = true)]
+public partial class ZooBypassReentry;
+
 /// <summary>Widths the compiler cannot check on a compiled type: layer2 has 128 channels, not 64.</summary>
 [ResTuningBypass<TorchSharp.Modules.ResNet>(Widths = new[] { 64, 64, 64 }, Classes = 10)]
 [BypassTaps(Start = "maxpool", Taps = "layer1, layer2", Downsample = true)]
@@ -225,6 +234,33 @@ public sealed class ModelZooBypassTests : IDisposable
         Assert.Equal(new long[] { 2, 2 }, outputs[1].shape);
         for (var i = 0; i < 2; i++) Assert.True((outputs[i] - alone[i]).abs().max().ToDouble() < 1e-12, $"task {i}");
         Assert.All(net.parameters(), p => Assert.False(p.requires_grad));
+    }
+
+    [Fact]
+    public void Zoo_reentry_bypass_equals_the_backbones_own_finish_on_the_hand_written_chain()
+    {
+        var net = Backbone();
+        var model = new ZooBypassReentry(net);
+        Randomize(model);
+        var images = randn(2, 3, 64, 64);
+
+        var output = model.call(images);
+        var x = TapsByHand(net, images);
+        var taps = new[] { x[2], x[3], x[4] };   // layer2 (start), layer3, layer4
+        var b = taps[0];
+        for (var l = 1; l <= 2; l++)
+        {
+            var stage = model.Bypass.Stages[l - 1];
+            var lateral = (ResAdapter)((PerPixel)((Residual)stage.Lateral).Inner).Inner;   // re-entering: laterals residual by default
+            var vertical = (ResAdapter)((PerPixel)((Residual)stage.Vertical).Inner).Inner;
+            var resized = Downsample((DownsampleStage)stage.Resize!, b, taps[l]);
+            b = (taps[l] + PerPixel(t => Adapter(lateral, t), taps[l])) + (resized + PerPixel(t => Adapter(vertical, t), resized));
+        }
+        var expected = Child(net, "fc").call(Child(net, "avgpool").call(b).flatten(1));
+
+        Assert.Equal(new long[] { 2, 10 }, output.shape);
+        AssertGradientsMatch(model, output, expected);
+        Assert.All(net.parameters(), p => Assert.Null(p.grad));
     }
 
     [Fact]
