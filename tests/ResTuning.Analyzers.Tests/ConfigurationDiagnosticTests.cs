@@ -149,7 +149,45 @@ public sealed class ConfigurationDiagnosticTests
     [Fact]
     public Task A_wildcard_inside_a_compiled_zoo_model_still_needs_the_compiler() =>
         ZooTest("[ResTuning<TorchSharp.Modules.ResNet>]\n[LoRA(\"{|#0:layer4|}.*.conv2\")]", "RT0005",
-            "Tap 'layer4.*.conv2': 'layer4' is not a registered module of ResNet; ResNet is a compiled type whose children the compiler cannot see: past it a parallel tap may use names and indices (looked up at run time, RT0040), not '*' or ranges");
+            "Tap 'layer4.*.conv2': 'layer4' is not a registered module of ResNet; ResNet is a compiled type whose children the compiler cannot see: past it a tap may use names and indices (looked up at run time, RT0040), not '*' or ranges");
+
+    [Fact]
+    public Task Bypass_taps_inside_a_compiled_zoo_model_are_reported_as_checked_at_run_time_on_their_first_hidden_segment()
+    {
+        var test = Verify.AnalyzerTest(Sources.Model(
+            "[ResTuningBypass<TorchSharp.Modules.ResNet>(Widths = new[] { 64, 64, 128, 256, 512 }, Classes = 10)]\n" +
+            "[BypassTaps(Start = \"{|#0:maxpool|}\", Taps = \"{|#1:layer1|}, {|#2:layer2|}, {|#3:layer3|}.1, {|#4:layer4|}.1.conv2\", Downsample = true)]\n" +
+            "[Lateral(BypassTunerKind.Adapter, Dim = 8, Residual = true), Vertical(BypassTunerKind.Adapter, Dim = 8, Residual = true)]"));
+        test.TestState.AdditionalReferences.Add(Microsoft.CodeAnalysis.MetadataReference.CreateFromFile(typeof(TorchSharp.torchvision).Assembly.Location));
+        var taps = new[] { ("maxpool", "maxpool"), ("layer1", "layer1"), ("layer2", "layer2"), ("layer3.1", "layer3"), ("layer4.1.conv2", "layer4") };
+        for (var i = 0; i < taps.Length; i++)
+            test.ExpectedDiagnostics.Add(Verify.Diagnostic("RT0040").WithLocation(i).WithMessage(
+                $"Tap '{taps[i].Item1}': '{taps[i].Item2}' is looked up at run time: ResNet is a compiled type whose registered children the compiler cannot see; the model checks the path once, when it is constructed"));
+        return test.RunAsync();
+    }
+
+    [Fact]
+    public Task A_bypass_reentry_point_inside_a_compiled_zoo_model_is_checked_at_run_time_too()
+    {
+        var test = Verify.AnalyzerTest(Sources.Model(
+            "[ResTuningBypass<TorchSharp.Modules.ResNet>(Widths = new[] { 64, 64 })]\n" +
+            "[BypassTaps(Taps = \"{|#0:layer1|}\", Output = \"{|#1:layer2|}\")]"));
+        test.TestState.AdditionalReferences.Add(Microsoft.CodeAnalysis.MetadataReference.CreateFromFile(typeof(TorchSharp.torchvision).Assembly.Location));
+        foreach (var (tap, location) in new[] { ("layer1", 0), ("layer2", 1) })
+            test.ExpectedDiagnostics.Add(Verify.Diagnostic("RT0040").WithLocation(location).WithMessage(
+                $"Tap '{tap}': '{tap}' is looked up at run time: ResNet is a compiled type whose registered children the compiler cannot see; the model checks the path once, when it is constructed"));
+        return test.RunAsync();
+    }
+
+    [Fact]
+    public Task A_bypass_wildcard_inside_a_compiled_zoo_model_still_needs_the_compiler() =>
+        ZooTest("[ResTuningBypass<TorchSharp.Modules.ResNet>(Features = 64)]\n[BypassTaps(Taps = \"{|#0:layer1|}.*\", Downsample = true)]", "RT0005",
+            "Tap 'layer1.*': 'layer1' is not a registered module of ResNet; ResNet is a compiled type whose children the compiler cannot see: past it a tap may use names and indices (looked up at run time, RT0040), not '*' or ranges");
+
+    [Fact]
+    public Task A_bypass_range_inside_a_compiled_zoo_model_still_needs_the_compiler() =>
+        ZooTest("[ResTuningBypass<TorchSharp.Modules.ResNet>(Features = 64)]\n[BypassTaps(Taps = \"{|#0:layer2|}.0..2\", Downsample = true)]", "RT0005",
+            "Tap 'layer2.0..2': 'layer2' is not a registered module of ResNet; ResNet is a compiled type whose children the compiler cannot see: past it a tap may use names and indices (looked up at run time, RT0040), not '*' or ranges");
 
     private static Task ZooTest(string attributes, string id, string message)
     {

@@ -13,8 +13,7 @@ internal sealed partial class ModelParser
     private ResolvedTap? ResolveTap(AttributeData attribute, ITypeSymbol backbone)
     {
         var text = attribute.ConstructorArguments.Length == 1 ? attribute.ConstructorArguments[0].Value as string : null;
-        // A parallel tap may end inside a compiled module whose children only the runtime can see (RT0040).
-        return ResolveText(text, ArgumentSyntax(attribute, null), backbone, runtimeChildren: true);
+        return ResolveText(text, ArgumentSyntax(attribute, null), backbone);
     }
 
     private ResolvedTap? ResolveNamedTap(AttributeData attribute, string property, ITypeSymbol backbone)
@@ -23,8 +22,11 @@ internal sealed partial class ModelParser
         return text is null ? null : ResolveText(text, ArgumentSyntax(attribute, property), backbone);
     }
 
-    /// <summary>Parses and resolves a tap path written at <paramref name="baseOffset"/> in the literal <paramref name="syntax"/>.</summary>
-    private ResolvedTap? ResolveText(string? text, ExpressionSyntax? syntax, ITypeSymbol backbone, int baseOffset = 0, bool runtimeChildren = false)
+    /// <summary>
+    /// Parses and resolves a tap path written at <paramref name="baseOffset"/> in the literal <paramref name="syntax"/>. A tap,
+    /// parallel or bypass, may end inside a compiled module whose children only the runtime can see (RT0040).
+    /// </summary>
+    private ResolvedTap? ResolveText(string? text, ExpressionSyntax? syntax, ITypeSymbol backbone, int baseOffset = 0)
     {
         var path = TapPath.TryParse(text, out var parseError);
         if (path is null)
@@ -32,7 +34,7 @@ internal sealed partial class ModelParser
             diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.MalformedTap, SegmentLocation(syntax, baseOffset + parseError!.Offset, parseError.Length), text ?? "", parseError.Message));
             return null;
         }
-        var resolved = TapResolver.Resolve(backbone, path, known, compilation, type, out var failure, runtimeChildren);
+        var resolved = TapResolver.Resolve(backbone, path, known, compilation, type, out var failure);
         if (resolved is null)
         {
             var segment = path.Segments[failure!.SegmentIndex];

@@ -27,12 +27,12 @@ internal static class TapResolver
     /// <param name="compilation">For accessibility checks.</param>
     /// <param name="within">The type the generated code lives in.</param>
     /// <param name="failure">Why it failed, when it returns null.</param>
-    /// <param name="runtimeChildren">
+    /// <remarks>
     /// Past a compiled module type whose registered children the compiler cannot see (no visible module fields or
-    /// properties), look up the rest of the path at run time instead of failing (parallel taps only; names and indices).
-    /// </param>
-    public static ResolvedTap? Resolve(ITypeSymbol backbone, TapPath path, KnownTypes known, Compilation compilation, ITypeSymbol within, out TapFailure? failure,
-        bool runtimeChildren = false)
+    /// properties), the rest of the path is looked up at run time instead of failing (names and indices only; RT0040):
+    /// parallel and bypass taps alike.
+    /// </remarks>
+    public static ResolvedTap? Resolve(ITypeSymbol backbone, TapPath path, KnownTypes known, Compilation compilation, ITypeSymbol within, out TapFailure? failure)
     {
         failure = null;
         var steps = new List<AccessStep>();
@@ -104,7 +104,7 @@ internal static class TapResolver
             }
 
             var children = RegisteredChildren(current, known);
-            if (runtimeChildren && children.Count == 0 && IsCompiled(current) && RuntimeSteps(path, i, known) is { } runtime)
+            if (children.Count == 0 && IsCompiled(current) && RuntimeSteps(path, i, known) is { } runtime)
             {
                 steps.AddRange(runtime);
                 return new ResolvedTap(path, steps.ToEquatableArray(), runtime[runtime.Count - 1].ResultType, ModuleShape.Unknown, true, matchCount, RuntimeFrom: i);
@@ -121,8 +121,7 @@ internal static class TapResolver
                     ? $"; did you mean '{suggestion}'?"
                     : names.Count > 0 ? $"; registered children: {string.Join(", ", names)}"
                     : !IsCompiled(current) ? $"; {current.Name} has no module fields"
-                    : runtimeChildren ? $"; {current.Name} is a compiled type whose children the compiler cannot see: past it a parallel tap may use names and indices (looked up at run time, RT0040), not '*' or ranges"
-                    : $"; {current.Name} is a compiled type whose children the compiler cannot see, and bypass taps are resolved at compile time";
+                    : $"; {current.Name} is a compiled type whose children the compiler cannot see: past it a tap may use names and indices (looked up at run time, RT0040), not '*' or ranges";
                 Fail(out failure, DiagnosticDescriptors.UnresolvedTap, i, path.Text, segment.Text, current.Name, hint);
                 failure = failure with { Suggestion = suggestion };
                 return null;
