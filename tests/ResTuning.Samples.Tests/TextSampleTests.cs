@@ -182,6 +182,12 @@ public sealed class TextSampleTests : IDisposable
         Assert.Equal("float32", methods.GetProperty("linear").GetProperty("tap_cache").GetString());
         Assert.Equal("off", methods.GetProperty("restuning").GetProperty("tap_cache").GetString());
         Assert.True(File.Exists(Path.Combine(output, "tuners-restuning.safetensors")));
-        Assert.True(File.Exists(Path.Combine(output, "accuracy.png")));
+        // TextCommand plots both curves.
+        foreach (var plot in new[] { "loss.png", "accuracy.png" })
+        {
+            var file = new FileInfo(Path.Combine(output, plot));
+            Assert.True(file.Exists, $"{plot} was not written");
+            Assert.True(file.Length > 0, $"{plot} is empty");
+        }
     }
 }

@@ -26,7 +26,10 @@ public sealed record TextProtocol(TransferProtocol Tuning, int TokenCap, int Tes
 
     /// <summary>
     /// The same job on a tiny subset (2 labelled texts per class, one of them validates; 3 test texts per class; 16 tokens; one
-    /// epoch; 2 seeds): seconds on a quiet machine, for tests.
+    /// epoch; 2 seeds), for tests: the same code path as <see cref="Default"/> (every method in its own process, the sweep, the
+    /// tap cache, the plots and <c>results.json</c>) at tiny sizes. Minutes, not seconds: 1 min 46 s for
+    /// <c>dotnet test tests/ResTuning.Samples.Tests --filter Quick_runs_the_whole_text_job</c> on the 2-core build machine under
+    /// load (load average 10 to 12), 2026-12-07.
     /// </summary>
     public static TextProtocol Quick { get; } = Default with
     {

@@ -42,6 +42,13 @@ public sealed class TextRun : ITuningRun
     /// <inheritdoc />
     public TapReader? Taps => taps;
 
+    /// <summary>
+    /// The model the method trains: the generated DSL model (<see cref="MiniLMLoRA"/>, <see cref="MiniLMResTuning"/>,
+    /// <see cref="MiniLMBypass"/>, whose head is the <see cref="MaskedMeanHead"/>) or, for scratch, full fine-tuning and the
+    /// probe, the encoder itself. <see cref="Forward"/> runs it (the probe and the bypass through <see cref="Taps"/>).
+    /// </summary>
+    public nn.Module<Tensor, Tensor> Model => model;
+
     /// <summary>Prepares <paramref name="bert"/> (pretrained or random, with a new classifier) for <paramref name="method"/> on <paramref name="device"/>.</summary>
     /// <param name="bert">The encoder; the run owns it.</param>
     /// <param name="method">The method.</param>

@@ -4,7 +4,8 @@ namespace ResTuning.Backbones;
 /// A BERT encoder whose state-dict names match Hugging Face's <c>BertModel</c> (<c>embeddings.word_embeddings.weight</c>,
 /// <c>encoder.layer.{i}.attention.self.query.weight</c>, <c>...attention.output.dense</c>, <c>...attention.output.LayerNorm</c>,
 /// <c>...intermediate.dense</c>, <c>...output.dense</c>, <c>...output.LayerNorm</c>, <c>pooler.dense</c>), so HF checkpoints
-/// of any size load with <see cref="Checkpoints.StateDictLoader"/>; plus an optional new <c>classifier</c> Linear.
+/// of any size load with <see cref="BertCheckpoint.Load(BertModel, string)"/> (which maps HF task models' <c>bert.</c> prefix and skips their heads);
+/// plus an optional new <c>classifier</c> Linear.
 /// The attention mask is honoured everywhere: a padded token never changes another token's state, the pooled vector or the
 /// logits.
 /// </summary>

@@ -34,8 +34,7 @@ public sealed class MiniLMBackboneFixture : IDisposable
 /// </summary>
 public sealed class BertDslTests(MiniLMBackboneFixture fixture, ITestOutputHelper output) : IClassFixture<MiniLMBackboneFixture>
 {
-    private const double PaddingTolerance = 1e-5;
-    private const double ReferenceTolerance = 1e-4;
+    private const double PaddingTolerance = BertPaddingChecks.PaddingTolerance;
 
     /// <summary>Real sentences of different lengths: in one batch, all but the longest are padded.</summary>
     private static readonly string[] Sentences =
@@ -49,30 +48,17 @@ public sealed class BertDslTests(MiniLMBackboneFixture fixture, ITestOutputHelpe
 
     private BertReference Reference => fixture.Reference;
 
-    private static Tensor F64(Tensor t) => t.detach().to(ScalarType.Float64);
+    private static Tensor F64(Tensor t) => BertReference.F64(t);
 
-    private static double MaxDiff(Tensor a, Tensor b) => (a.to(ScalarType.Float64) - b.to(ScalarType.Float64)).abs().max().ToDouble();
+    private static double MaxDiff(Tensor a, Tensor b) => BertReference.MaxDiff(a, b);
 
-    private static Tensor Adapter(nn.Module<Tensor, Tensor> module, Tensor x)
-    {
-        var a = (ResAdapter)module;
-        return nn.functional.linear(nn.functional.gelu(nn.functional.linear(x, F64(a.Down.weight!), F64(a.Down.bias!))), F64(a.Up.weight!), F64(a.Up.bias!));
-    }
+    private static Tensor Adapter(nn.Module<Tensor, Tensor> module, Tensor x) => BertReference.Adapter(module, x);
 
-    private static Tensor LoRA(nn.Module<Tensor, Tensor> module, Tensor x)
-    {
-        var lora = (LoRA)module;
-        return x.matmul(F64(lora.A).t()).matmul(F64(lora.B).t()) * lora.Scaling;
-    }
+    private static Tensor LoRA(nn.Module<Tensor, Tensor> module, Tensor x) => BertReference.LoRA(module, x);
 
     private static string Self(int layer) => $"encoder.layer.{layer}.attention.self";
 
-    /// <summary>Attention of the frozen queries over extra keys and values, through the output projection without its bias: a parallel Res-Prefix/Res-Prompt.</summary>
-    private Tensor ParallelAttention(int layer, Tensor x, Tensor keys, Tensor values)
-    {
-        var q = Reference.Linear(x, Self(layer) + ".query");
-        return Reference.Attend(q, keys, values).matmul(Reference.Weight($"encoder.layer.{layer}.attention.output.dense.weight").t());
-    }
+    private Tensor ParallelAttention(int layer, Tensor x, Tensor keys, Tensor values) => Reference.ParallelAttention(layer, x, keys, values);
 
     /// <summary>The prompt through the frozen key and value projections (with their biases).</summary>
     private (Tensor Keys, Tensor Values) PromptKeys(int layer, ResPrompt prompt) =>
@@ -86,40 +72,13 @@ public sealed class BertDslTests(MiniLMBackboneFixture fixture, ITestOutputHelpe
     }
 
     /// <summary>
-    /// Runs <paramref name="run"/> on the padded batch and on each sentence alone, and compares both with
-    /// <paramref name="reference"/> on the unpadded ids; with <paramref name="frozen"/>, the tuners must also change the logits.
+    /// <see cref="BertPaddingChecks.AssertPaddingFreeAndAsWrittenOut"/> on <see cref="Sentences"/>; with <paramref name="frozen"/>,
+    /// the tuners must also change the logits of the frozen encoder's reference.
     /// </summary>
     private void AssertPaddingFreeAndAsWrittenOut(string method, Func<TokenBatch, (Tensor? Embedding, Tensor Logits)> run,
-        Func<long[], (Tensor? Embedding, Tensor Logits)> reference, bool frozen = true)
-    {
-        using var scope = NewDisposeScope();
-        using var batch = fixture.MiniLM.Tokenizer.EncodeBatch(Sentences);
-        var lengths = batch.AttentionMask.sum(1).data<long>().ToArray();
-        Assert.True(lengths.Distinct().Count() == Sentences.Length, "sentences of different lengths, so the batch is padded");
-        var (embeddings, logits) = run(batch);
-        double padding = 0, written = 0, change = 0;
-        for (var i = 0; i < Sentences.Length; i++)
-        {
-            using var alone = fixture.MiniLM.Tokenizer.EncodeBatch(new[] { Sentences[i] });
-            Assert.Equal(lengths[i], alone.InputIds.shape[1]);
-            var (embeddingAlone, logitsAlone) = run(alone);
-            var ids = alone.InputIds[0].data<long>().ToArray();
-            var (embeddingRef, logitsRef) = reference(ids);
-            padding = Math.Max(padding, MaxDiff(logits[i], logitsAlone[0]));
-            written = Math.Max(written, MaxDiff(logits[i], logitsRef));
-            if (embeddings is not null)
-            {
-                padding = Math.Max(padding, MaxDiff(embeddings[i], embeddingAlone![0]));
-                written = Math.Max(written, MaxDiff(embeddings[i], embeddingRef!));
-            }
-            if (frozen) change = Math.Max(change, MaxDiff(logitsRef, Reference.Forward(ids).Logits));
-        }
-        output.WriteLine($"{method}: lengths [{string.Join(", ", lengths)}]; max |diff| alone vs padded {padding:G3}, vs hand-written float64 reference {written:G3}" +
-                         (frozen ? $"; tuners move the logits by up to {change:G3}" : ""));
-        Assert.True(padding <= PaddingTolerance, $"{method}: a sentence alone and padded in a batch differ by {padding}");
-        Assert.True(written <= ReferenceTolerance, $"{method}: the model and the written-out reference differ by {written}");
-        if (frozen) Assert.True(change > 1e-3, $"{method}: the tuners barely change the output ({change})");
-    }
+        Func<long[], (Tensor? Embedding, Tensor Logits)> reference, bool frozen = true) =>
+        BertPaddingChecks.AssertPaddingFreeAndAsWrittenOut(fixture.MiniLM.Tokenizer, Sentences, output, method, run, reference,
+            frozen ? ids => Reference.Forward(ids).Logits : null);
 
     [Fact]
     public void Res_Adapter_beside_every_feed_forward_block()
@@ -245,7 +204,7 @@ public sealed class BertDslTests(MiniLMBackboneFixture fixture, ITestOutputHelpe
         foreach (var p in bypass.parameters()) p.copy_(randn_like(p) * 0.1);
     }
 
-    /// <summary>The bypass recurrence over the written-out frozen states, and its [CLS] head.</summary>
+    /// <summary>The bypass recurrence over the written-out frozen states, and its [CLS] head: the pooled vector (the normalised [CLS] token of b_L) and the logits.</summary>
     private (Tensor? Embedding, Tensor Logits) BypassByHand(ResTuningBypass bypass, long[] ids, Func<BypassStage, Tensor, Tensor, Tensor> step)
     {
         var states = Reference.States(ids);
@@ -253,7 +212,19 @@ public sealed class BertDslTests(MiniLMBackboneFixture fixture, ITestOutputHelpe
         for (var l = 1; l < states.Count; l++) b = step(bypass.Stages[l - 1], states[l], b);
         var head = (ClassTokenHead)bypass.Head!;
         var pooled = nn.functional.layer_norm(b, new long[] { 384 }, F64(head.Norm.weight!), F64(head.Norm.bias!), 1e-6)[0];
-        return (null, nn.functional.linear(pooled, F64(head.Fc.weight!), F64(head.Fc.bias!)));
+        return (pooled, nn.functional.linear(pooled, F64(head.Fc.weight!), F64(head.Fc.bias!)));
+    }
+
+    /// <summary>
+    /// A bypass's pooled vector on <paramref name="batch"/> (its taps through its stages, the [CLS] token of its head's norm)
+    /// next to the <paramref name="logits"/> the model computed.
+    /// </summary>
+    private static (Tensor? Embedding, Tensor Logits) WithPooled(ResTuningBypass bypass, TokenBatch batch, Tensor logits)
+    {
+        using var _ = no_grad();
+        var taps = bypass.Source.Collect(batch.InputIds, bypass.LastTap);
+        var pooled = ((ClassTokenHead)bypass.Head!).Norm.call(bypass.RunStages(taps)).select(1, 0);
+        return (pooled, logits);
     }
 
     [Fact]
@@ -262,7 +233,7 @@ public sealed class BertDslTests(MiniLMBackboneFixture fixture, ITestOutputHelpe
         using var model = new BertBypass(Backbone);
         Randomize(model.Bypass);
         Assert.Equal(new[] { "embeddings" }.Concat(Enumerable.Range(0, 6).Select(i => $"encoder.layer.{i}")), model.Source.TapNames);
-        AssertPaddingFreeAndAsWrittenOut("Bypass (adapters) over encoder.layer.*", b => (null, model.call(b.InputIds)),
+        AssertPaddingFreeAndAsWrittenOut("Bypass (adapters) over encoder.layer.*", b => WithPooled(model.Bypass, b, model.call(b.InputIds)),
             ids => BypassByHand(model.Bypass, ids, (stage, x, b) => Adapter(stage.Lateral, x) + Adapter(stage.Vertical, b)), frozen: false);
 
         // Gradients reach the bypass and its head only.
@@ -296,10 +267,17 @@ public sealed class BertDslTests(MiniLMBackboneFixture fixture, ITestOutputHelpe
             Assert.True(MaxDiff(all[0], group.BertBypass.call(batch.InputIds)) < 1e-6);
             Assert.True(MaxDiff(all[1], group.BertBypassTwo.call(batch.InputIds)) < 1e-6);
         }
+        // Each task alone vs padded and against its recurrence written out: the logits from one pass of the group, the pooled vectors.
+        AssertPaddingFreeAndAsWrittenOut("Multi-task, first task (adapters)", b =>
+            {
+                using var _ = no_grad();
+                return WithPooled(group.BertBypass.Bypass, b, group.ForwardAll(b.InputIds)[0]);
+            },
+            ids => BypassByHand(group.BertBypass.Bypass, ids, (stage, x, b) => Adapter(stage.Lateral, x) + Adapter(stage.Vertical, b)), frozen: false);
         AssertPaddingFreeAndAsWrittenOut("Multi-task, second task (LoRA laterals)", b =>
             {
                 using var _ = no_grad();
-                return (null, group.ForwardAll(b.InputIds)[1]);
+                return WithPooled(group.BertBypassTwo.Bypass, b, group.ForwardAll(b.InputIds)[1]);
             },
             ids => BypassByHand(group.BertBypassTwo.Bypass, ids, (stage, x, b) => LoRA(stage.Lateral, x) + b), frozen: false);
     }

@@ -1,12 +1,16 @@
 using ResTuning.Backbones;
+using ResTuning.Tuners;
+using TorchSharp;
 using static TorchSharp.torch;
 
-namespace ResTuning.Generators.Tests.Numeric;
+namespace ResTuning.TestSupport;
 
 /// <summary>
 /// BERT written out with functional float64 operations on one unpadded sentence at a time (so no mask is involved): the
-/// reference the DSL models on the runtime's <see cref="BertModel"/> are compared with. Tuners enter through the hooks of
-/// <see cref="Tuning"/>, each written out by the test from the tuner's own parameters.
+/// reference the DSL models on the runtime's <see cref="BertModel"/>, the text sample's models and loaded Hugging Face
+/// checkpoints are compared with. Tuners enter through the hooks of <see cref="Tuning"/>, each written out by the test from
+/// the tuner's own parameters (<see cref="Adapter"/>, <see cref="LoRA"/>, <see cref="ParallelAttention"/>).
+/// Shared by tests/ResTuning.Tests, tests/ResTuning.Generators.Tests and tests/ResTuning.Samples.Tests.
 /// </summary>
 public sealed class BertReference
 {
@@ -14,12 +18,19 @@ public sealed class BertReference
     private readonly long width;
     private readonly long heads;
 
+    /// <summary>The reference over <paramref name="bert"/>'s current weights.</summary>
     public BertReference(BertModel bert)
+        : this(bert.state_dict(), bert.Config.HiddenSize, bert.Config.NumHeads, bert.Config.NumLayers)
     {
-        w = bert.state_dict().ToDictionary(kv => kv.Key, kv => kv.Value.detach().to(ScalarType.Float64));
-        width = bert.Config.HiddenSize;
-        heads = bert.Config.NumHeads;
-        Layers = bert.Config.NumLayers;
+    }
+
+    /// <summary>The reference over tensors with <c>BertModel</c>'s (Hugging Face's, <c>bert.</c> stripped) names.</summary>
+    public BertReference(IReadOnlyDictionary<string, Tensor> weights, long width, long heads, int layers)
+    {
+        w = weights.ToDictionary(kv => kv.Key, kv => kv.Value.detach().to(ScalarType.Float64));
+        this.width = width;
+        this.heads = heads;
+        Layers = layers;
     }
 
     public int Layers { get; }
@@ -99,5 +110,38 @@ public sealed class BertReference
     {
         var embedding = States(ids, tuning)[^1].mean(new long[] { 0 });
         return (embedding, Linear(embedding, "classifier"));
+    }
+
+    /// <summary>HF's pooler on one sentence's last states [T, D]: tanh(dense(x[CLS])) [D].</summary>
+    public Tensor Pooler(Tensor states) => Linear(states[0], "pooler.dense").tanh();
+
+    /// <summary>A float64 copy, detached.</summary>
+    public static Tensor F64(Tensor t) => t.detach().to(ScalarType.Float64);
+
+    /// <summary>The largest absolute difference, in float64.</summary>
+    public static double MaxDiff(Tensor a, Tensor b) => (a.to(ScalarType.Float64) - b.to(ScalarType.Float64)).abs().max().ToDouble();
+
+    /// <summary>A Res-Adapter written out: up(gelu(down(x))), from the tuner's own parameters in float64.</summary>
+    public static Tensor Adapter(nn.Module<Tensor, Tensor> module, Tensor x)
+    {
+        var a = (ResAdapter)module;
+        return nn.functional.linear(nn.functional.gelu(nn.functional.linear(x, F64(a.Down.weight!), F64(a.Down.bias!))), F64(a.Up.weight!), F64(a.Up.bias!));
+    }
+
+    /// <summary>A LoRA branch written out: x Aᵀ Bᵀ · α / r.</summary>
+    public static Tensor LoRA(nn.Module<Tensor, Tensor> module, Tensor x)
+    {
+        var lora = (LoRA)module;
+        return x.matmul(F64(lora.A).t()).matmul(F64(lora.B).t()) * lora.Scaling;
+    }
+
+    /// <summary>
+    /// Attention of layer <paramref name="layer"/>'s frozen queries over extra keys and values, through the output projection
+    /// without its bias: a parallel Res-Prefix/Res-Prompt.
+    /// </summary>
+    public Tensor ParallelAttention(int layer, Tensor x, Tensor keys, Tensor values)
+    {
+        var q = Linear(x, $"encoder.layer.{layer}.attention.self.query");
+        return Attend(q, keys, values).matmul(Weight($"encoder.layer.{layer}.attention.output.dense.weight").t());
     }
 }
