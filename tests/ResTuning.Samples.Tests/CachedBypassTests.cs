@@ -1,5 +1,6 @@
 using ResTuning.Samples.Classification;
 using ResTuning.Samples.Classification.ImageNet;
+using ResTuning.Samples.Reporting;
 using ResTuning.Samples.Tests.Support;
 using static TorchSharp.torch;
 
