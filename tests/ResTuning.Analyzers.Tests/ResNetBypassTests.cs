@@ -24,7 +24,8 @@ public sealed class ResNetBypassTests
     public Task A_whole_stage_is_a_list_of_blocks_and_not_a_tap() =>
         Verify.Analyzer(Bypass("Start = \"maxpool\", Taps = \"layer1.1, layer2.1, layer3.1, {|#0:layer4|}\", Downsample = true"),
             Verify.Diagnostic("RT0007").WithLocation(0).WithMessage(
-                "Tap 'layer4': a bypass tap cannot be attached to ModuleList<global::ResTuning.Backbones.ResNetBlock>: it must be an nn.Module<Tensor, Tensor>"));
+                "Tap 'layer4': a bypass tap cannot be attached to ModuleList<global::ResTuning.Backbones.ResNetBlock>: it must be an nn.Module<Tensor, Tensor>, " +
+                "and a list of modules never runs as one: tap one of its elements, e.g. its last ('layer4.N')"));
 
     // The order of blocks within a stage is known at compile time (indices of one list); the order of different fields
     // (maxpool, layer1, layer2, ...) is the forward method's business, so it is checked when the taps first fire

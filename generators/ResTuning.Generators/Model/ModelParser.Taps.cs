@@ -77,10 +77,26 @@ internal sealed partial class ModelParser
         if (!tap.IsTensorModule)
         {
             diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.IncompatibleModule, ArgumentLocation(attribute, property), tap.Path.Text,
-                "the bypass " + property.ToLowerInvariant(), ShortType(tap.ModuleType), "it must be an nn.Module<Tensor, Tensor>"));
+                "the bypass " + property.ToLowerInvariant(), ShortType(tap.ModuleType), TensorModuleRequirement(tap)));
             return null;
         }
         return tap;
+    }
+
+    /// <summary>
+    /// Why a bypass tap must run as one module, and for a list of modules (a ResNet stage is a <c>ModuleList</c> of blocks,
+    /// which its owner's forward iterates, so the list itself never runs) which element to tap instead.
+    /// </summary>
+    private static string TensorModuleRequirement(ResolvedTap tap) =>
+        IsModuleList(tap.ModuleType)
+            ? $"it must be an nn.Module<Tensor, Tensor>, and a list of modules never runs as one: tap one of its elements, e.g. its last ('{tap.Path.Text}.N')"
+            : "it must be an nn.Module<Tensor, Tensor>";
+
+    private static bool IsModuleList(string moduleType)
+    {
+        var generic = moduleType.IndexOf('<');
+        var name = generic < 0 ? moduleType : moduleType.Substring(0, generic);
+        return name == "ModuleList" || name.EndsWith(".ModuleList", StringComparison.Ordinal);
     }
 
     /// <summary>Resolves the comma-separated paths of <c>Taps</c>, each reported at its own span.</summary>
@@ -99,7 +115,7 @@ internal sealed partial class ModelParser
             if (!tap.IsTensorModule)
             {
                 diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.IncompatibleModule, SegmentLocation(syntax, at, trimmed.Length), tap.Path.Text,
-                    "a bypass tap", ShortType(tap.ModuleType), "it must be an nn.Module<Tensor, Tensor>"));
+                    "a bypass tap", ShortType(tap.ModuleType), TensorModuleRequirement(tap)));
                 continue;
             }
             taps.Add(tap);
