@@ -23,9 +23,11 @@ internal static class Harness
         parseOptions: ParseOptions,
         driverOptions: new GeneratorDriverOptions(IncrementalGeneratorOutputKind.None, trackIncrementalGeneratorSteps: track));
 
-    public static Result Run(params string[] sources)
+    public static Result Run(params string[] sources) => Run(Compilation(sources));
+
+    /// <summary>Runs the generator and the analyzer on <paramref name="compilation"/> (e.g. one with more references).</summary>
+    public static Result Run(CSharpCompilation compilation)
     {
-        var compilation = Compilation(sources);
         var driver = Driver().RunGeneratorsAndUpdateCompilation(compilation, out var output, out var generatorDiagnostics);
         var analyzerDiagnostics = compilation
             .WithAnalyzers(ImmutableArray.Create<DiagnosticAnalyzer>(new ResTuning.Analyzers.ResTuningConfigurationAnalyzer()))
