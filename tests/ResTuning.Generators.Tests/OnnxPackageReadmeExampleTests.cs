@@ -1,6 +1,4 @@
-using System.IO;
 using System.Text;
-using System.Text.RegularExpressions;
 using Microsoft.CodeAnalysis;
 using ResTuning.Generators.Tests.Support;
 
@@ -15,9 +13,7 @@ public sealed class OnnxPackageReadmeExampleTests
     [Fact]
     public void Every_example_compiles_with_the_generator_and_raises_no_RT_diagnostic()
     {
-        var blocks = Regex.Matches(File.ReadAllText(Path.Combine(RepoRoot.Folder, "src/ResTuning.Onnx/PackageReadme.md")), "```csharp\n(.*?)```", RegexOptions.Singleline)
-            .Select(m => m.Groups[1].Value)
-            .ToList();
+        var blocks = MarkdownCode.CSharpBlocks("src/ResTuning.Onnx/PackageReadme.md");
         var declaration = Assert.Single(blocks, b => b.Contains("partial class", StringComparison.Ordinal));
         var snippets = blocks.Where(b => b != declaration).ToList();
         Assert.Equal(2, snippets.Count);   // the ResNet and MiniLM usages

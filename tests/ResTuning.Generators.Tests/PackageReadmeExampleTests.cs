@@ -1,6 +1,4 @@
-using System.IO;
 using System.Text;
-using System.Text.RegularExpressions;
 using ResTuning.Generators.Tests.Support;
 
 namespace ResTuning.Generators.Tests;
@@ -14,9 +12,7 @@ public sealed class PackageReadmeExampleTests
     [Fact]
     public void Every_example_compiles_with_the_generator_and_raises_no_RT_diagnostic()
     {
-        var blocks = Regex.Matches(File.ReadAllText(Path.Combine(RepoRoot.Folder, "src/ResTuning/PackageReadme.md")), "```csharp\n(.*?)```", RegexOptions.Singleline)
-            .Select(m => m.Groups[1].Value)
-            .ToList();
+        var blocks = MarkdownCode.CSharpBlocks("src/ResTuning/PackageReadme.md");
         var declarations = blocks.Where(b => b.Contains("partial class", StringComparison.Ordinal)).ToList();
         var snippets = blocks.Except(declarations).ToList();
         Assert.Equal(3, declarations.Count);   // parallel, bypass, multi-task
